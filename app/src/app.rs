@@ -1,0 +1,73 @@
+//! The application shell and its routes.
+
+use crate::{
+    components::layout::Layout,
+    i18n::I18nContextProvider,
+    pages::{about::AboutPage, home::HomePage, not_found::NotFound},
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the application, rendered on the server only.
+///
+/// The `lang` and `dir` attributes of `<html>` are set by the i18n provider from the
+/// locale it chose for the request.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Makes the request's CSP nonce (set by the server's security-headers layer)
+/// available to Leptos, which puts it on the scripts it renders.
+#[cfg(feature = "ssr")]
+fn provide_request_nonce() {
+    use leptos::nonce::Nonce;
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::state::CspNonce>().cloned())
+    {
+        provide_context(Nonce::from_value(nonce.0));
+    }
+}
+
+/// The application: i18n, the router and the layout around every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Title formatter=|page: String| {
+                if page.is_empty() { "Frontline".to_owned() } else { format!("{page} · Frontline") }
+            } />
+            <Router>
+                <Layout>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

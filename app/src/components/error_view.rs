@@ -1,0 +1,54 @@
+//! What the user sees when a page cannot be shown.
+
+use crate::{
+    error::AppError,
+    i18n::{t, use_i18n},
+};
+use leptos::prelude::*;
+
+/// A generic error panel: never any internal detail.
+///
+/// On the server it also sets the response status from the error, so a page that
+/// failed because the database is down answers 503, not 200.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            response.set_status(status);
+        }
+    }
+    let i18n = use_i18n();
+    let unavailable = error == AppError::Unavailable;
+    view! {
+        <section class="error-panel" role="alert">
+            {if unavailable {
+                view! {
+                    <h1>{t!(i18n, error.unavailable_title)}</h1>
+                    <p>{t!(i18n, error.unavailable_body)}</p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <h1>{t!(i18n, error.title)}</h1>
+                    <p>{t!(i18n, error.body)}</p>
+                }
+                    .into_any()
+            }}
+            <p><a href="/">{t!(i18n, error.home_link)}</a></p>
+        </section>
+    }
+}
+
+/// Renders the first error an error boundary caught.
+pub fn first_error(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    move || {
+        let error = errors
+            .read()
+            .iter()
+            .next()
+            .and_then(|(_, e)| e.downcast_ref::<AppError>().cloned())
+            .unwrap_or(AppError::Internal);
+        view! { <ErrorView error /> }
+    }
+}

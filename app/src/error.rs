@@ -1,0 +1,82 @@
+//! The error type every server function returns, shared by server and browser.
+//!
+//! It carries no internal detail: the server logs the cause once, where the error
+//! is mapped, and the browser only ever sees one of these variants, which the
+//! server turns into an HTTP status in one place (`server::api`).
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::*;
+
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// What went wrong, as far as the user needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// The request was malformed: a missing or unparsable argument.
+    #[error("the request was not understood")]
+    BadRequest,
+    /// The object does not exist, or the caller may not know that it exists.
+    #[error("not found")]
+    NotFound,
+    /// The service cannot reach its database; try again later.
+    #[error("temporarily unavailable")]
+    Unavailable,
+    /// Something failed on the server; the cause is in the server's log.
+    #[error("internal error")]
+    Internal,
+    /// The browser could not reach the server or read its answer.
+    #[error("network error")]
+    Network,
+}
+
+impl AppError {
+    /// The HTTP status this error is sent with.
+    #[must_use]
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::NotFound => 404,
+            Self::Unavailable => 503,
+            Self::Internal | Self::Network => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::Network,
+            ServerFnErrorErr::Registration(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_)
+            | ServerFnErrorErr::Serialization(_)
+            | ServerFnErrorErr::Response(_) => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_arguments_are_a_client_error() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+        assert_eq!(err, AppError::BadRequest);
+        assert_eq!(err.status(), 400);
+    }
+
+    #[test]
+    fn errors_survive_the_wire_encoding() {
+        for err in [AppError::NotFound, AppError::Unavailable, AppError::Internal] {
+            assert_eq!(AppError::de(err.ser()), err);
+        }
+    }
+}

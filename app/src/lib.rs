@@ -1,0 +1,42 @@
+//! Frontline's Leptos application.
+//!
+//! Pages and components render on the server (`ssr`) and hydrate in the browser
+//! (`hydrate`). Server functions in [`api`] are thin: they find the request's state,
+//! check who is asking, call a service and map its error. The domain services behind
+//! them live in [`services`] and only compile with `ssr`, so nothing that touches the
+//! database ever reaches the wasm bundle.
+
+#![recursion_limit = "256"]
+
+/// Translations, generated at compile time from `locales/*.json`.
+///
+/// `load_locales!` is deprecated in favour of a `build.rs` generator that pulls in
+/// ICU's data-export toolchain; the macro does the same job for plain strings
+/// without that build cost.
+#[expect(
+    deprecated,
+    reason = "the build.rs generator costs minutes of build time for no gain here"
+)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+pub use locales::i18n;
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod services;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+/// Entry point of the wasm bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

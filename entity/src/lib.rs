@@ -1,0 +1,8 @@
+//! sea-orm entities for Frontline's database.
+//!
+//! Entities only: no behaviour. The services in `app::services` hold the logic,
+//! and the schema itself is defined by the migrations in the `migration` crate.
+
+pub mod need;
+pub mod organisation;
+pub mod volunteer;

@@ -1,0 +1,24 @@
+//! Frontline's database migrations.
+//!
+//! Each migration is self-contained: it names its tables and columns with its own
+//! identifiers and never imports today's entities, so an old migration keeps its
+//! meaning when the entities change. Every migration has a `down`.
+
+#![expect(
+    elided_lifetimes_in_paths,
+    reason = "`MigrationTrait` (async_trait) rejects `SchemaManager<'_>` in its implementations"
+)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_core;
+
+/// All migrations, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_core::Migration)]
+    }
+}

@@ -1,0 +1,98 @@
+//! Connecting to the database and migrating it.
+
+use crate::settings::Settings;
+use anyhow::Context as _;
+use migration::{Migrator, MigratorTrait as _};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+use secrecy::ExposeSecret as _;
+use std::time::Duration;
+
+/// Opens the connection pool described by the settings.
+///
+/// SQLite is set up for a web server: write-ahead log, `synchronous = FULL` so an
+/// acknowledged commit survives a crash, foreign keys enforced and a busy timeout
+/// so writers queue rather than fail. The parent directory of a SQLite file is
+/// created when missing.
+///
+/// # Errors
+/// When the database cannot be reached; the message names the database kind but
+/// never the password.
+pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings.database_url.expose_secret();
+    if settings.is_sqlite() {
+        create_sqlite_parent(url)?;
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(settings.db_max_connections)
+        .min_connections(0)
+        .connect_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
+        .acquire_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .create_if_missing(true)
+        });
+    let kind = if settings.is_sqlite() {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let db = Database::connect(options)
+        .await
+        .with_context(|| format!("cannot connect to the {kind} database given by DATABASE_URL"))?;
+    db.ping()
+        .await
+        .with_context(|| format!("the {kind} database given by DATABASE_URL does not answer"))?;
+    Ok(db)
+}
+
+/// Applies every pending migration.
+///
+/// # Errors
+/// When a migration fails; the database is left as the failing migration's
+/// transaction found it.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("database migration failed")
+}
+
+/// `sqlite://data/frontline.db?mode=rwc` → creates `data/`.
+fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database directory {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_database_directory_is_created() {
+        let dir = std::env::temp_dir().join(format!("frontline-db-{}", std::process::id()));
+        let url = format!("sqlite://{}/sub/x.db?mode=rwc", dir.display());
+        create_sqlite_parent(&url).unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(dir.join("sub").is_dir());
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

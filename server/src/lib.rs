@@ -1,0 +1,13 @@
+//! Frontline's server: configuration, the router and its middleware, the command
+//! line, and graceful shutdown. The application itself (pages, server functions,
+//! services) lives in the `app` crate.
+
+pub mod api;
+pub mod cli;
+pub mod db;
+pub mod health;
+pub mod middleware;
+pub mod settings;
+pub mod shutdown;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,182 @@
+//! Typed settings: defaults, then an optional TOML file, then the environment.
+//!
+//! Precedence, lowest first:
+//! 1. the defaults below, which serve the site on <http://127.0.0.1:3000> from a
+//!    SQLite file under `./data/`;
+//! 2. a TOML file: the one named by `--config` / `FRONTLINE_CONFIG`, else
+//!    `frontline.toml` in the working directory if it exists;
+//! 3. `FRONTLINE_*` environment variables (`FRONTLINE_ADDR`, `FRONTLINE_LOG_FORMAT`, …),
+//!    and `DATABASE_URL`. A `.env` file is read into the environment first.
+//!
+//! Unknown keys are errors, so a misspelt setting stops the server instead of being
+//! silently ignored.
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+/// The default database: a SQLite file under `./data/`, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/frontline.db?mode=rwc";
+
+/// All of Frontline's settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on (`FRONTLINE_ADDR`).
+    pub addr: SocketAddr,
+    /// `sqlite://…` or `postgres://…` (`DATABASE_URL`).
+    pub database_url: SecretString,
+    /// Most connections in the pool.
+    pub db_max_connections: u32,
+    /// How long a request waits for a database connection, in seconds.
+    pub db_acquire_timeout_secs: u64,
+    /// Where the built site (`pkg/`, assets) lives; relative to the working directory.
+    pub site_root: PathBuf,
+    /// `text` (readable) or `json`.
+    pub log_format: LogFormat,
+    /// A `tracing` filter, e.g. `info` or `info,server=debug`; `RUST_LOG` wins if set.
+    pub log_filter: String,
+    /// Longest a request may take, in seconds.
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// On SIGTERM/SIGINT, how long in-flight requests get to finish, in seconds.
+    pub shutdown_deadline_secs: u64,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Why the settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A value is missing, of the wrong type, or unknown.
+    #[error("{0}")]
+    Invalid(#[from] Box<figment::Error>),
+    /// A value parsed but makes no sense.
+    #[error("invalid setting `{key}`: {reason}")]
+    Rejected {
+        /// The setting's key.
+        key: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The config file named explicitly does not exist.
+    #[error("config file {0} does not exist")]
+    MissingFile(PathBuf),
+}
+
+impl Settings {
+    /// Loads settings from defaults, an optional file and the environment.
+    ///
+    /// `config` is the file given on the command line, if any.
+    ///
+    /// # Errors
+    /// [`SettingsError`] naming the bad key and why.
+    pub fn load(config: Option<&Path>) -> Result<Self, SettingsError> {
+        let figment = Self::figment(config)?;
+        let settings: Self = figment.extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The defaults alone, ignoring files and the environment (for tests).
+    ///
+    /// # Errors
+    /// Never in practice: the defaults are valid.
+    pub fn defaults() -> Result<Self, SettingsError> {
+        let settings: Self = Self::default_figment().extract().map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn default_figment() -> Figment {
+        Figment::new()
+            .merge(Serialized::default("addr", "127.0.0.1:3000"))
+            .merge(Serialized::default("database_url", DEFAULT_DATABASE_URL))
+            .merge(Serialized::default("db_max_connections", 10))
+            .merge(Serialized::default("db_acquire_timeout_secs", 5))
+            .merge(Serialized::default("site_root", "target/site"))
+            .merge(Serialized::default("log_format", "text"))
+            .merge(Serialized::default("log_filter", "info"))
+            .merge(Serialized::default("request_timeout_secs", 30))
+            .merge(Serialized::default("body_limit_bytes", 256 * 1024))
+            .merge(Serialized::default("shutdown_deadline_secs", 20))
+    }
+
+    /// The layered sources, before extraction.
+    ///
+    /// # Errors
+    /// When an explicitly named config file is missing.
+    pub fn figment(config: Option<&Path>) -> Result<Figment, SettingsError> {
+        let figment = match config {
+            Some(path) if !path.exists() => return Err(SettingsError::MissingFile(path.into())),
+            Some(path) => Self::default_figment().merge(Toml::file_exact(path)),
+            None if Path::new("frontline.toml").exists() => {
+                Self::default_figment().merge(Toml::file_exact("frontline.toml"))
+            }
+            None => Self::default_figment(),
+        };
+        Ok(figment
+            .merge(Env::prefixed("FRONTLINE_").ignore(&["config"]))
+            .merge(Env::raw().only(&["DATABASE_URL"])))
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let url = self.database_url.expose_secret();
+        if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(SettingsError::Rejected {
+                key: "database_url",
+                reason: "must start with sqlite: or postgres://".into(),
+            });
+        }
+        for (key, value) in [
+            ("db_max_connections", u64::from(self.db_max_connections)),
+            ("db_acquire_timeout_secs", self.db_acquire_timeout_secs),
+            ("request_timeout_secs", self.request_timeout_secs),
+            ("body_limit_bytes", self.body_limit_bytes as u64),
+        ] {
+            if value == 0 {
+                return Err(SettingsError::Rejected {
+                    key,
+                    reason: "must be greater than zero".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the database is SQLite.
+    #[must_use]
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose_secret().starts_with("sqlite:")
+    }
+
+    /// [`Self::request_timeout_secs`] as a duration.
+    #[must_use]
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// [`Self::shutdown_deadline_secs`] as a duration.
+    #[must_use]
+    pub fn shutdown_deadline(&self) -> Duration {
+        Duration::from_secs(self.shutdown_deadline_secs)
+    }
+}

@@ -1,0 +1,388 @@
+//! Headless Chromium, driven through chromedriver's WebDriver protocol.
+//!
+//! chromedriver (and the Chromium it starts) run in their own process group, which
+//! is killed when the [`Browser`] is dropped, so a failing test leaves nothing
+//! behind.
+
+use serde_json::{Value, json};
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+/// The key under which WebDriver returns element references.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// How a browser is started.
+#[derive(Debug, Clone, Copy)]
+pub struct BrowserOptions {
+    /// Whether JavaScript runs.
+    pub javascript: bool,
+    /// Window width in CSS pixels.
+    pub width: u32,
+    /// Window height in CSS pixels.
+    pub height: u32,
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        Self {
+            javascript: true,
+            width: 1280,
+            height: 900,
+        }
+    }
+}
+
+/// A headless Chromium session.
+pub struct Browser {
+    http: reqwest::Client,
+    session: String,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+/// An element on the page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+/// One line of the browser's console.
+#[derive(Debug, Clone)]
+pub struct ConsoleEntry {
+    /// `SEVERE`, `WARNING`, `INFO`…
+    pub level: String,
+    /// The message.
+    pub message: String,
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium session.
+    ///
+    /// # Errors
+    /// When chromedriver or Chromium cannot start.
+    pub async fn start(options: BrowserOptions) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let profile = tempfile::tempdir()?;
+        let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let chromium_bin = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let log = std::fs::File::create(profile.path().join("chromedriver.log"))?;
+        let driver = {
+            use std::os::unix::process::CommandExt as _;
+            Command::new(&driver_bin)
+                .arg(format!("--port={port}"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .process_group(0)
+                .spawn()
+                .map_err(|e| anyhow::anyhow!("cannot start {driver_bin}: {e}"))?
+        };
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()?;
+        let mut browser = Self {
+            http,
+            session: String::new(),
+            driver,
+            _profile: profile,
+        };
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let ready = browser
+                .http
+                .get(format!("{base}/status"))
+                .send()
+                .await
+                .ok()
+                .filter(|r| r.status().is_success());
+            if ready.is_some() {
+                break;
+            }
+            anyhow::ensure!(Instant::now() < deadline, "chromedriver did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--no-default-browser-check".to_owned(),
+            format!(
+                "--user-data-dir={}",
+                browser._profile.path().join("profile").display()
+            ),
+            format!("--window-size={},{}", options.width, options.height),
+        ];
+        if !options.javascript {
+            args.push("--blink-settings=scriptEnabled=false".to_owned());
+        }
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": { "binary": chromium_bin, "args": args },
+                    "goog:loggingPrefs": { "browser": "ALL" }
+                }
+            }
+        });
+        let res: Value = browser
+            .http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await?
+            .json()
+            .await?;
+        let session = res["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("no WebDriver session: {res}"))?;
+        browser.session = format!("{base}/session/{session}");
+        Ok(browser)
+    }
+
+    async fn command(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
+        let url = format!("{}{}", self.session, path);
+        let mut req = self.http.request(method.clone(), &url);
+        if let Some(body) = body {
+            req = req.json(&body);
+        } else if method == reqwest::Method::POST {
+            req = req.json(&json!({}));
+        }
+        let res = req.send().await?;
+        let status = res.status();
+        let value: Value = res.json().await?;
+        anyhow::ensure!(
+            status.is_success(),
+            "WebDriver {method} {path}: {status} {}",
+            value["value"]
+        );
+        Ok(value["value"].clone())
+    }
+
+    /// Navigates to `url` and waits for the load event.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn goto(&self, url: &str) -> anyhow::Result<()> {
+        self.command(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await?;
+        Ok(())
+    }
+
+    /// The current URL.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn current_url(&self) -> anyhow::Result<String> {
+        let v = self.command(reqwest::Method::GET, "/url", None).await?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The page's current HTML.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn source(&self) -> anyhow::Result<String> {
+        let v = self.command(reqwest::Method::GET, "/source", None).await?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// The first element matching a CSS selector, if any.
+    ///
+    /// # Errors
+    /// On WebDriver errors other than "no such element".
+    pub async fn find(&self, css: &str) -> anyhow::Result<Option<Element>> {
+        let v = self
+            .command(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .await?;
+        Ok(v.as_array()
+            .and_then(|a| a.first())
+            .and_then(|e| e[ELEMENT_KEY].as_str())
+            .map(|id| Element(id.to_owned())))
+    }
+
+    /// The first element matching `css`, failing if there is none.
+    ///
+    /// # Errors
+    /// When nothing matches.
+    pub async fn get(&self, css: &str) -> anyhow::Result<Element> {
+        self.find(css)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("no element matches {css}"))
+    }
+
+    /// Waits up to `timeout` for `condition` to hold, polling.
+    ///
+    /// # Errors
+    /// When it never holds; `what` names the condition in the message.
+    pub async fn wait_until<F, Fut>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut condition: F,
+    ) -> anyhow::Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = anyhow::Result<bool>>,
+    {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if condition().await? {
+                return Ok(());
+            }
+            anyhow::ensure!(Instant::now() < deadline, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks an element.
+    ///
+    /// # Errors
+    /// On WebDriver errors (e.g. the element is hidden).
+    pub async fn click(&self, el: &Element) -> anyhow::Result<()> {
+        self.command(reqwest::Method::POST, &format!("/element/{}/click", el.0), None)
+            .await?;
+        Ok(())
+    }
+
+    /// Types text into an element.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn type_text(&self, el: &Element, text: &str) -> anyhow::Result<()> {
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", el.0),
+            Some(json!({ "text": text })),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The rendered text of an element.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn text(&self, el: &Element) -> anyhow::Result<String> {
+        let v = self
+            .command(reqwest::Method::GET, &format!("/element/{}/text", el.0), None)
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Whether an element is displayed.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn displayed(&self, el: &Element) -> anyhow::Result<bool> {
+        let v = self
+            .command(
+                reqwest::Method::GET,
+                &format!("/element/{}/displayed", el.0),
+                None,
+            )
+            .await?;
+        Ok(v.as_bool().unwrap_or(false))
+    }
+
+    /// An attribute of an element.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn attribute(&self, el: &Element, name: &str) -> anyhow::Result<Option<String>> {
+        let v = self
+            .command(
+                reqwest::Method::GET,
+                &format!("/element/{}/attribute/{name}", el.0),
+                None,
+            )
+            .await?;
+        Ok(v.as_str().map(ToOwned::to_owned))
+    }
+
+    /// Runs a script in the page and returns its result.
+    ///
+    /// # Errors
+    /// On WebDriver or script errors.
+    pub async fn execute(&self, script: &str, args: Vec<Value>) -> anyhow::Result<Value> {
+        self.command(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
+    }
+
+    /// The browser console's entries since the last call.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn console(&self) -> anyhow::Result<Vec<ConsoleEntry>> {
+        let v = self
+            .command(
+                reqwest::Method::POST,
+                "/se/log",
+                Some(json!({ "type": "browser" })),
+            )
+            .await?;
+        Ok(v.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| ConsoleEntry {
+                        level: e["level"].as_str().unwrap_or_default().to_owned(),
+                        message: e["message"].as_str().unwrap_or_default().to_owned(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Console entries at level `SEVERE` (errors, failed loads, CSP violations).
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn console_errors(&self) -> anyhow::Result<Vec<String>> {
+        Ok(self
+            .console()
+            .await?
+            .into_iter()
+            .filter(|e| e.level == "SEVERE")
+            .map(|e| e.message)
+            .collect())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // chromedriver leads its own process group, Chromium included.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A port that was free a moment ago (for chromedriver, which binds it itself).
+fn free_port() -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
