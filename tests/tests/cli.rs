@@ -1,0 +1,169 @@
+//! The `frontline` binary: refusing to start on bad input, serving, stopping on SIGTERM.
+
+use frontline_tests::{DbKind, TestDatabase, cli};
+use std::{process::Output, time::Duration};
+
+fn run(cmd: &mut std::process::Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run frontline: {e}"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn an_unreachable_database_stops_the_server_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = run(cli::command(dir.path())
+        .arg("serve")
+        .env(
+            "DATABASE_URL",
+            "postgres://frontline:secret-password@127.0.0.1:1/frontline",
+        )
+        .env("FRONTLINE_DB_ACQUIRE_TIMEOUT_SECS", "2"));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("cannot connect to the PostgreSQL database"), "{err}");
+    assert!(
+        !err.contains("secret-password"),
+        "the password never reaches the output: {err}"
+    );
+}
+
+#[test]
+fn a_malformed_setting_stops_the_server_and_names_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = run(cli::command(dir.path())
+        .arg("serve")
+        .env("FRONTLINE_ADDR", "not-an-address"));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("invalid settings") && err.contains("addr"), "{err}");
+}
+
+#[test]
+fn an_unknown_setting_is_an_error_not_ignored() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = run(cli::command(dir.path())
+        .arg("serve")
+        .env("FRONTLINE_ADRR", "127.0.0.1:1"));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("unknown field") && err.contains("adrr"), "{err}");
+}
+
+#[test]
+fn a_nonsensical_setting_is_rejected() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = run(cli::command(dir.path())
+        .arg("serve")
+        .env("FRONTLINE_REQUEST_TIMEOUT_SECS", "0"));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("request_timeout_secs") && err.contains("greater than zero"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_config_file_is_read_and_the_environment_wins_over_it() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join("frontline.toml"), "addr = \"bad file value\"\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let from_file = run(cli::command(dir.path()).args(["migrate", "status"]));
+    assert!(!from_file.status.success(), "the file's bad addr is read");
+    assert!(stderr(&from_file).contains("addr"), "{}", stderr(&from_file));
+
+    let overridden = run(cli::command(dir.path())
+        .args(["migrate", "status"])
+        .env("FRONTLINE_ADDR", "127.0.0.1:0"));
+    assert!(overridden.status.success(), "{}", stderr(&overridden));
+}
+
+#[test]
+fn a_failing_migration_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    // A database that already has an `organisation` table the migrations did not make.
+    let db = dir.path().join("broken.db");
+    let status = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table organisation(x)'); c.commit()",
+        ])
+        .arg(&db)
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success());
+    let out = run(cli::command(dir.path())
+        .arg("serve")
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("FRONTLINE_ADDR", "127.0.0.1:0"));
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("database migration failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening on"));
+}
+
+#[tokio::test]
+async fn serve_answers_then_stops_cleanly_on_sigterm() {
+    for kind in [DbKind::Sqlite, DbKind::Postgres] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let database = TestDatabase::create(kind).await;
+        let mut cmd = cli::command(dir.path());
+        cmd.arg("serve")
+            .env("DATABASE_URL", &database.url)
+            .env("FRONTLINE_ADDR", "127.0.0.1:0")
+            .env("FRONTLINE_SITE_ROOT", frontline_tests::site_root());
+        let mut server = cli::ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+
+        let body = reqwest::get(format!("http://{}/", server.addr))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert!(body.contains("data-figure=\"organisations\""), "{body}");
+
+        let pid = server.child.id().to_string();
+        let killed = std::process::Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(killed.is_ok_and(|s| s.success()));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        let status = loop {
+            if let Some(status) = server.child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+                break status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "frontline did not stop on SIGTERM"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(status.success(), "{kind:?}: exit status {status}");
+        let lines: Vec<String> = server.lines.try_iter().collect();
+        assert!(lines.iter().any(|l| l.contains("SIGTERM received")), "{lines:?}");
+    }
+}
+
+#[tokio::test]
+async fn migrate_reports_status_and_goes_down_and_up() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let database = TestDatabase::create(DbKind::Sqlite).await;
+    let frontline = |args: &[&str]| {
+        let out = run(cli::command(dir.path())
+            .args(args)
+            .env("DATABASE_URL", &database.url));
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(frontline(&["migrate", "status"]).contains("pending  m20261128_000001_core"));
+    frontline(&["migrate", "up"]);
+    assert!(frontline(&["migrate", "status"]).contains("applied  m20261128_000001_core"));
+    frontline(&["migrate", "down", "--steps", "1"]);
+    frontline(&["migrate"]);
+    assert!(!frontline(&["migrate", "status"]).contains("pending"));
+}
