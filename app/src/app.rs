@@ -3,7 +3,16 @@
 use crate::{
     components::layout::Layout,
     i18n::I18nContextProvider,
-    pages::{about::AboutPage, home::HomePage, not_found::NotFound},
+    pages::{
+        about::AboutPage,
+        account::{
+            overview::AccountPage, password::PasswordPage, sessions::SessionsPage, two_factor::TwoFactorPage,
+        },
+        auth::{login::LoginPage, register::RegisterPage, reset::ResetPage, second_factor::SecondFactorPage},
+        coordinator::{accounts::AccountsPage, audit::AuditPage, home::CoordinatorHome},
+        home::HomePage,
+        not_found::NotFound,
+    },
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -65,6 +74,17 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async />
+                        <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/login/second-factor") view=SecondFactorPage ssr=SsrMode::Async />
+                        <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator") view=CoordinatorHome ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

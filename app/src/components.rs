@@ -1,5 +1,7 @@
 //! Components shared by several pages.
 
 pub mod error_view;
+pub mod form;
+pub mod guard;
 pub mod hydrated;
 pub mod layout;

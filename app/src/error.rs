@@ -4,13 +4,12 @@
 //! is mapped, and the browser only ever sees one of these variants, which the
 //! server turns into an HTTP status in one place (`server::api`).
 
+use crate::validate::FieldError;
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
 use serde::{Deserialize, Serialize};
-use server_fn_error::*;
-
-mod server_fn_error {
-    pub use leptos::server_fn::codec::JsonEncoding;
-    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-}
 
 /// What went wrong, as far as the user needs to know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -18,6 +17,30 @@ pub enum AppError {
     /// The request was malformed: a missing or unparsable argument.
     #[error("the request was not understood")]
     BadRequest,
+    /// Some fields are invalid; each error names its field.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// Sign-in failed. The same answer whether the account exists or not.
+    #[error("email or password is incorrect")]
+    InvalidCredentials,
+    /// The caller must sign in first.
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// The caller may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Coordinators must enrol a second factor before any admin page opens.
+    #[error("two-factor authentication required")]
+    MfaEnrolmentRequired,
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts")]
+    RateLimited {
+        /// Seconds to wait.
+        retry_after_secs: u64,
+    },
+    /// The object changed meanwhile, or is not in a state that allows this.
+    #[error("conflict")]
+    Conflict,
     /// The object does not exist, or the caller may not know that it exists.
     #[error("not found")]
     NotFound,
@@ -33,12 +56,26 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The errors for one form field, if this is a validation error.
+    #[must_use]
+    pub fn field(&self, field: &str) -> Option<crate::validate::Message> {
+        match self {
+            Self::Validation(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message),
+            _ => None,
+        }
+    }
+
     /// The HTTP status this error is sent with.
     #[must_use]
     pub fn status(&self) -> u16 {
         match self {
             Self::BadRequest => 400,
+            Self::InvalidCredentials | Self::Unauthenticated => 401,
+            Self::Forbidden | Self::MfaEnrolmentRequired => 403,
             Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::Validation(_) => 422,
+            Self::RateLimited { .. } => 429,
             Self::Unavailable => 503,
             Self::Internal | Self::Network => 500,
         }
@@ -75,7 +112,16 @@ mod tests {
 
     #[test]
     fn errors_survive_the_wire_encoding() {
-        for err in [AppError::NotFound, AppError::Unavailable, AppError::Internal] {
+        for err in [
+            AppError::NotFound,
+            AppError::Unavailable,
+            AppError::Internal,
+            AppError::RateLimited { retry_after_secs: 7 },
+            AppError::Validation(vec![FieldError::new(
+                "email",
+                crate::validate::Message::EmailInvalid,
+            )]),
+        ] {
             assert_eq!(AppError::de(err.ser()), err);
         }
     }

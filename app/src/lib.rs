@@ -26,8 +26,12 @@ pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod model;
 pub mod pages;
+pub mod validate;
 
+#[cfg(feature = "ssr")]
+pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod services;
 #[cfg(feature = "ssr")]

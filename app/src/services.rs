@@ -1,10 +1,21 @@
 //! Domain services: the behaviour behind the server functions.
 //!
-//! Services take a connection (or a transaction) and typed, validated input, and
-//! return domain values or a [`ServiceError`]. They know nothing of HTTP or Leptos.
+//! Services take the application state (or a connection), the caller and typed,
+//! validated input, and return domain values or a [`ServiceError`]. They know
+//! nothing of HTTP or Leptos.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod db;
 mod error;
 pub mod figures;
+pub mod flash;
+pub mod mfa;
+pub mod passwords;
+pub mod reset;
+pub mod session_store;
+pub mod throttle;
+pub mod tokens;
 
 pub use error::ServiceError;

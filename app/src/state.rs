@@ -1,8 +1,10 @@
 //! The state shared by every request on the server.
 
+use crate::{clock::Clock, services::passwords::Passwords};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sea_orm::DatabaseConnection;
+use std::{net::IpAddr, sync::Arc, time::Duration};
 
 /// Everything a request handler or server function may need from the server.
 ///
@@ -15,12 +17,45 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Leptos's own settings (site root, output name).
     pub leptos_options: LeptosOptions,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Settings the application itself needs.
+    pub config: Arc<AppConfig>,
+    /// Password hashing, capped in concurrency.
+    pub passwords: Passwords,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
     }
+}
+
+/// The settings the application (not just the server around it) depends on.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// Production (secure cookies) or development (plain http).
+    pub mode: Mode,
+    /// How long a session may stay unused.
+    pub session_idle: Duration,
+    /// How long a session may last at most, used or not.
+    pub session_absolute: Duration,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// The public origin, e.g. `https://frontline.example.org` (links in reset URLs).
+    pub public_url: String,
+    /// How long a coordinator's password reset link stays valid.
+    pub reset_link_lifetime: Duration,
+}
+
+/// How the server runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Secure, `__Host-` session cookies; the default.
+    Production,
+    /// Plain-http development: cookies without `Secure`. Explicit and logged.
+    Development,
 }
 
 /// The Content-Security-Policy nonce of one request, put in the request's

@@ -1,31 +1,28 @@
-//! The endpoint serving Leptos server functions, and the one place where their
-//! errors become HTTP statuses.
+//! The one place where server-function errors become HTTP statuses.
+//!
+//! Leptos registers a route for every server function and answers every error
+//! with 500. This layer reads the (small) error body back and answers with the
+//! status the error stands for: a malformed argument is a 400, a wrong password
+//! a 401, an unavailable database a 503, a throttled attempt a 429 with
+//! `Retry-After`. Redirects (form posts without JavaScript, which carry the error
+//! in the URL) pass unchanged.
 
-use app::{error::AppError, state::AppState};
+use app::error::AppError;
 use axum::{
     body::{Body, to_bytes},
-    extract::{Request, State},
+    extract::Request,
+    middleware::Next,
     response::{IntoResponse, Response},
 };
 use http::{HeaderValue, StatusCode, header};
-use leptos::{prelude::provide_context, server_fn::error::FromServerFnError as _};
+use leptos::server_fn::error::FromServerFnError as _;
 
 /// Header server_fn puts on error responses.
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 
-/// Runs the server function named by the path, with the app state in context.
-pub async fn handle(State(state): State<AppState>, req: Request) -> Response {
-    let res = leptos_axum::handle_server_fns_with_context(move || provide_context(state.clone()), req)
-        .await
-        .into_response();
-    with_error_status(res).await
-}
-
-/// server_fn answers every error with 500. Read the (small) error body back and
-/// answer with the status the error stands for: a malformed argument is a 400,
-/// an unavailable database a 503. Redirects (form posts without JavaScript, which
-/// carry the error in the URL) pass unchanged.
-async fn with_error_status(res: Response) -> Response {
+/// Maps server-function errors to their HTTP status.
+pub async fn map_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !res.headers().contains_key(SERVER_FN_ERROR_HEADER)
     {
@@ -37,8 +34,10 @@ async fn with_error_status(res: Response) -> Response {
     };
     let error = AppError::de(bytes.clone());
     parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    parts
-        .headers
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let AppError::RateLimited { retry_after_secs } = error
+        && let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string())
+    {
+        parts.headers.insert(header::RETRY_AFTER, value);
+    }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -2,9 +2,16 @@
 
 use crate::{db, settings::Settings, shutdown, startup::Application, telemetry};
 use anyhow::Context as _;
+use app::{
+    clock::SystemClock,
+    services::{ServiceError, accounts, audit::Actor, passwords::Passwords},
+    state::AppState,
+};
 use clap::{Parser, Subcommand};
 use migration::{Migrator, MigratorTrait as _};
+use secrecy::SecretString;
 use std::path::PathBuf;
+use std::{io::IsTerminal as _, sync::Arc};
 
 /// Frontline: cybersecurity help for healthcare, from volunteer experts.
 #[derive(Debug, Parser)]
@@ -28,6 +35,27 @@ pub enum Command {
         /// up (default), down or status.
         #[command(subcommand)]
         action: Option<MigrateAction>,
+    },
+    /// Manage coordinator accounts.
+    Coordinator {
+        /// What to do.
+        #[command(subcommand)]
+        action: CoordinatorAction,
+    },
+}
+
+/// What `frontline coordinator` does.
+#[derive(Debug, Subcommand)]
+pub enum CoordinatorAction {
+    /// Create a coordinator account. The password is read from the terminal, or
+    /// from the first line of standard input when it is not a terminal.
+    Create {
+        /// Email address (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -71,6 +99,59 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action.unwrap_or(MigrateAction::Up)).await,
+        Command::Coordinator {
+            action: CoordinatorAction::Create { email, name },
+        } => create_coordinator(settings, &email, &name).await,
+    }
+}
+
+/// Reads a password from the terminal (twice) or from standard input's first line.
+fn read_password() -> anyhow::Result<SecretString> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the new coordinator: ")?;
+        let second = rpassword::prompt_password("The same password again: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ");
+        Ok(first.into())
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned().into())
+    }
+}
+
+async fn create_coordinator(settings: Settings, email: &str, name: &str) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    let state = AppState {
+        db,
+        leptos_options: leptos::config::LeptosOptions::builder()
+            .output_name("frontline")
+            .build(),
+        clock: Arc::new(SystemClock),
+        config: Arc::new(settings.app_config()),
+        passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let actor = Actor {
+        account_id: None,
+        address: Some("command line".into()),
+    };
+    match accounts::create_coordinator(&state, &actor, email, name, password).await {
+        Ok(account) => {
+            println!("coordinator {} created (account {})", account.email, account.id);
+            println!("they must set up two-factor authentication at their first sign-in");
+            Ok(())
+        }
+        Err(ServiceError::Validation(errors)) => {
+            let reasons: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}: {:?}", e.field, e.message))
+                .collect();
+            anyhow::bail!("cannot create the coordinator: {}", reasons.join("; "))
+        }
+        Err(e) => Err(anyhow::anyhow!("cannot create the coordinator: {e}")),
     }
 }
 

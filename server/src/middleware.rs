@@ -1,4 +1,5 @@
 //! Middleware around every request.
 
+pub mod csrf;
 pub mod request_id;
 pub mod security_headers;

@@ -11,6 +11,7 @@
 //! Unknown keys are errors, so a misspelt setting stops the server instead of being
 //! silently ignored.
 
+pub use app::state::Mode;
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
@@ -18,7 +19,7 @@ use figment::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::{
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -50,6 +51,21 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// On SIGTERM/SIGINT, how long in-flight requests get to finish, in seconds.
     pub shutdown_deadline_secs: u64,
+    /// `production` (secure `__Host-` cookies) or `development` (plain http).
+    pub mode: Mode,
+    /// The public origin users reach, e.g. `https://frontline.example.org`: used in
+    /// links handed out (password resets) and, when https, for HSTS.
+    pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (none by default).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// A session unused this long ends, in minutes.
+    pub session_idle_minutes: u64,
+    /// A session ends this long after sign-in whatever happens, in hours.
+    pub session_absolute_hours: u64,
+    /// Password hashes computed at once, at most (each takes ~19 MiB).
+    pub password_hash_concurrency: usize,
+    /// How long a password reset link stays valid, in hours.
+    pub reset_link_hours: u64,
 }
 
 /// How log lines are written.
@@ -117,6 +133,13 @@ impl Settings {
             .merge(Serialized::default("request_timeout_secs", 30))
             .merge(Serialized::default("body_limit_bytes", 256 * 1024))
             .merge(Serialized::default("shutdown_deadline_secs", 20))
+            .merge(Serialized::default("mode", "production"))
+            .merge(Serialized::default("public_url", "http://127.0.0.1:3000"))
+            .merge(Serialized::default("trusted_proxies", Vec::<String>::new()))
+            .merge(Serialized::default("session_idle_minutes", 30))
+            .merge(Serialized::default("session_absolute_hours", 12))
+            .merge(Serialized::default("password_hash_concurrency", 2))
+            .merge(Serialized::default("reset_link_hours", 24))
     }
 
     /// The layered sources, before extraction.
@@ -151,6 +174,10 @@ impl Settings {
             ("db_acquire_timeout_secs", self.db_acquire_timeout_secs),
             ("request_timeout_secs", self.request_timeout_secs),
             ("body_limit_bytes", self.body_limit_bytes as u64),
+            ("session_idle_minutes", self.session_idle_minutes),
+            ("session_absolute_hours", self.session_absolute_hours),
+            ("password_hash_concurrency", self.password_hash_concurrency as u64),
+            ("reset_link_hours", self.reset_link_hours),
         ] {
             if value == 0 {
                 return Err(SettingsError::Rejected {
@@ -159,7 +186,32 @@ impl Settings {
                 });
             }
         }
+        if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
+            return Err(SettingsError::Rejected {
+                key: "public_url",
+                reason: "must start with http:// or https://".into(),
+            });
+        }
         Ok(())
+    }
+
+    /// The part of the settings the application itself needs.
+    #[must_use]
+    pub fn app_config(&self) -> app::state::AppConfig {
+        app::state::AppConfig {
+            mode: self.mode,
+            session_idle: Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
+            session_absolute: Duration::from_secs(self.session_absolute_hours.saturating_mul(3600)),
+            trusted_proxies: self.trusted_proxies.clone(),
+            public_url: self.public_url.trim_end_matches('/').to_owned(),
+            reset_link_lifetime: Duration::from_secs(self.reset_link_hours.saturating_mul(3600)),
+        }
+    }
+
+    /// True when served over https (HSTS is sent).
+    #[must_use]
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
     }
 
     /// True when the database is SQLite.

@@ -1,24 +1,34 @@
 //! Building the application and running it until shutdown.
 
-use crate::{api, db, health, middleware, settings::Settings};
+use crate::{
+    api, db, health,
+    middleware::{self, security_headers::HeaderPolicy},
+    settings::{Mode, Settings},
+};
 use anyhow::Context as _;
 use app::{
     app::{App, shell},
+    clock::{Clock, SystemClock},
+    services::{passwords::Passwords, session_store::DbSessionStore, throttle},
     state::AppState,
 };
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request},
-    routing::{get, post},
+    routing::get,
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes as _, file_and_error_handler_with_context, generate_route_list};
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
     compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer,
 };
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+
+/// How often expired sessions and stale throttling counters are swept away.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
 
 /// A configured application, bound to its port, ready to run.
 pub struct Application {
@@ -26,6 +36,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     settings: Settings,
+    sessions: DbSessionStore,
 }
 
 impl Application {
@@ -35,6 +46,14 @@ impl Application {
     /// When the database cannot be reached or migrated, or the address cannot be bound.
     /// The server must not start in any of these cases.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// [`Self::build`] with a given clock (tests move time forward with it).
+    ///
+    /// # Errors
+    /// As [`Self::build`].
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let listener = TcpListener::bind(settings.addr)
@@ -47,20 +66,39 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(addr)
             .build();
-        let state = AppState { db, leptos_options };
-        let router = router(state.clone(), &settings);
+        let config = settings.app_config();
+        if settings.mode == Mode::Development {
+            tracing::warn!(
+                "development mode: session cookies are sent without `Secure` and the `__Host-` prefix; \
+                 never use this mode on a network"
+            );
+        }
+        let passwords = Passwords::new(settings.password_hash_concurrency)
+            .map_err(|e| anyhow::anyhow!("cannot prepare password hashing: {e}"))?;
+        let sessions = DbSessionStore::new(
+            db.clone(),
+            clock.clone(),
+            config.session_idle,
+            config.session_absolute,
+        );
+        let state = AppState {
+            db,
+            leptos_options,
+            clock,
+            config: Arc::new(config),
+            passwords,
+        };
+        let router = router(state.clone(), &settings, sessions.clone());
         Ok(Self {
             listener,
             router,
             state,
             settings,
+            sessions,
         })
     }
 
     /// The address the server listens on (the real port when configured with port 0).
-    ///
-    /// # Panics
-    /// Never: the socket was bound in [`Self::build`].
     #[must_use]
     pub fn local_addr(&self) -> SocketAddr {
         self.state.leptos_options.site_addr
@@ -79,6 +117,7 @@ impl Application {
     /// When the server fails while accepting connections.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let deadline = self.settings.shutdown_deadline();
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), self.sessions.clone()));
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let serve = axum::serve(
             self.listener,
@@ -100,15 +139,31 @@ impl Application {
                 tracing::warn!(deadline_secs = deadline.as_secs(), "shutdown deadline passed; dropping open connections");
             }
         }
+        housekeeping.abort();
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
         Ok(())
     }
 }
 
+/// Sweeps expired sessions and forgotten throttling counters. Idempotent, so
+/// several instances may all run it.
+async fn housekeeping(state: AppState, sessions: DbSessionStore) {
+    let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
+    loop {
+        tick.tick().await;
+        if let Err(e) = sessions.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = throttle::forget_stale(&state.db, state.clock.now()).await {
+            tracing::warn!(error = %e, "could not forget stale throttling counters");
+        }
+    }
+}
+
 /// The router: probes, server functions, Leptos pages, static files, and the
 /// middleware stack around all of them.
-fn router(state: AppState, settings: &Settings) -> Router {
+fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let context = {
@@ -120,32 +175,50 @@ fn router(state: AppState, settings: &Settings) -> Router {
         let options = state.leptos_options.clone();
         move |_: LeptosOptions| shell(options.clone())
     };
+    let production = settings.mode == Mode::Production;
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(if production {
+            "__Host-frontline"
+        } else {
+            "frontline"
+        })
+        .with_secure(production)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnSessionEnd);
+    let policy = HeaderPolicy {
+        hsts: settings.is_https(),
+    };
 
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/api/{*fn_name}", post(api::handle).get(api::handle))
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
+        .layer(axum::middleware::from_fn(api::map_error_status))
+        .layer(session_layer)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn(middleware::request_id::assign))
-                .layer(
-                    TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                        let id = req
-                            .extensions()
-                            .get::<middleware::request_id::RequestId>()
-                            .map(|r| r.0.as_str())
-                            .unwrap_or_default();
-                        tracing::info_span!("request", request.id = %id, http.method = %req.method(), http.path = %req.uri().path())
-                    }),
-                )
+                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let id = req
+                        .extensions()
+                        .get::<middleware::request_id::RequestId>()
+                        .map(|r| r.0.as_str())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", request.id = %id, http.method = %req.method(), http.path = %req.uri().path())
+                }))
                 .layer(TimeoutLayer::with_status_code(
                     http::StatusCode::REQUEST_TIMEOUT,
                     settings.request_timeout(),
                 ))
                 .layer(CompressionLayer::new())
-                .layer(axum::middleware::from_fn(middleware::security_headers::apply))
+                .layer(axum::middleware::from_fn_with_state(
+                    policy,
+                    middleware::security_headers::apply,
+                ))
+                .layer(axum::middleware::from_fn(middleware::csrf::protect))
                 .layer(DefaultBodyLimit::disable())
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes)),
         )

@@ -1,8 +1,9 @@
 //! What the user sees when a page cannot be shown.
 
 use crate::{
+    components::form::error_message,
     error::AppError,
-    i18n::{t, use_i18n},
+    i18n::{t, t_string, use_i18n},
 };
 use leptos::prelude::*;
 
@@ -19,22 +20,16 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         response.set_status(status);
     }
     let i18n = use_i18n();
-    let unavailable = error == AppError::Unavailable;
+    let title = match error {
+        AppError::Unavailable => t_string!(i18n, error.unavailable_title).to_string(),
+        AppError::NotFound => t_string!(i18n, not_found.title).to_string(),
+        AppError::Forbidden => t_string!(i18n, error.forbidden_title).to_string(),
+        _ => t_string!(i18n, error.title).to_string(),
+    };
     view! {
         <section class="error-panel" role="alert">
-            {if unavailable {
-                view! {
-                    <h1>{t!(i18n, error.unavailable_title)}</h1>
-                    <p>{t!(i18n, error.unavailable_body)}</p>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <h1>{t!(i18n, error.title)}</h1>
-                    <p>{t!(i18n, error.body)}</p>
-                }
-                    .into_any()
-            }}
+            <h1>{title}</h1>
+            <p>{error_message(&error)}</p>
             <p><a href="/">{t!(i18n, error.home_link)}</a></p>
         </section>
     }

@@ -1,16 +1,25 @@
 //! The frame around every page: header with navigation, main content, footer.
 
 use crate::{
+    api::auth::{Logout, whoami},
     components::hydrated::use_hydrated,
     i18n::{t, t_string, use_i18n},
+    model::{Role, Viewer},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_router::components::A;
+
+/// Bumped whenever sign-in state may have changed, so the header asks again.
+#[derive(Clone, Copy, Debug)]
+pub struct AuthVersion(pub RwSignal<u32>);
 
 /// Header, navigation and footer around the page content.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let version = RwSignal::new(0u32);
+    provide_context(AuthVersion(version));
+    let viewer = Resource::new(move || version.get(), |_| whoami());
     view! {
         <a class="skip-link" href="#content">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
@@ -19,7 +28,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true"></span>
                     {t!(i18n, site_name)}
                 </A>
-                <SiteNav />
+                <Suspense fallback=|| view! { <SiteNav viewer=None /> }>
+                    {move || Suspend::new(async move {
+                        let viewer = viewer.await.ok().flatten();
+                        view! { <SiteNav viewer /> }
+                    })}
+                </Suspense>
             </div>
         </header>
         <main id="content" class="content" tabindex="-1">
@@ -32,16 +46,36 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Refreshes the header's idea of who is signed in once `action` succeeds.
+pub fn refresh_viewer_on_success<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Error = crate::error::AppError> + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + Clone + 'static,
+{
+    if let Some(AuthVersion(version)) = use_context::<AuthVersion>() {
+        Effect::new(move |_| {
+            if matches!(action.value().get(), Some(Ok(_))) {
+                version.update(|v| *v += 1);
+            }
+        });
+    }
+}
+
 /// The main navigation.
 ///
 /// On narrow screens, once the page has hydrated, the links fold behind a "Menu"
 /// button. Without JavaScript the button stays hidden and the links stay visible,
 /// so the page remains usable.
 #[component]
-fn SiteNav() -> impl IntoView {
+fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
     let hydrated = use_hydrated();
     let (open, set_open) = signal(false);
+    let logout = ServerAction::<Logout>::new();
+    refresh_viewer_on_success(logout);
+    let signed_in = viewer.is_some();
+    let coordinator = viewer.as_ref().is_some_and(|v| v.role == Role::Coordinator);
+    let name = viewer.map(|v| v.display_name).unwrap_or_default();
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
             <button
@@ -61,6 +95,24 @@ fn SiteNav() -> impl IntoView {
             >
                 <li><A href="/">{t!(i18n, nav.home)}</A></li>
                 <li><A href="/about">{t!(i18n, nav.about)}</A></li>
+                {if signed_in {
+                    view! {
+                        {coordinator.then(|| view! { <li><A href="/coordinator">{t!(i18n, nav.coordinator)}</A></li> })}
+                        <li><A href="/account" attr:data-viewer=name.clone()>{t!(i18n, nav.account)}</A></li>
+                        <li>
+                            <ActionForm action=logout attr:class="inline-form">
+                                <button type="submit" class="link-button">{t!(i18n, nav.logout)}</button>
+                            </ActionForm>
+                        </li>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <li><A href="/login">{t!(i18n, nav.login)}</A></li>
+                        <li><A href="/register">{t!(i18n, nav.register)}</A></li>
+                    }
+                        .into_any()
+                }}
             </ul>
         </nav>
     }

@@ -168,7 +168,10 @@ fn num<T: std::str::FromStr>(field: &str, line: usize) -> Result<T, ParseError> 
 }
 
 /// Fields of one line, at most `N` of them; more is an error.
-fn fields<'a, const N: usize>(rest: &mut std::str::SplitAsciiWhitespace<'a>, line: usize) -> Result<[&'a str; N], ParseError> {
+fn fields<'a, const N: usize>(
+    rest: &mut std::str::SplitAsciiWhitespace<'a>,
+    line: usize,
+) -> Result<[&'a str; N], ParseError> {
     let mut out = [""; N];
     for slot in &mut out {
         *slot = rest.next().ok_or(err(line, ParseErrorKind::WrongFieldCount))?;
@@ -207,7 +210,8 @@ pub fn parse(text: &str) -> Result<Instance, ParseError> {
                 if problem.is_some() {
                     return Err(err(ln, ParseErrorKind::DuplicateProblemLine));
                 }
-                let [kind, nodes, arcs] = fields::<3>(&mut it, ln).map_err(|_| err(ln, ParseErrorKind::BadProblemLine))?;
+                let [kind, nodes, arcs] =
+                    fields::<3>(&mut it, ln).map_err(|_| err(ln, ParseErrorKind::BadProblemLine))?;
                 if kind != "min" {
                     return Err(err(ln, ParseErrorKind::BadProblemLine));
                 }
@@ -246,7 +250,13 @@ pub fn parse(text: &str) -> Result<Instance, ParseError> {
                 if low != 0 {
                     return Err(err(ln, ParseErrorKind::NonZeroLowerBound));
                 }
-                raw.push(RawArc { line: ln, tail, head, cap, cost });
+                raw.push(RawArc {
+                    line: ln,
+                    tail,
+                    head,
+                    cap,
+                    cost,
+                });
             }
             _ => return Err(err(ln, ParseErrorKind::UnknownLine)),
         }
@@ -312,10 +322,20 @@ pub fn parse(text: &str) -> Result<Instance, ParseError> {
         }
     }
     if let Some(missing) = has_dummy.iter().position(|&d| !d) {
-        return Err(err(0, ParseErrorKind::MissingUnassignedArc { need: missing as u64 + 1 }));
+        return Err(err(
+            0,
+            ParseErrorKind::MissingUnassignedArc {
+                need: missing as u64 + 1,
+            },
+        ));
     }
     let to_u32 = |x: usize| u32::try_from(x).map_err(|_| err(0, ParseErrorKind::TooLarge));
-    Ok(Instance { needs: to_u32(needs)?, volunteers: to_u32(volunteers)?, capacity, arcs })
+    Ok(Instance {
+        needs: to_u32(needs)?,
+        volunteers: to_u32(volunteers)?,
+        capacity,
+        arcs,
+    })
 }
 
 /// Solves a parsed instance exactly (graph construction included, parsing not).
@@ -339,7 +359,11 @@ pub fn solve(instance: &Instance) -> Result<Solution, GraphError> {
             })
         })
         .collect();
-    Ok(Solution { cost: -total, assigned, assignment })
+    Ok(Solution {
+        cost: -total,
+        assigned,
+        assignment,
+    })
 }
 
 #[cfg(test)]
@@ -366,9 +390,16 @@ mod tests {
 
     #[test]
     fn a_small_instance_parses_and_solves() {
-        let Ok(instance) = parse(SMALL) else { panic!("parse failed") };
-        assert_eq!((instance.needs(), instance.volunteers(), instance.pairs()), (2, 2, 3));
-        let Ok(solution) = solve(&instance) else { panic!("solve failed") };
+        let Ok(instance) = parse(SMALL) else {
+            panic!("parse failed")
+        };
+        assert_eq!(
+            (instance.needs(), instance.volunteers(), instance.pairs()),
+            (2, 2, 3)
+        );
+        let Ok(solution) = solve(&instance) else {
+            panic!("solve failed")
+        };
         assert_eq!(solution.cost, -13);
         assert_eq!(solution.assigned, 2);
         assert_eq!(solution.assignment, vec![Some(3), Some(4)]);
@@ -380,33 +411,174 @@ mod tests {
         assert_eq!(kind("n 1 1\n"), Some(ParseErrorKind::MissingProblemLine));
         assert_eq!(kind("p max 3 0\n"), Some(ParseErrorKind::BadProblemLine));
         assert_eq!(kind("p min 3\n"), Some(ParseErrorKind::BadProblemLine));
-        assert_eq!(kind(&SMALL.replace("p min 5 7", "p min 5 7\np min 5 7")), Some(ParseErrorKind::DuplicateProblemLine));
-        assert_eq!(kind(&SMALL.replace("p min 5 7", "p min 5 8")), Some(ParseErrorKind::ArcCountMismatch { declared: 8, found: 7 }));
-        assert_eq!(kind(&SMALL.replace("n 2 1", "n 2 2")), Some(ParseErrorKind::BadSupplies));
-        assert_eq!(kind(&SMALL.replace("n 5 -2", "n 5 -1")), Some(ParseErrorKind::BadSupplies));
-        assert_eq!(kind(&SMALL.replace("n 2 1", "n 1 1")), Some(ParseErrorKind::DuplicateSupply));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1 -1x")), Some(ParseErrorKind::BadNumber));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1")), Some(ParseErrorKind::WrongFieldCount));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1 -10 9")), Some(ParseErrorKind::WrongFieldCount));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 9 0 1 -10")), Some(ParseErrorKind::NodeOutOfRange));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 1 1 -10")), Some(ParseErrorKind::NonZeroLowerBound));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 3 4 0 1 -10")), Some(ParseErrorKind::UnsupportedArc));
-        assert_eq!(kind(&SMALL.replace("a 3 5 0 1 0", "a 3 5 0 1 4")), Some(ParseErrorKind::NonZeroSinkCost));
-        assert_eq!(kind(&SMALL.replace("a 1 5 0 1 0", "a 1 5 0 2 0")), Some(ParseErrorKind::BadUnassignedArc));
+        assert_eq!(
+            kind(&SMALL.replace("p min 5 7", "p min 5 7\np min 5 7")),
+            Some(ParseErrorKind::DuplicateProblemLine)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("p min 5 7", "p min 5 8")),
+            Some(ParseErrorKind::ArcCountMismatch {
+                declared: 8,
+                found: 7
+            })
+        );
+        assert_eq!(
+            kind(&SMALL.replace("n 2 1", "n 2 2")),
+            Some(ParseErrorKind::BadSupplies)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("n 5 -2", "n 5 -1")),
+            Some(ParseErrorKind::BadSupplies)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("n 2 1", "n 1 1")),
+            Some(ParseErrorKind::DuplicateSupply)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1 -1x")),
+            Some(ParseErrorKind::BadNumber)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1")),
+            Some(ParseErrorKind::WrongFieldCount)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1 -10 9")),
+            Some(ParseErrorKind::WrongFieldCount)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 9 0 1 -10")),
+            Some(ParseErrorKind::NodeOutOfRange)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 1 1 -10")),
+            Some(ParseErrorKind::NonZeroLowerBound)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 3 4 0 1 -10")),
+            Some(ParseErrorKind::UnsupportedArc)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 3 5 0 1 0", "a 3 5 0 1 4")),
+            Some(ParseErrorKind::NonZeroSinkCost)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 5 0 1 0", "a 1 5 0 2 0")),
+            Some(ParseErrorKind::BadUnassignedArc)
+        );
         assert_eq!(
             kind(&SMALL.replace("a 1 5 0 1 0", "a 3 5 0 1 0")),
             Some(ParseErrorKind::MissingUnassignedArc { need: 1 })
         );
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1 -9999999999999999999")), Some(ParseErrorKind::BadNumber));
-        assert_eq!(kind(&SMALL.replace("a 1 3 0 1 -10", &format!("a 1 3 0 1 -{}", MAX_UTILITY + 1))), Some(ParseErrorKind::UtilityOutOfRange));
-        assert_eq!(kind(&SMALL.replace("c two", "x two")), Some(ParseErrorKind::UnknownLine));
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", "a 1 3 0 1 -9999999999999999999")),
+            Some(ParseErrorKind::BadNumber)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("a 1 3 0 1 -10", &format!("a 1 3 0 1 -{}", MAX_UTILITY + 1))),
+            Some(ParseErrorKind::UtilityOutOfRange)
+        );
+        assert_eq!(
+            kind(&SMALL.replace("c two", "x two")),
+            Some(ParseErrorKind::UnknownLine)
+        );
     }
 
     #[test]
     fn positive_cost_pairs_are_never_used() {
-        let Ok(instance) = parse(&SMALL.replace("a 2 4 0 1 -3", "a 2 4 0 1 3")) else { panic!("parse") };
-        let Ok(solution) = solve(&instance) else { panic!("solve") };
+        let Ok(instance) = parse(&SMALL.replace("a 2 4 0 1 -3", "a 2 4 0 1 3")) else {
+            panic!("parse")
+        };
+        let Ok(solution) = solve(&instance) else {
+            panic!("solve")
+        };
         assert_eq!((solution.cost, solution.assigned), (-10, 1));
+    }
+
+    /// Solves a small `gen.py` instance and compares with `anchors.py` (OR-Tools and scipy).
+    /// Skipped, with a message, when the benchmark scripts or their Python environment
+    /// (made by `shared/bench/setup`, never by this test) are not there.
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn agrees_with_the_anchor_solvers_on_a_generated_instance() {
+        use std::path::PathBuf;
+        use std::process::Command;
+
+        let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+        let venv = std::env::var_os("FRONTLINE_BENCH_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".cache/frontline-bench-venv"));
+        let python = venv.join("bin/python");
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let bench = std::env::var_os("FRONTLINE_BENCH_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                [
+                    manifest.join("../shared/bench"),
+                    manifest.join("../../shared/bench"),
+                ]
+                .into_iter()
+                .find(|d| d.join("gen.py").is_file())
+                .unwrap_or_default()
+            });
+        let ready = python.is_file()
+            && bench.join("gen.py").is_file()
+            && Command::new(&python)
+                .args(["-c", "import numpy, scipy, ortools"])
+                .output()
+                .is_ok_and(|o| o.status.success());
+        if !ready {
+            eprintln!(
+                "skipped: no benchmark venv at {} or no gen.py under {}",
+                venv.display(),
+                bench.display()
+            );
+            return;
+        }
+        let Ok(generated) = Command::new(&python)
+            .arg(bench.join("gen.py"))
+            .args(["300", "2000", "--seed", "3"])
+            .output()
+        else {
+            panic!("gen.py did not run")
+        };
+        assert!(generated.status.success(), "gen.py failed");
+        let path = std::env::temp_dir().join(format!("frontline-anchor-{}.min", std::process::id()));
+        assert!(std::fs::write(&path, &generated.stdout).is_ok());
+        let anchors = Command::new(&python)
+            .arg(bench.join("anchors.py"))
+            .arg(&path)
+            .output();
+        let _ = std::fs::remove_file(&path);
+        let Ok(anchors) = anchors else {
+            panic!("anchors.py did not run")
+        };
+        let report = String::from_utf8_lossy(&anchors.stdout);
+
+        let Ok(text) = String::from_utf8(generated.stdout) else {
+            panic!("gen.py output is not UTF-8")
+        };
+        let Ok(instance) = parse(&text) else {
+            panic!("gen.py output did not parse")
+        };
+        let Ok(ours) = solve(&instance) else {
+            panic!("solve failed")
+        };
+        let mut compared = 0;
+        for line in report
+            .lines()
+            .filter(|l| l.starts_with("solver=") && l.contains(" cost="))
+        {
+            let field = |name: &str| {
+                line.split_whitespace()
+                    .find_map(|f| f.strip_prefix(name))
+                    .and_then(|v| v.parse::<i128>().ok())
+            };
+            assert_eq!(field("cost="), Some(ours.cost), "{line} vs ours {}", ours.cost);
+            eprintln!("{line} | frontline cost={} assigned={}", ours.cost, ours.assigned);
+            compared += 1;
+        }
+        assert_eq!(compared, 2, "expected OR-Tools and scipy lines, got:\n{report}");
     }
 
     proptest! {

@@ -108,14 +108,16 @@ pub struct Graph<C> {
 impl<C: Cost> Graph<C> {
     /// Builds the graph from `(need, volunteer, utility)` arcs in any order. Parallel arcs keep
     /// the best utility; arcs with a negative utility or into a volunteer of capacity 0 are
-    /// dropped (no optimum uses them). Capacities above the number of needs are clipped.
+    /// dropped (no optimum uses them). Capacities are kept as given (a volunteer's true
+    /// capacity matters to the dual certificate even where few arcs reach it).
     ///
     /// # Errors
     /// [`GraphError`] when a utility exceeds [`Cost::LIMIT`], an index is out of range, or the
     /// sizes do not fit 32-bit indices.
     pub fn build(needs: usize, capacity: &[u32], arcs: &[(u32, u32, C)]) -> Result<Self, GraphError> {
         let volunteers = capacity.len();
-        if needs >= NONE as usize || volunteers >= NONE as usize || arcs.len() >= NONE as usize {
+        // Heap entries name needs as 0..N and volunteers as N..N+V in one u32.
+        if needs.saturating_add(volunteers) >= NONE as usize || arcs.len() >= NONE as usize {
             return Err(GraphError::TooLarge);
         }
         // Counting sort by need.
@@ -169,12 +171,12 @@ impl<C: Cost> Graph<C> {
         }
         head.truncate(out);
         utility.truncate(out);
-        let mut indegree = vec![0_u32; volunteers];
-        for &v in &head {
-            indegree[v as usize] += 1;
-        }
-        let capacity = capacity.iter().zip(&indegree).map(|(&c, &d)| c.min(d)).collect();
-        Ok(Self { capacity, start, head, utility })
+        Ok(Self {
+            capacity: capacity.to_vec(),
+            start,
+            head,
+            utility,
+        })
     }
 
     /// Number of needs.
@@ -195,7 +197,10 @@ impl<C: Cost> Graph<C> {
     /// The arcs of need `n` as `(volunteer, utility)`.
     pub fn arcs_of(&self, n: usize) -> impl Iterator<Item = (u32, C)> + '_ {
         let (a, b) = (self.start[n] as usize, self.start[n + 1] as usize);
-        self.head[a..b].iter().copied().zip(self.utility[a..b].iter().copied())
+        self.head[a..b]
+            .iter()
+            .copied()
+            .zip(self.utility[a..b].iter().copied())
     }
 }
 
@@ -214,8 +219,10 @@ pub struct Solver<C> {
     graph: Graph<C>,
     cap: Vec<u32>,
     load: Vec<u32>,
-    slot_start: Vec<u32>,
-    slots: Vec<u32>,
+    /// First need served by each volunteer; the rest follow `next_served`.
+    first_served: Vec<u32>,
+    next_served: Vec<u32>,
+    prev_served: Vec<u32>,
     assigned: Vec<u32>,
     assigned_utility: Vec<C>,
     pending: Vec<u32>,
@@ -239,20 +246,13 @@ impl<C: Cost> Solver<C> {
     pub fn new(graph: Graph<C>) -> Self {
         let (needs, volunteers) = (graph.needs(), graph.volunteers());
         let cap = graph.capacity.clone();
-        let mut slot_start = Vec::with_capacity(volunteers + 1);
-        let mut acc = 0_u32;
-        slot_start.push(0);
-        for &c in &cap {
-            // Σ capacity ≤ Σ indegree = arcs < u32::MAX (capacities are clipped to indegree).
-            acc = acc.saturating_add(c);
-            slot_start.push(acc);
-        }
         let pending = (0..needs as u32).rev().collect();
         Self {
             cap,
             load: vec![0; volunteers],
-            slots: vec![NONE; acc as usize],
-            slot_start,
+            first_served: vec![NONE; volunteers],
+            next_served: vec![NONE; needs],
+            prev_served: vec![NONE; needs],
             assigned: vec![NONE; needs],
             assigned_utility: vec![C::ZERO; needs],
             pending,
@@ -297,9 +297,50 @@ impl<C: Cost> Solver<C> {
     }
 
     /// The needs volunteer `v` serves.
-    pub fn served_by(&self, v: usize) -> &[u32] {
-        let a = self.slot_start[v] as usize;
-        &self.slots[a..a + self.load[v] as usize]
+    pub fn served_by(&self, v: usize) -> impl Iterator<Item = u32> + '_ {
+        let mut n = self.first_served[v];
+        std::iter::from_fn(move || {
+            let current = n;
+            (current != NONE).then(|| {
+                n = self.next_served[current as usize];
+                current
+            })
+        })
+    }
+
+    /// How many needs volunteer `v` serves.
+    pub fn load(&self, v: usize) -> u32 {
+        self.load[v]
+    }
+
+    /// Adds need `n` to volunteer `v`'s list.
+    fn link(&mut self, v: u32, n: u32) {
+        let (vi, ni) = (v as usize, n as usize);
+        let first = self.first_served[vi];
+        self.next_served[ni] = first;
+        self.prev_served[ni] = NONE;
+        if first != NONE {
+            self.prev_served[first as usize] = n;
+        }
+        self.first_served[vi] = n;
+        self.load[vi] += 1;
+    }
+
+    /// Removes need `n` from volunteer `v`'s list (where it must be).
+    fn unlink(&mut self, v: u32, n: u32) {
+        let (vi, ni) = (v as usize, n as usize);
+        let (prev, next) = (self.prev_served[ni], self.next_served[ni]);
+        if prev == NONE {
+            self.first_served[vi] = next;
+        } else {
+            self.next_served[prev as usize] = next;
+        }
+        if next != NONE {
+            self.prev_served[next as usize] = prev;
+        }
+        self.next_served[ni] = NONE;
+        self.prev_served[ni] = NONE;
+        self.load[vi] -= 1;
     }
 
     /// Volunteer `v`'s current capacity.
@@ -324,14 +365,10 @@ impl<C: Cost> Solver<C> {
     /// [`Solver::solve`] afterwards. Returns `false` (and changes nothing) if `v` does not
     /// serve `drop`.
     pub fn shrink_capacity(&mut self, v: usize, drop: u32) -> bool {
-        let a = self.slot_start[v] as usize;
-        let load = self.load[v] as usize;
-        let Some(pos) = self.slots[a..a + load].iter().position(|&m| m == drop) else {
+        if self.assigned.get(drop as usize) != Some(&(v as u32)) {
             return false;
-        };
-        self.slots[a + pos] = self.slots[a + load - 1];
-        self.slots[a + load - 1] = NONE;
-        self.load[v] -= 1;
+        }
+        self.unlink(v as u32, drop);
         self.cap[v] = self.load[v];
         self.assigned[drop as usize] = NONE;
         self.assigned_utility[drop as usize] = C::ZERO;
@@ -408,8 +445,13 @@ impl<C: Cost> Solver<C> {
                     }
                     if self.load[vi] < c {
                         best = nd;
-                        end = End::Free { need: x, volunteer: v, utility: u };
-                    } else if self.done_vol[vi] != epoch && (self.seen_vol[vi] != epoch || nd < self.dist_vol[vi])
+                        end = End::Free {
+                            need: x,
+                            volunteer: v,
+                            utility: u,
+                        };
+                    } else if self.done_vol[vi] != epoch
+                        && (self.seen_vol[vi] != epoch || nd < self.dist_vol[vi])
                     {
                         self.seen_vol[vi] = epoch;
                         self.dist_vol[vi] = nd;
@@ -425,10 +467,10 @@ impl<C: Cost> Solver<C> {
                 self.done_vol[vi] = epoch;
                 self.settled_vol.push(x - needs);
                 let pv = self.pot_vol[vi];
-                let a = self.slot_start[vi] as usize;
-                for k in a..a + self.load[vi] as usize {
-                    let m = self.slots[k];
+                let mut m = self.first_served[vi];
+                while m != NONE {
                     let mi = m as usize;
+                    let next = self.next_served[mi];
                     let nd = d + self.assigned_utility[mi] + pv - self.pot_need[mi];
                     if nd < best
                         && self.done_need[mi] != epoch
@@ -438,6 +480,7 @@ impl<C: Cost> Solver<C> {
                         self.dist_need[mi] = nd;
                         self.heap.push(Reverse((nd, m)));
                     }
+                    m = next;
                 }
             }
         }
@@ -455,20 +498,26 @@ impl<C: Cost> Solver<C> {
         self.settled_need.clear();
         self.settled_vol.clear();
 
-        // Augment: walk back from the end to n0, shifting each need one volunteer along.
+        // Augment: walk back from the end to n0, moving each need one volunteer along. Each
+        // need is unlinked from its old volunteer before it is linked to the new one, and
+        // the next need along is still linked where it was.
         let (mut n, mut v_new, mut u_new) = match end {
-            End::Free { need, volunteer, utility } => {
-                let vi = volunteer as usize;
-                let k = (self.slot_start[vi] + self.load[vi]) as usize;
-                self.slots[k] = need;
-                self.load[vi] += 1;
-                (need, volunteer, utility)
-            }
+            End::Free {
+                need,
+                volunteer,
+                utility,
+            } => (need, volunteer, utility),
             End::Dummy { need } => (need, NONE, C::ZERO),
         };
         loop {
             let ni = n as usize;
             let v_old = self.assigned[ni];
+            if v_old != NONE {
+                self.unlink(v_old, n);
+            }
+            if v_new != NONE {
+                self.link(v_new, n);
+            }
             self.assigned[ni] = v_new;
             self.assigned_utility[ni] = u_new;
             if v_old == NONE {
@@ -476,11 +525,6 @@ impl<C: Cost> Solver<C> {
             }
             // n was reached through its volunteer v_old, which was reached from pred_vol.
             let (m, um) = self.pred_vol[v_old as usize];
-            let a = self.slot_start[v_old as usize] as usize;
-            let load = self.load[v_old as usize] as usize;
-            if let Some(slot) = self.slots[a..a + load].iter_mut().find(|s| **s == n) {
-                *slot = m;
-            }
             n = m;
             v_new = v_old;
             u_new = um;
@@ -539,7 +583,13 @@ mod tests {
         }
         for (v, (&u, &c)) in used.iter().zip(cap).enumerate() {
             prop_assert!(u <= c, "volunteer {} over capacity", v);
-            prop_assert_eq!(solver.served_by(v).len() as u32, u);
+            prop_assert_eq!(solver.served_by(v).count() as u32, u);
+            prop_assert_eq!(solver.load(v), u);
+            prop_assert!(
+                solver
+                    .served_by(v)
+                    .all(|n| solver.assigned(n as usize) == Some(v as u32))
+            );
         }
         Ok(total)
     }
@@ -580,9 +630,9 @@ mod tests {
             let graph = Graph::build(needs, &cap, &arcs).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut solver = Solver::new(graph);
             solver.solve();
-            let busy: Vec<usize> = (0..cap.len()).filter(|&v| !solver.served_by(v).is_empty()).collect();
+            let busy: Vec<usize> = (0..cap.len()).filter(|&v| solver.load(v) > 0).collect();
             if let Some(&v) = busy.get(pick % busy.len().max(1)) {
-                let drop = solver.served_by(v)[0];
+                let Some(drop) = solver.served_by(v).next() else { return Err(TestCaseError::fail("load")) };
                 prop_assert!(solver.shrink_capacity(v, drop));
                 solver.solve();
                 let mut smaller = cap.clone();
@@ -596,8 +646,14 @@ mod tests {
     #[test]
     fn utilities_above_the_limit_are_rejected() {
         let arcs = [(0, 0, i64::LIMIT + 1)];
-        assert_eq!(Graph::build(1, &[1], &arcs).err(), Some(GraphError::UtilityTooLarge { need: 0 }));
-        assert_eq!(Graph::build(1, &[1], &[(1, 0, 3)]).err(), Some(GraphError::IndexOutOfRange));
+        assert_eq!(
+            Graph::build(1, &[1], &arcs).err(),
+            Some(GraphError::UtilityTooLarge { need: 0 })
+        );
+        assert_eq!(
+            Graph::build(1, &[1], &[(1, 0, 3_i64)]).err(),
+            Some(GraphError::IndexOutOfRange)
+        );
     }
 
     #[test]

@@ -1,20 +1,54 @@
 //! The services' error type and its one mapping to what the user sees.
 
-use crate::error::AppError;
-use sea_orm::DbErr;
+use crate::{
+    error::AppError,
+    validate::{FieldError, Message},
+};
+use sea_orm::{DbErr, TransactionError};
+use std::time::Duration;
 
 /// Why a service call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    /// Input failed validation.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// Sign-in failed (unknown account, wrong password or disabled account alike).
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    /// Not signed in.
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// Signed in, but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// A coordinator without a second factor asked for an admin page.
+    #[error("MFA enrolment required")]
+    MfaEnrolmentRequired,
+    /// Throttled: retry after this long.
+    #[error("rate limited for {0:?}")]
+    RateLimited(Duration),
     /// The object does not exist (or is not visible to the caller).
     #[error("not found")]
     NotFound,
+    /// The object is not in a state that allows this.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     /// The database failed.
     #[error("database error")]
     Db(#[from] DbErr),
+    /// Something else failed on the server (a task, the session store…).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl ServiceError {
+    /// A validation error on a single field.
+    #[must_use]
+    pub fn field(field: &str, message: Message) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
     /// True when the database could not be reached at all, as opposed to a query
     /// that failed: the user gets "try again later" (503) rather than an error.
     #[must_use]
@@ -23,16 +57,43 @@ impl ServiceError {
     }
 }
 
+impl From<TransactionError<ServiceError>> for ServiceError {
+    fn from(err: TransactionError<ServiceError>) -> Self {
+        match err {
+            TransactionError::Connection(e) => Self::Db(e),
+            TransactionError::Transaction(e) => e,
+        }
+    }
+}
+
+impl From<tower_sessions::session::Error> for ServiceError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        Self::Internal(format!("session store: {err}"))
+    }
+}
+
 impl From<ServiceError> for AppError {
     /// Maps a service error to the user-facing error, logging the cause once.
     fn from(err: ServiceError) -> Self {
         match err {
+            ServiceError::Validation(errors) => Self::Validation(errors),
+            ServiceError::InvalidCredentials => Self::InvalidCredentials,
+            ServiceError::Unauthenticated => Self::Unauthenticated,
+            ServiceError::Forbidden => Self::Forbidden,
+            ServiceError::MfaEnrolmentRequired => Self::MfaEnrolmentRequired,
+            ServiceError::RateLimited(wait) => Self::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            },
             ServiceError::NotFound => Self::NotFound,
+            ServiceError::Conflict(why) => {
+                tracing::info!(reason = why, "conflict");
+                Self::Conflict
+            }
             ref db if db.is_unavailable() => {
                 tracing::warn!(error = %sources(&err), "database unavailable");
                 Self::Unavailable
             }
-            ServiceError::Db(_) => {
+            ServiceError::Db(_) | ServiceError::Internal(_) => {
                 tracing::error!(error = %sources(&err), "service failed");
                 Self::Internal
             }
@@ -40,7 +101,7 @@ impl From<ServiceError> for AppError {
     }
 }
 
-/// The error and its chain of causes on one line.
+/// The error and its chain of causes on one line, with line breaks neutralised.
 fn sources(err: &dyn std::error::Error) -> String {
     let mut out = err.to_string();
     let mut cause = err.source();
@@ -49,5 +110,5 @@ fn sources(err: &dyn std::error::Error) -> String {
         out.push_str(&c.to_string());
         cause = c.source();
     }
-    out
+    out.replace(['\n', '\r'], " ")
 }

@@ -1,0 +1,256 @@
+//! Form building blocks: labelled fields with their errors, form-level alerts,
+//! and the memory of typed values across a no-JavaScript round trip.
+//!
+//! Every form is an `ActionForm` over a server function: with JavaScript it
+//! submits in the background and shows errors in place; without, the browser
+//! posts it, the server redirects back with the error in the URL and the typed
+//! values in the session ([`use_form_memory`]).
+
+use crate::{
+    error::AppError,
+    i18n::{t, t_string, use_i18n},
+    validate::Message,
+};
+use leptos::{prelude::*, server_fn::ServerFn};
+use std::collections::BTreeMap;
+
+/// The translated text of a validation message.
+pub fn message_text(message: Message) -> String {
+    let i18n = use_i18n();
+    match message {
+        Message::Required => t_string!(i18n, validation.required).to_string(),
+        Message::TooLong => t_string!(i18n, validation.too_long).to_string(),
+        Message::EmailInvalid => t_string!(i18n, validation.email_invalid).to_string(),
+        Message::EmailTaken => t_string!(i18n, validation.email_taken).to_string(),
+        Message::NameInvalid => t_string!(i18n, validation.name_invalid).to_string(),
+        Message::PasswordTooShort => t_string!(i18n, validation.password_too_short).to_string(),
+        Message::PasswordTooLong => t_string!(i18n, validation.password_too_long).to_string(),
+        Message::PasswordWeak => t_string!(i18n, validation.password_weak).to_string(),
+        Message::PasswordsDiffer => t_string!(i18n, validation.passwords_differ).to_string(),
+        Message::CurrentPasswordWrong => t_string!(i18n, validation.current_password_wrong).to_string(),
+        Message::CodeInvalid => t_string!(i18n, validation.code_invalid).to_string(),
+        Message::InvalidChoice => t_string!(i18n, validation.invalid_choice).to_string(),
+    }
+}
+
+/// The translated message for an error that is not about one field.
+pub fn error_message(error: &AppError) -> AnyView {
+    let i18n = use_i18n();
+    if let AppError::RateLimited { retry_after_secs } = error {
+        let seconds = *retry_after_secs;
+        return view! { {t!(i18n, errors.rate_limited, seconds = seconds)} }.into_any();
+    }
+    error_text(error).into_any()
+}
+
+/// The translated text of an error that is not about one field (without the
+/// waiting time of [`AppError::RateLimited`]; see [`error_message`]).
+pub fn error_text(error: &AppError) -> String {
+    let i18n = use_i18n();
+    match error {
+        AppError::Validation(_) => t_string!(i18n, errors.validation).to_string(),
+        AppError::InvalidCredentials => t_string!(i18n, errors.invalid_credentials).to_string(),
+        AppError::Unauthenticated => t_string!(i18n, errors.unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
+        AppError::MfaEnrolmentRequired => t_string!(i18n, errors.mfa_required).to_string(),
+        AppError::RateLimited { .. } => t_string!(i18n, errors.rate_limited_short).to_string(),
+        AppError::Conflict => t_string!(i18n, errors.conflict).to_string(),
+        AppError::NotFound => t_string!(i18n, errors.not_found).to_string(),
+        AppError::Unavailable => t_string!(i18n, error.unavailable_body).to_string(),
+        AppError::BadRequest | AppError::Internal | AppError::Network => {
+            t_string!(i18n, error.body).to_string()
+        }
+    }
+}
+
+/// The error of the last submission of `action`, if it failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + Clone + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// The values typed into the form behind server function `S` before a failed
+/// plain (no-JavaScript) submission, kept for one read.
+///
+/// Only fetched while rendering on the server: with JavaScript the values never
+/// leave the page, so there is nothing to fetch in the browser.
+pub fn use_form_memory<S: ServerFn>() -> Resource<BTreeMap<String, String>> {
+    Resource::new(
+        || (),
+        |()| async move {
+            #[cfg(feature = "ssr")]
+            {
+                match crate::api::anyone() {
+                    Ok(ctx) => crate::services::flash::take(&ctx.session, S::PATH)
+                        .await
+                        .unwrap_or_default(),
+                    Err(_) => BTreeMap::new(),
+                }
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                BTreeMap::new()
+            }
+        },
+    )
+}
+
+/// A form's alert for errors that are not about one field.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation(_)))
+            .map(|e| {
+                view! {
+                    <p class="alert alert--error" role="alert">
+                        {error_message(&e)}
+                    </p>
+                }
+            })
+    }
+}
+
+/// What kind of input a [`Field`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// `type="text"`.
+    #[default]
+    Text,
+    /// `type="email"`.
+    Email,
+    /// `type="password"`: never refilled from memory.
+    Password,
+    /// A one-time code: numeric keyboard, no autocomplete of old codes.
+    Code,
+}
+
+/// A labelled input with its hint and error, wired for assistive technology.
+///
+/// The error shown is the browser-side validator's (after hydration, as the
+/// user types) or else the server's for this field.
+#[component]
+pub fn Field(
+    /// The input's `name` (and the server function's argument).
+    name: &'static str,
+    /// The label text.
+    #[prop(into)]
+    label: Signal<String>,
+    /// The kind of input.
+    #[prop(optional)]
+    kind: Kind,
+    /// The initial value.
+    #[prop(optional, into)]
+    value: Signal<Option<String>>,
+    /// `autocomplete` token.
+    #[prop(optional)]
+    autocomplete: &'static str,
+    /// A hint under the label.
+    #[prop(optional, into)]
+    hint: Option<Signal<String>>,
+    /// The server's error for this field.
+    #[prop(into)]
+    server_error: Signal<Option<AppError>>,
+    /// Required.
+    #[prop(optional)]
+    required: bool,
+    /// Longest value accepted.
+    #[prop(optional)]
+    maxlength: Option<usize>,
+    /// The shared validator, run in the browser as the user types.
+    #[prop(optional)]
+    validate: Option<fn(&str) -> Result<(), Message>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let (local_error, set_local_error) = signal(None::<Message>);
+    let error = Signal::derive(move || {
+        local_error
+            .get()
+            .or_else(|| server_error.get().and_then(|e| e.field(name)))
+    });
+    let input_type = match kind {
+        Kind::Text | Kind::Code => "text",
+        Kind::Email => "email",
+        Kind::Password => "password",
+    };
+    let initial = move || if kind == Kind::Password { None } else { value.get() };
+    let check = move |current: String| {
+        if let Some(validate) = validate {
+            set_local_error.set(if current.is_empty() {
+                None
+            } else {
+                validate(&current).err()
+            });
+        }
+    };
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=input_type
+                value=initial
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                inputmode=(kind == Kind::Code).then_some("numeric")
+                required=required
+                maxlength=maxlength
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=described_by
+                on:change=move |ev| check(event_target_value(&ev))
+                on:blur=move |ev| check(event_target_value(&ev))
+            />
+            {move || {
+                error
+                    .get()
+                    .map(|m| view! { <p class="field__error" id=error_id.clone()>{message_text(m)}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A submit button that says so while its action is pending (after hydration).
+#[component]
+pub fn Submit(
+    /// The button text.
+    #[prop(into)]
+    label: Signal<String>,
+    /// Whether the action is running.
+    #[prop(optional, into)]
+    pending: Signal<bool>,
+    /// A secondary (less prominent) button.
+    #[prop(optional)]
+    secondary: bool,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="button"
+            class:button--secondary=secondary
+            aria-disabled=move || pending.get().then_some("true")
+        >
+            {label}
+        </button>
+    }
+}

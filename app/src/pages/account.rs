@@ -1,0 +1,6 @@
+//! The signed-in user's own account.
+
+pub mod overview;
+pub mod password;
+pub mod sessions;
+pub mod two_factor;

@@ -1,0 +1,7 @@
+//! Coordinators' pages, all under `/coordinator`. Every one of them (and every
+//! server function behind them) requires a coordinator whose session passed a
+//! second factor.
+
+pub mod accounts;
+pub mod audit;
+pub mod home;

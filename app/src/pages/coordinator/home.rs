@@ -1,0 +1,41 @@
+//! `/coordinator`: the coordinators' starting page.
+
+use crate::{
+    api::auth::require_coordinator,
+    components::guard::page_error,
+    i18n::{t, t_string, use_i18n},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The coordinators' home.
+#[component]
+pub fn CoordinatorHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let access = Resource::new(|| (), |()| require_coordinator());
+    view! {
+        <Title text=move || t_string!(i18n, coordinator.title).to_string() />
+        <Suspense>
+            {move || Suspend::new(async move {
+                if let Err(e) = access.await {
+                    return page_error(e);
+                }
+                view! {
+                    <h1>{t!(i18n, coordinator.title)}</h1>
+                    <ul class="cards">
+                        <li>
+                            <A href="/coordinator/accounts">{t!(i18n, coordinator.accounts)}</A>
+                            <p>{t!(i18n, coordinator.accounts_lead)}</p>
+                        </li>
+                        <li>
+                            <A href="/coordinator/audit">{t!(i18n, coordinator.audit)}</A>
+                            <p>{t!(i18n, coordinator.audit_lead)}</p>
+                        </li>
+                    </ul>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,420 @@
+//! Accounts: registration, password changes and what coordinators do to accounts.
+
+use super::{
+    ServiceError,
+    audit::{self, Action, Actor},
+    auth::{self, Client, CurrentUser},
+    db::begin_write,
+    passwords::check_new_password,
+    session_store, throttle,
+};
+use crate::{
+    state::AppState,
+    validate::{self, FieldError, Message},
+};
+use entity::account::{self, Role, Status};
+use sea_orm::{
+    ActiveModelTrait as _,
+    ActiveValue::Set,
+    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, SqlErr,
+    sea_query::{Expr, ExprTrait as _, Func},
+};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_sessions::Session;
+
+/// A registration as typed into the form.
+#[derive(Debug)]
+pub struct Registration {
+    /// Email address.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Password.
+    pub password: SecretString,
+    /// Organisation member or volunteer (never coordinator).
+    pub role: Role,
+}
+
+/// Validates every field at once (all errors, not just the first).
+fn validate_new_account(email: &str, name: &str, password: &str) -> Result<(String, String), ServiceError> {
+    let mut errors = Vec::new();
+    let email = validate::email(email)
+        .map_err(|m| errors.push(FieldError::new("email", m)))
+        .ok();
+    let name = validate::display_name(name)
+        .map_err(|m| errors.push(FieldError::new("display_name", m)))
+        .ok();
+    let context = [
+        email.as_deref().unwrap_or_default(),
+        name.as_deref().unwrap_or_default(),
+    ];
+    if let Err(m) = check_new_password(password, &context) {
+        errors.push(FieldError::new("password", m));
+    }
+    match (email, name) {
+        (Some(email), Some(name)) if errors.is_empty() => Ok((email, name)),
+        _ => Err(ServiceError::Validation(errors)),
+    }
+}
+
+/// Whether a database error is a unique-constraint violation (typed, not by message).
+fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// Inserts an account in `db` (a transaction) and audits it.
+async fn insert_account<C: ConnectionTrait>(
+    db: &C,
+    now: time::OffsetDateTime,
+    actor: &Actor,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    role: Role,
+) -> Result<account::Model, ServiceError> {
+    let inserted = account::ActiveModel {
+        email: Set(email),
+        display_name: Set(display_name),
+        role: Set(role),
+        status: Set(Status::Active),
+        password_hash: Set(password_hash),
+        password_changed_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await;
+    let account = match inserted {
+        Ok(account) => account,
+        Err(e) if is_unique_violation(&e) => return Err(ServiceError::field("email", Message::EmailTaken)),
+        Err(e) => return Err(e.into()),
+    };
+    let actor = Actor {
+        account_id: actor.account_id.or(Some(account.id)),
+        address: actor.address.clone(),
+    };
+    audit::record(
+        db,
+        now,
+        &actor,
+        Action::AccountCreated,
+        Some(("account", account.id)),
+        json!({ "role": account.role }),
+    )
+    .await?;
+    Ok(account)
+}
+
+/// Registers an organisation member or a volunteer and signs them in.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (including a taken email); database errors.
+pub async fn register(
+    state: &AppState,
+    session: &Session,
+    client: &Client,
+    input: Registration,
+) -> Result<account::Model, ServiceError> {
+    if input.role == Role::Coordinator {
+        return Err(ServiceError::field("role", Message::InvalidChoice));
+    }
+    let (email, name) =
+        validate_new_account(&input.email, &input.display_name, input.password.expose_secret())?;
+    let hash = state.passwords.hash(input.password).await?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let account = insert_account(&txn, now, &client.actor(None), email, name, hash, input.role).await?;
+    txn.commit().await?;
+    auth::sign_in_new_account(session, client, &account).await?;
+    Ok(account)
+}
+
+/// Creates a coordinator (from the command line, or by another coordinator).
+///
+/// # Errors
+/// [`ServiceError::Validation`]; database errors.
+pub async fn create_coordinator(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    display_name: &str,
+    password: SecretString,
+) -> Result<account::Model, ServiceError> {
+    let (email, name) = validate_new_account(email, display_name, password.expose_secret())?;
+    let hash = state.passwords.hash(password).await?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let account = insert_account(&txn, now, actor, email, name, hash, Role::Coordinator).await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// Creates a coordinator with no usable password; they set one through the reset
+/// link the caller hands over.
+///
+/// # Errors
+/// [`ServiceError::Validation`]; database errors.
+pub async fn invite_coordinator(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    display_name: &str,
+) -> Result<account::Model, ServiceError> {
+    let mut errors = Vec::new();
+    let email = validate::email(email)
+        .map_err(|m| errors.push(FieldError::new("email", m)))
+        .ok();
+    let name = validate::display_name(display_name)
+        .map_err(|m| errors.push(FieldError::new("display_name", m)))
+        .ok();
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(ServiceError::Validation(errors));
+    };
+    // A random password nobody knows: the account is unusable until reset.
+    let hash = state.passwords.hash(super::tokens::random_token().into()).await?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let account = insert_account(&txn, now, actor, email, name, hash, Role::Coordinator).await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// Changes the user's own password (the current one is required) and ends their
+/// other sessions; this session gets a new id.
+///
+/// # Errors
+/// [`ServiceError::Validation`] naming the field; [`ServiceError::RateLimited`];
+/// database errors.
+pub async fn change_password(
+    state: &AppState,
+    session: &Session,
+    client: &Client,
+    user: &CurrentUser,
+    current: SecretString,
+    new: SecretString,
+    confirm: SecretString,
+) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let keys = [format!("password:account:{}", user.id)];
+    throttle::check(&state.db, &keys, now).await?;
+    let account = account::Entity::find_by_id(user.id)
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::Unauthenticated)?;
+    if !state
+        .passwords
+        .verify(current, Some(account.password_hash.clone()))
+        .await?
+    {
+        throttle::fail(&state.db, &keys, now).await?;
+        return Err(ServiceError::field(
+            "current_password",
+            Message::CurrentPasswordWrong,
+        ));
+    }
+    if new.expose_secret() != confirm.expose_secret() {
+        return Err(ServiceError::field("confirm_password", Message::PasswordsDiffer));
+    }
+    check_new_password(new.expose_secret(), &[&account.email, &account.display_name])
+        .map_err(|m| ServiceError::field("new_password", m))?;
+    let hash = state.passwords.hash(new).await?;
+    let keep = auth::current_session_hash(session);
+    let txn = begin_write(&state.db).await?;
+    let mut active: account::ActiveModel = account.into();
+    active.password_hash = Set(hash);
+    active.password_changed_at = Set(now);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let ended = session_store::end_sessions_of(&txn, user.id, keep.as_deref()).await?;
+    let actor = client.actor(Some(user.id));
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        Action::PasswordChanged,
+        Some(("account", user.id)),
+        json!({}),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        Action::SessionsEnded,
+        Some(("account", user.id)),
+        json!({ "count": ended, "reason": "password changed" }),
+    )
+    .await?;
+    txn.commit().await?;
+    throttle::clear(&state.db, &keys[0]).await?;
+    auth::renew_after_password_change(session, now).await?;
+    Ok(())
+}
+
+/// An account as the coordinators' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// Id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Status.
+    pub status: Status,
+    /// Whether TOTP is enrolled.
+    pub mfa_enabled: bool,
+    /// Created (UTC).
+    pub created_at: time::OffsetDateTime,
+}
+
+/// Accounts per page in the coordinators' list.
+pub const PAGE_SIZE: u64 = 50;
+
+/// Lists accounts, filtered by a search on email or name and by role.
+///
+/// # Errors
+/// Database errors.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    search: Option<&str>,
+    role: Option<Role>,
+    page: u64,
+) -> Result<(Vec<AccountSummary>, u64), ServiceError> {
+    let mut select = account::Entity::find();
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(account::Column::Email.like(pattern.clone()))
+                .add(Expr::expr(Func::lower(Expr::col(account::Column::DisplayName))).like(pattern)),
+        );
+    }
+    if let Some(role) = role {
+        select = select.filter(account::Column::Role.eq(role));
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_asc(account::Column::Email)
+        .offset(page.saturating_mul(PAGE_SIZE))
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|a| AccountSummary {
+                id: a.id,
+                email: a.email,
+                display_name: a.display_name,
+                role: a.role,
+                status: a.status,
+                mfa_enabled: a.totp_enabled_at.is_some(),
+                created_at: a.created_at,
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// Disables or re-enables an account; disabling ends all its sessions.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] on one's own account; [`ServiceError::NotFound`];
+/// database errors.
+pub async fn set_status(
+    state: &AppState,
+    actor: &Actor,
+    target: i64,
+    status: Status,
+) -> Result<(), ServiceError> {
+    if actor.account_id == Some(target) {
+        return Err(ServiceError::Forbidden);
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let account = account::Entity::find_by_id(target)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let before = account.status;
+    let mut active: account::ActiveModel = account.into();
+    active.status = Set(status);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::StatusChanged,
+        Some(("account", target)),
+        json!({ "from": before, "to": status }),
+    )
+    .await?;
+    if status == Status::Disabled {
+        let ended = session_store::end_sessions_of(&txn, target, None).await?;
+        audit::record(
+            &txn,
+            now,
+            actor,
+            Action::SessionsEnded,
+            Some(("account", target)),
+            json!({ "count": ended, "reason": "account disabled" }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes an account's role; its sessions end, so it signs in again (with a new
+/// session id) under the new role.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] on one's own account; [`ServiceError::NotFound`];
+/// database errors.
+pub async fn set_role(state: &AppState, actor: &Actor, target: i64, role: Role) -> Result<(), ServiceError> {
+    if actor.account_id == Some(target) {
+        return Err(ServiceError::Forbidden);
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let account = account::Entity::find_by_id(target)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let before = account.role;
+    if before == role {
+        return Ok(());
+    }
+    let mut active: account::ActiveModel = account.into();
+    active.role = Set(role);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::RoleChanged,
+        Some(("account", target)),
+        json!({ "from": before, "to": role }),
+    )
+    .await?;
+    let ended = session_store::end_sessions_of(&txn, target, None).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::SessionsEnded,
+        Some(("account", target)),
+        json!({ "count": ended, "reason": "role changed" }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

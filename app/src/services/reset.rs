@@ -1,0 +1,167 @@
+//! Password reset without email: a coordinator issues a one-time link and hands
+//! it over out of band.
+//!
+//! The link carries 256 random bits; only their SHA-256 is stored. It expires,
+//! works once, and dies when the password changes by any other way. Using it sets
+//! the password and ends every session, but does not sign in: the user then signs
+//! in normally, second factor included (ASVS 6.4.3).
+
+use super::{
+    ServiceError,
+    audit::{self, Action, Actor},
+    db::begin_write,
+    passwords::check_new_password,
+    session_store, tokens,
+};
+use crate::{state::AppState, validate::Message};
+use entity::{account, reset_token};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
+    QueryFilter as _, sea_query::Expr,
+};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// Issues a reset link for `target`; returns the full URL, shown once.
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; database errors.
+pub async fn issue(state: &AppState, actor: &Actor, target: i64) -> Result<String, ServiceError> {
+    let now = state.clock.now();
+    let token = tokens::random_token();
+    let txn = begin_write(&state.db).await?;
+    account::Entity::find_by_id(target)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let created_by = actor.account_id.ok_or(ServiceError::Forbidden)?;
+    reset_token::ActiveModel {
+        account_id: Set(target),
+        token_hash: Set(tokens::hash(&token)),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        expires_at: Set(now + state.config.reset_link_lifetime),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::PasswordResetIssued,
+        Some(("account", target)),
+        json!({ "expires_in_hours": state.config.reset_link_lifetime.as_secs() / 3600 }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(format!(
+        "{}/reset/{token}",
+        state.config.public_url.trim_end_matches('/')
+    ))
+}
+
+/// The valid, unused token and its account, or `None`.
+async fn find_valid<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Option<(reset_token::Model, account::Model)>, ServiceError> {
+    let Some(row) = reset_token::Entity::find()
+        .filter(reset_token::Column::TokenHash.eq(tokens::hash(token)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(account) = account::Entity::find_by_id(row.account_id).one(db).await? else {
+        return Ok(None);
+    };
+    let valid =
+        row.used_at.is_none() && row.expires_at > now && row.created_at >= account.password_changed_at;
+    Ok(valid.then_some((row, account)))
+}
+
+/// The display name behind a valid link, for the reset page's greeting.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown, used, expired or superseded link.
+pub async fn check(state: &AppState, token: &str) -> Result<String, ServiceError> {
+    find_valid(&state.db, token, state.clock.now())
+        .await?
+        .map(|(_, account)| account.display_name)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Sets a new password through a link, once; ends every session of the account.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Validation`];
+/// database errors.
+pub async fn redeem(
+    state: &AppState,
+    address: Option<String>,
+    token: &str,
+    new: SecretString,
+    confirm: SecretString,
+) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let (_, account) = find_valid(&state.db, token, now)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if new.expose_secret() != confirm.expose_secret() {
+        return Err(ServiceError::field("confirm_password", Message::PasswordsDiffer));
+    }
+    check_new_password(new.expose_secret(), &[&account.email, &account.display_name])
+        .map_err(|m| ServiceError::field("new_password", m))?;
+    let hash = state.passwords.hash(new).await?;
+
+    let txn = begin_write(&state.db).await?;
+    // Spend the token: exactly one request can.
+    let spent = reset_token::Entity::update_many()
+        .col_expr(reset_token::Column::UsedAt, Expr::value(now))
+        .filter(reset_token::Column::TokenHash.eq(tokens::hash(token)))
+        .filter(reset_token::Column::UsedAt.is_null())
+        .filter(reset_token::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(ServiceError::NotFound);
+    }
+    let account = account::Entity::find_by_id(account.id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let id = account.id;
+    let mut active: account::ActiveModel = account.into();
+    active.password_hash = Set(hash);
+    active.password_changed_at = Set(now);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    let ended = session_store::end_sessions_of(&txn, id, None).await?;
+    let actor = Actor {
+        account_id: Some(id),
+        address,
+    };
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        Action::PasswordResetUsed,
+        Some(("account", id)),
+        json!({}),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        Action::SessionsEnded,
+        Some(("account", id)),
+        json!({ "count": ended, "reason": "password reset" }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
