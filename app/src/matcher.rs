@@ -20,7 +20,7 @@
 //! - [`dimacs`]: the benchmark format (`p min`) and a solver entry point for it.
 //!
 //! # Use from a service
-//! ```ignore
+//! ```text
 //! let index = VolunteerIndex::build(config, volunteers)?;      // once per batch / cache it
 //! let ranking = rank_volunteers(&index, &need, 20);             // console: top 20 + gate counts
 //! let why = explain_volunteer(&index, &need, volunteer_id);     // one excluded volunteer

@@ -11,11 +11,14 @@
 
 pub mod browser;
 pub mod cli;
+mod clock;
 mod database;
 mod test_app;
+pub mod users;
 
+pub use clock::TestClock;
 pub use database::{DbKind, TestDatabase};
-pub use test_app::{TestApp, TestClient, site_root};
+pub use test_app::{SESSION_COOKIE, TestApp, TestClient, site_root};
 
 /// Declares async tests that each run once on SQLite and once on PostgreSQL:
 ///

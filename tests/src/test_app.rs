@@ -1,9 +1,14 @@
 //! The real server, in-process, on a free port with a fresh database.
 
-use crate::database::{DbKind, TestDatabase};
+use crate::{
+    clock::TestClock,
+    database::{DbKind, TestDatabase},
+};
+use app::state::AppState;
+use reqwest::cookie::CookieStore as _;
 use sea_orm::DatabaseConnection;
 use server::{settings::Settings, startup::Application};
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running Frontline with its own database.
@@ -16,6 +21,10 @@ pub struct TestApp {
     pub kind: DbKind,
     /// Its settings, as built.
     pub settings: Settings,
+    /// Its application state (services can be called with it directly).
+    pub state: AppState,
+    /// Its clock, which only moves when the test says so.
+    pub clock: TestClock,
     database: TestDatabase,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -54,6 +63,19 @@ impl TestApp {
     /// # Panics
     /// When the server cannot start.
     pub async fn spawn_on(database: TestDatabase, configure: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_on_with_clock(database, TestClock::default(), configure).await
+    }
+
+    /// Starts Frontline on an existing test database with a given clock (two
+    /// instances sharing one database share one clock).
+    ///
+    /// # Panics
+    /// When the server cannot start.
+    pub async fn spawn_on_with_clock(
+        database: TestDatabase,
+        clock: TestClock,
+        configure: impl FnOnce(&mut Settings),
+    ) -> Self {
         let mut settings = Settings::defaults().unwrap_or_else(|e| panic!("default settings: {e}"));
         settings.addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
         settings.database_url = database.url.clone().into();
@@ -61,11 +83,12 @@ impl TestApp {
         settings.db_max_connections = 5;
         configure(&mut settings);
         let kind = database.kind;
-        let app = Application::build(settings.clone())
+        let app = Application::build_with_clock(settings.clone(), Arc::new(clock.clone()))
             .await
             .unwrap_or_else(|e| panic!("server failed to start: {e:#}"));
         let addr = app.local_addr();
         let db = app.state().db.clone();
+        let state = app.state().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
@@ -75,6 +98,8 @@ impl TestApp {
             db,
             kind,
             settings,
+            state,
+            clock,
             database,
             stop: Some(stop),
             task: Some(task),
@@ -123,23 +148,52 @@ impl Drop for TestApp {
     }
 }
 
+/// The session cookie's name in production mode.
+pub const SESSION_COOKIE: &str = "__Host-frontline";
+
 /// A browser-like HTTP client: keeps cookies, never follows redirects (tests look
-/// at them), and sends `Accept: text/html` like a browser navigating.
+/// at them). Requests say they come from the same origin, as a browser's would.
 #[derive(Clone)]
 pub struct TestClient {
     base: String,
     http: reqwest::Client,
+    jar: Option<Arc<reqwest::cookie::Jar>>,
+    /// With no jar: the session cookie value to send on every request.
+    fixed_session: Option<String>,
 }
 
 impl TestClient {
     fn new(base: String) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap_or_else(|e| panic!("http client: {e}"));
-        Self { base, http }
+        Self {
+            base,
+            http,
+            jar: Some(jar),
+            fixed_session: None,
+        }
+    }
+
+    /// A client with no cookie jar that always sends `session` as the session
+    /// cookie (to replay or plant a cookie).
+    #[must_use]
+    pub fn with_session_cookie(&self, session: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .unwrap_or_else(|e| panic!("http client: {e}"));
+        Self {
+            base: self.base.clone(),
+            http,
+            jar: None,
+            fixed_session: Some(session.to_owned()),
+        }
     }
 
     /// The underlying client, for requests the helpers do not cover.
@@ -154,14 +208,38 @@ impl TestClient {
         format!("{}{}", self.base, path)
     }
 
+    /// The current session cookie's value, if any.
+    #[must_use]
+    pub fn session_cookie(&self) -> Option<String> {
+        if let Some(fixed) = &self.fixed_session {
+            return Some(fixed.clone());
+        }
+        let url = reqwest::Url::parse(&self.base).ok()?;
+        let header = self.jar.as_ref()?.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split(';')
+            .map(str::trim)
+            .find_map(|c| c.strip_prefix(&format!("{SESSION_COOKIE}=")).map(ToOwned::to_owned))
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(session) = &self.fixed_session {
+            req = req.header("cookie", format!("{SESSION_COOKIE}={session}"));
+        }
+        req
+    }
+
     /// `GET path` as a browser navigation.
     ///
     /// # Panics
     /// When the server does not answer.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(self.url(path))
+        self.request(reqwest::Method::GET, path)
             .header("accept", "text/html,application/xhtml+xml")
+            .header("sec-fetch-site", "same-origin")
             .send()
             .await
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
@@ -175,10 +253,60 @@ impl TestClient {
         let res = self.get(path).await;
         let got = res.status().as_u16();
         let body = res.text().await.unwrap_or_default();
-        assert_eq!(
-            got, status,
-            "GET {path}: expected {status}, got {got}; body:\n{body}"
-        );
+        assert_eq!(got, status, "GET {path}: expected {status}, got {got}; body:\n{body}");
         body
+    }
+
+    /// Calls a server function the way the hydrated page does (`fetch`, same
+    /// origin, JSON answer).
+    ///
+    /// # Panics
+    /// When the server does not answer.
+    pub async fn call(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.request(reqwest::Method::POST, path)
+            .header("accept", "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .form(fields)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    }
+
+    /// [`Self::call`], expecting success, returning the decoded JSON answer.
+    ///
+    /// # Panics
+    /// When the call fails.
+    pub async fn call_json(&self, path: &str, fields: &[(&str, &str)]) -> serde_json::Value {
+        let res = self.call(path, fields).await;
+        let status = res.status();
+        let body = res.text().await.unwrap_or_default();
+        assert!(status.is_success(), "POST {path}: {status}: {body}");
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Posts a form the way a browser without JavaScript does: from the page at
+    /// `from`, accepting HTML.
+    ///
+    /// # Panics
+    /// When the server does not answer.
+    pub async fn submit(&self, from: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.request(reqwest::Method::POST, action)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("sec-fetch-site", "same-origin")
+            .header("origin", self.base.clone())
+            .header("referer", self.url(from))
+            .form(fields)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {action}: {e}"))
+    }
+
+    /// Who the server thinks this client is (`/api/whoami`): the email, or `None`.
+    ///
+    /// # Panics
+    /// When the call fails.
+    pub async fn whoami(&self) -> Option<String> {
+        let v = self.call_json("/api/whoami", &[]).await;
+        v["email"].as_str().map(ToOwned::to_owned)
     }
 }

@@ -4,9 +4,11 @@
 //!
 //! Bitsets kept (one bit per volunteer): approved; a free engagement slot; free weekly
 //! hours ≥ t for each distinct free-hours value t; speaks language ℓ (primary subtag);
-//! holds skill s at level ≥ l for l = 1..4 (so a volunteer's level is the number of the
-//! four sets holding them); remote-only; can be on site in country c. Conflicts of interest
-//! are kept as a list of volunteers per organisation.
+//! holds skill s at level ≥ l for l = 1..4; remote-only; can be on site in country c.
+//! Conflicts of interest are kept as a list of volunteers per organisation. For scoring:
+//! one level byte per volunteer per skill, each volunteer's need-independent part of the
+//! fit, and its time-zone and place as a class among the distinct values, so a need
+//! computes the time-zone and region values once per class, not once per volunteer.
 
 use std::collections::HashMap;
 

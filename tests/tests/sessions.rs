@@ -1,0 +1,256 @@
+//! SECURITY.md, Sessions (V7): ids renewed at each change of authentication,
+//! server-side logout, idle and absolute expiry, cookie attributes, listing and
+//! ending sessions, and the store never resurrecting a deleted session.
+
+use app::services::session_store::{DbSessionStore, id_hash};
+use entity::session;
+use frontline_tests::{DbKind, SESSION_COOKIE, TestApp, db_tests};
+use sea_orm::{EntityTrait as _, PaginatorTrait as _};
+use std::{sync::Arc, time::Duration};
+use tower_sessions::{SessionStore as _, session::{Id, Record}};
+
+async fn session_rows(app: &TestApp) -> u64 {
+    session::Entity::find().count(&app.db).await.unwrap_or_default()
+}
+
+db_tests! {
+    async fn signing_in_gives_a_new_session_id_and_kills_the_planted_one(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let user = app.register(&app.client(), "volunteer", "ada@example.org").await;
+        let victim = app.client();
+        // A failed no-JavaScript sign-in creates an anonymous session (it keeps the typed email).
+        victim.submit("/login", "/api/login", &[("email", "ada@example.org"), ("password", "wrong wrong wrong")]).await;
+        let planted = victim.session_cookie().unwrap_or_else(|| panic!("no pre-login session"));
+
+        app.sign_in(&victim, &user).await;
+        let after = victim.session_cookie().unwrap_or_default();
+        assert_ne!(after, planted, "a new id on sign-in");
+        assert_eq!(victim.whoami().await.as_deref(), Some("ada@example.org"));
+
+        let attacker = app.client().with_session_cookie(&planted);
+        assert_eq!(attacker.whoami().await, None, "the pre-login id is dead");
+        let id: Id = planted.parse().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(session::Entity::find_by_id(id_hash(&id)).one(&app.db).await.ok().flatten(), None);
+    }
+
+    async fn the_second_factor_gives_yet_another_id(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        let mut user = app.register(&client, "volunteer", "ada@example.org").await;
+        app.enrol_totp(&client, &mut user).await;
+        let fresh = app.client();
+        fresh.call_json("/api/login", &[("email", &user.email), ("password", &user.password)]).await;
+        let half = fresh.session_cookie().unwrap_or_default();
+        app.clock.advance(Duration::from_secs(30));
+        fresh.call_json("/api/login_second_factor", &[("code", &user.code(&app, 0))]).await;
+        let full = fresh.session_cookie().unwrap_or_default();
+        assert_ne!(half, full);
+        assert_eq!(app.client().with_session_cookie(&half).whoami().await, None);
+    }
+
+    async fn enrolling_the_second_factor_renews_the_session(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        let mut user = app.register(&client, "volunteer", "ada@example.org").await;
+        let before = client.session_cookie().unwrap_or_default();
+        app.enrol_totp(&client, &mut user).await;
+        assert_ne!(client.session_cookie().unwrap_or_default(), before, "step-up renews the id");
+        assert_eq!(app.client().with_session_cookie(&before).whoami().await, None);
+    }
+
+    async fn logout_deletes_the_session_on_the_server(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        app.register(&client, "volunteer", "ada@example.org").await;
+        let cookie = client.session_cookie().unwrap_or_default();
+        assert_eq!(session_rows(&app).await, 1);
+        client.call_json("/api/logout", &[]).await;
+        assert_eq!(session_rows(&app).await, 0);
+        let replay = app.client().with_session_cookie(&cookie);
+        assert_eq!(replay.whoami().await, None, "the old cookie is refused");
+    }
+
+    async fn the_store_never_resurrects_a_deleted_session(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let store = DbSessionStore::new(app.db.clone(), Arc::new(app.clock.clone()), Duration::from_secs(1800), Duration::from_secs(43200));
+        let mut record = Record {
+            id: Id::default(),
+            data: std::collections::HashMap::new(),
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        };
+        store.create(&mut record).await.unwrap_or_else(|e| panic!("{e}"));
+        // A request loaded the session, logout deleted it, then the request saves.
+        let loaded = store.load(&record.id).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("not stored"));
+        store.delete(&record.id).await.unwrap_or_else(|e| panic!("{e}"));
+        store.save(&loaded).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(store.load(&record.id).await.unwrap_or_else(|e| panic!("{e}")).is_none());
+        assert_eq!(session_rows(&app).await, 0);
+    }
+
+    async fn concurrent_requests_cannot_bring_a_logged_out_session_back(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        for round in 0..10 {
+            let client = app.client();
+            app.register(&client, "volunteer", &format!("ada{round}@example.org")).await;
+            let cookie = client.session_cookie().unwrap_or_default();
+            let replay = client.with_session_cookie(&cookie);
+            // mfa_state writes the session (it keeps the enrolment secret) while logout deletes it.
+            let writers: Vec<_> = (0..4)
+                .map(|_| {
+                    let c = replay.clone();
+                    tokio::spawn(async move { c.call("/api/mfa_state", &[]).await.status() })
+                })
+                .collect();
+            client.call_json("/api/logout", &[]).await;
+            for w in writers {
+                let _ = w.await;
+            }
+            assert_eq!(replay.whoami().await, None, "round {round}");
+        }
+        assert_eq!(session_rows(&app).await, 0);
+    }
+
+    async fn idle_sessions_expire_on_the_server(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        app.register(&client, "volunteer", "ada@example.org").await;
+        app.clock.advance(Duration::from_secs(29 * 60));
+        assert!(client.whoami().await.is_some(), "29 minutes idle: still signed in");
+        app.clock.advance(Duration::from_secs(31 * 60));
+        assert_eq!(client.whoami().await, None, "31 minutes idle: signed out");
+    }
+
+    async fn sessions_end_after_their_absolute_lifetime_even_when_used(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        app.register(&client, "volunteer", "ada@example.org").await;
+        for _ in 0..(11 * 3) {
+            app.clock.advance(Duration::from_secs(20 * 60));
+            assert!(client.whoami().await.is_some());
+        }
+        app.clock.advance(Duration::from_secs(61 * 60));
+        assert_eq!(client.whoami().await, None, "12 hours after sign-in");
+    }
+
+    async fn users_see_and_end_their_other_sessions(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let laptop = app.client();
+        let user = app.register(&laptop, "volunteer", "ada@example.org").await;
+        let phone = app.client();
+        app.sign_in(&phone, &user).await;
+        let sessions = laptop.call_json("/api/my_sessions", &[]).await;
+        let sessions = sessions.as_array().cloned().unwrap_or_default();
+        assert_eq!(sessions.len(), 2);
+        assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+        let other = sessions.iter().find(|s| s["current"] == false).and_then(|s| s["handle"].as_str()).unwrap_or_default().to_owned();
+        laptop.call_json("/api/end_session", &[("handle", &other)]).await;
+        assert_eq!(phone.whoami().await, None);
+        assert!(laptop.whoami().await.is_some());
+
+        app.sign_in(&phone, &user).await;
+        laptop.call_json("/api/end_session", &[("handle", "others")]).await;
+        assert_eq!(phone.whoami().await, None);
+        assert!(laptop.whoami().await.is_some());
+    }
+
+    async fn nobody_ends_another_users_session_by_handle(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let ada = app.client();
+        app.register(&ada, "volunteer", "ada@example.org").await;
+        let handle = ada.call_json("/api/my_sessions", &[]).await[0]["handle"].as_str().unwrap_or_default().to_owned();
+        let mallory = app.client();
+        app.register(&mallory, "volunteer", "mallory@example.org").await;
+        assert_eq!(mallory.call("/api/end_session", &[("handle", &handle)]).await.status(), 404);
+        assert!(ada.whoami().await.is_some());
+    }
+
+    async fn a_password_change_ends_the_other_sessions(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let laptop = app.client();
+        let user = app.register(&laptop, "volunteer", "ada@example.org").await;
+        let phone = app.client();
+        app.sign_in(&phone, &user).await;
+        let before = laptop.session_cookie().unwrap_or_default();
+        let new = "a different passphrase for ada";
+        laptop.call_json("/api/change_password", &[("current_password", &user.password), ("new_password", new), ("confirm_password", new)]).await;
+        assert_eq!(phone.whoami().await, None);
+        assert!(laptop.whoami().await.is_some(), "this session stays");
+        assert_ne!(laptop.session_cookie().unwrap_or_default(), before, "with a new id");
+    }
+
+    async fn disabling_an_account_ends_its_sessions(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let client = app.client();
+        let user = app.register(&client, "volunteer", "ada@example.org").await;
+        coordinator.call_json("/api/admin/set_status", &[("account", &user.id.to_string()), ("disabled", "true")]).await;
+        assert_eq!(client.whoami().await, None);
+        assert_eq!(app.client().call("/api/login", &[("email", &user.email), ("password", &user.password)]).await.status(), 401);
+        coordinator.call_json("/api/admin/set_status", &[("account", &user.id.to_string()), ("disabled", "false")]).await;
+        assert_eq!(app.client().call("/api/login", &[("email", &user.email), ("password", &user.password)]).await.status(), 200);
+    }
+
+    async fn a_role_change_ends_the_sessions_so_the_next_has_a_new_id(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let client = app.client();
+        let user = app.register(&client, "volunteer", "ada@example.org").await;
+        coordinator.call_json("/api/admin/set_role", &[("account", &user.id.to_string()), ("role", "organisation_member")]).await;
+        assert_eq!(client.whoami().await, None);
+    }
+
+    async fn coordinators_can_end_anyones_sessions(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let client = app.client();
+        let user = app.register(&client, "volunteer", "ada@example.org").await;
+        coordinator.call_json("/api/admin/end_sessions", &[("account", &user.id.to_string())]).await;
+        assert_eq!(client.whoami().await, None);
+    }
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_host_only_secure_http_only_and_same_site() {
+    let app = TestApp::spawn(DbKind::Sqlite).await;
+    let res = app
+        .client()
+        .call(
+            "/api/register",
+            &[("email", "ada@example.org"), ("display_name", "Ada"), ("password", frontline_tests::users::PASSWORD), ("role", "volunteer")],
+        )
+        .await;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(SESSION_COOKIE))
+        .unwrap_or_else(|| panic!("no session cookie"))
+        .to_owned();
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "host-only: {cookie}");
+    assert!(SESSION_COOKIE.starts_with("__Host-"));
+}
+
+#[tokio::test]
+async fn development_mode_drops_secure_only_when_asked() {
+    let app = TestApp::spawn_with(DbKind::Sqlite, |s| s.mode = server::settings::Mode::Development).await;
+    let res = app
+        .client()
+        .call(
+            "/api/register",
+            &[("email", "ada@example.org"), ("display_name", "Ada"), ("password", frontline_tests::users::PASSWORD), ("role", "volunteer")],
+        )
+        .await;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("frontline="))
+        .unwrap_or_else(|| panic!("no session cookie"))
+        .to_owned();
+    assert!(!cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+}
