@@ -98,8 +98,6 @@ mod ssr {
     pub(crate) enum Access {
         /// Any signed-in account.
         SignedIn,
-        /// Accounts with this role.
-        Role(Role),
         /// Coordinators whose session passed a second factor.
         Coordinator,
     }
@@ -158,7 +156,6 @@ mod ssr {
             .ok_or(AppError::Unauthenticated)?;
         let allowed = match access {
             Access::SignedIn => true,
-            Access::Role(role) => user.role == role,
             Access::Coordinator => {
                 if user.role == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
                     return Err(AppError::MfaEnrolmentRequired);

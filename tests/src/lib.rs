@@ -31,14 +31,14 @@ pub use test_app::{SESSION_COOKIE, TestApp, TestClient, site_root};
 /// expands to a module `home_page_answers` with tests `sqlite` and `postgres`.
 #[macro_export]
 macro_rules! db_tests {
-    ($($(#[$meta:meta])* async fn $name:ident($kind:ident : DbKind) $body:block)*) => {
+    ($($(#[$meta:meta])* async fn $name:ident($kind:ident : $ty:ty) $body:block)*) => {
         $(
             $(#[$meta])*
             mod $name {
                 #[allow(unused_imports)]
                 use super::*;
 
-                async fn run($kind: $crate::DbKind) $body
+                async fn run($kind: $ty) $body
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {

@@ -216,12 +216,10 @@ impl TestClient {
         }
         let url = reqwest::Url::parse(&self.base).ok()?;
         let header = self.jar.as_ref()?.cookies(&url)?;
-        header
-            .to_str()
-            .ok()?
-            .split(';')
-            .map(str::trim)
-            .find_map(|c| c.strip_prefix(&format!("{SESSION_COOKIE}=")).map(ToOwned::to_owned))
+        header.to_str().ok()?.split(';').map(str::trim).find_map(|c| {
+            c.strip_prefix(&format!("{SESSION_COOKIE}="))
+                .map(ToOwned::to_owned)
+        })
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
@@ -253,7 +251,10 @@ impl TestClient {
         let res = self.get(path).await;
         let got = res.status().as_u16();
         let body = res.text().await.unwrap_or_default();
-        assert_eq!(got, status, "GET {path}: expected {status}, got {got}; body:\n{body}");
+        assert_eq!(
+            got, status,
+            "GET {path}: expected {status}, got {got}; body:\n{body}"
+        );
         body
     }
 

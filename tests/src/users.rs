@@ -28,7 +28,10 @@ impl TestUser {
     /// When the user has no second factor.
     #[must_use]
     pub fn code(&self, app: &TestApp, steps: i64) -> String {
-        let secret = self.totp_secret.as_deref().unwrap_or_else(|| panic!("{} has no TOTP", self.email));
+        let secret = self
+            .totp_secret
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} has no TOTP", self.email));
         let totp = mfa::totp(secret, &self.email).unwrap_or_else(|e| panic!("{e}"));
         let at = app.clock.now_unix() + steps * 30;
         totp.generate(u64::try_from(at).unwrap_or(0))
@@ -45,7 +48,12 @@ impl TestApp {
         let res = client
             .call(
                 "/api/register",
-                &[("email", email), ("display_name", "Test User"), ("password", PASSWORD), ("role", role)],
+                &[
+                    ("email", email),
+                    ("display_name", "Test User"),
+                    ("password", PASSWORD),
+                    ("role", role),
+                ],
             )
             .await;
         assert!(res.status().is_success(), "register {email}: {}", res.status());
@@ -79,9 +87,15 @@ impl TestApp {
     /// # Panics
     /// When creation fails.
     pub async fn coordinator(&self, email: &str) -> TestUser {
-        let account = accounts::create_coordinator(&self.state, &Actor::default(), email, "Coordinator", PASSWORD.into())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let account = accounts::create_coordinator(
+            &self.state,
+            &Actor::default(),
+            email,
+            "Coordinator",
+            PASSWORD.into(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         TestUser {
             id: account.id,
             email: account.email,
@@ -119,14 +133,27 @@ impl TestApp {
     /// When sign-in fails.
     pub async fn sign_in(&self, client: &TestClient, user: &TestUser) {
         let res = client
-            .call("/api/login", &[("email", &user.email), ("password", &user.password)])
+            .call(
+                "/api/login",
+                &[("email", &user.email), ("password", &user.password)],
+            )
             .await;
-        assert!(res.status().is_success(), "login {}: {}", user.email, res.status());
+        assert!(
+            res.status().is_success(),
+            "login {}: {}",
+            user.email,
+            res.status()
+        );
         if user.totp_secret.is_some() {
             self.clock.advance(std::time::Duration::from_secs(30));
             let code = user.code(self, 0);
             let res = client.call("/api/login_second_factor", &[("code", &code)]).await;
-            assert!(res.status().is_success(), "second factor {}: {}", user.email, res.status());
+            assert!(
+                res.status().is_success(),
+                "second factor {}: {}",
+                user.email,
+                res.status()
+            );
         }
     }
 

@@ -21,11 +21,19 @@ async fn register_with(app: &TestApp, password: &str) -> (u16, serde_json::Value
         .client()
         .call(
             "/api/register",
-            &[("email", "ada@example.org"), ("display_name", "Ada Lovelace"), ("password", password), ("role", "volunteer")],
+            &[
+                ("email", "ada@example.org"),
+                ("display_name", "Ada Lovelace"),
+                ("password", password),
+                ("role", "volunteer"),
+            ],
         )
         .await;
     let status = res.status().as_u16();
-    (status, serde_json::from_str(&res.text().await.unwrap_or_default()).unwrap_or_default())
+    (
+        status,
+        serde_json::from_str(&res.text().await.unwrap_or_default()).unwrap_or_default(),
+    )
 }
 
 db_tests! {
@@ -356,7 +364,12 @@ async fn unknown_accounts_cost_the_same_password_work() {
             // Keep throttling out of the measurement.
             entity::throttle::Entity::delete_many().exec(&app.db).await.ok();
             let start = std::time::Instant::now();
-            client.call("/api/login", &[("email", email), ("password", "some wrong password")]).await;
+            client
+                .call(
+                    "/api/login",
+                    &[("email", email), ("password", "some wrong password")],
+                )
+                .await;
             samples.push(start.elapsed());
         }
         samples.sort();

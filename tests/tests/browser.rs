@@ -2,7 +2,7 @@
 //! without JavaScript.
 
 use frontline_tests::{
-    TestApp,
+    DbKind, TestApp,
     browser::{Browser, BrowserOptions},
     db_tests,
 };

@@ -1,6 +1,6 @@
 //! Migrations go up, all the way down, and up again, on both databases.
 
-use frontline_tests::{TestDatabase, db_tests};
+use frontline_tests::{DbKind, TestDatabase, db_tests};
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::{ConnectionTrait as _, Database};
 

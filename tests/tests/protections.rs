@@ -8,7 +8,9 @@ use sea_orm::EntityTrait as _;
 
 /// Every server function the application registers.
 fn server_functions() -> Vec<&'static str> {
-    let mut paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    let mut paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
     paths.sort_unstable();
     paths
 }
@@ -167,10 +169,25 @@ db_tests! {
 #[tokio::test]
 async fn hsts_is_sent_only_when_served_over_https() {
     let plain = TestApp::spawn(DbKind::Sqlite).await;
-    assert!(plain.client().get("/").await.headers().get("strict-transport-security").is_none());
-    let tls = TestApp::spawn_with(DbKind::Sqlite, |s| s.public_url = "https://frontline.example.org".into()).await;
+    assert!(
+        plain
+            .client()
+            .get("/")
+            .await
+            .headers()
+            .get("strict-transport-security")
+            .is_none()
+    );
+    let tls = TestApp::spawn_with(DbKind::Sqlite, |s| {
+        s.public_url = "https://frontline.example.org".into()
+    })
+    .await;
     let res = tls.client().get("/").await;
-    let hsts = res.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let hsts = res
+        .headers()
+        .get("strict-transport-security")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert!(hsts.contains("max-age=31536000"), "{hsts}");
 }
 
@@ -180,6 +197,11 @@ async fn malformed_server_function_input_is_a_400_not_a_500() {
     let client = app.client();
     let res = client.call("/api/login", &[("nonsense", "1")]).await;
     assert_eq!(res.status(), 400);
-    let res = client.call("/api/admin/set_status", &[("account", "not-a-number"), ("disabled", "true")]).await;
+    let res = client
+        .call(
+            "/api/admin/set_status",
+            &[("account", "not-a-number"), ("disabled", "true")],
+        )
+        .await;
     assert_eq!(res.status(), 400);
 }

@@ -7,7 +7,10 @@ use entity::session;
 use frontline_tests::{DbKind, SESSION_COOKIE, TestApp, db_tests};
 use sea_orm::{EntityTrait as _, PaginatorTrait as _};
 use std::{sync::Arc, time::Duration};
-use tower_sessions::{SessionStore as _, session::{Id, Record}};
+use tower_sessions::{
+    SessionStore as _,
+    session::{Id, Record},
+};
 
 async fn session_rows(app: &TestApp) -> u64 {
     session::Entity::find().count(&app.db).await.unwrap_or_default()
@@ -216,7 +219,12 @@ async fn the_session_cookie_is_host_only_secure_http_only_and_same_site() {
         .client()
         .call(
             "/api/register",
-            &[("email", "ada@example.org"), ("display_name", "Ada"), ("password", frontline_tests::users::PASSWORD), ("role", "volunteer")],
+            &[
+                ("email", "ada@example.org"),
+                ("display_name", "Ada"),
+                ("password", frontline_tests::users::PASSWORD),
+                ("role", "volunteer"),
+            ],
         )
         .await;
     let cookie = res
@@ -241,7 +249,12 @@ async fn development_mode_drops_secure_only_when_asked() {
         .client()
         .call(
             "/api/register",
-            &[("email", "ada@example.org"), ("display_name", "Ada"), ("password", frontline_tests::users::PASSWORD), ("role", "volunteer")],
+            &[
+                ("email", "ada@example.org"),
+                ("display_name", "Ada"),
+                ("password", frontline_tests::users::PASSWORD),
+                ("role", "volunteer"),
+            ],
         )
         .await;
     let cookie = res
@@ -252,5 +265,8 @@ async fn development_mode_drops_secure_only_when_asked() {
         .find(|c| c.starts_with("frontline="))
         .unwrap_or_else(|| panic!("no session cookie"))
         .to_owned();
-    assert!(!cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
 }

@@ -115,6 +115,9 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
+/// A shared validator a [`Field`] runs in the browser as the user types.
+pub type Validator = fn(&str) -> Result<(), Message>;
+
 /// What kind of input a [`Field`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kind {
@@ -139,19 +142,19 @@ pub fn Field(
     name: &'static str,
     /// The label text.
     #[prop(into)]
-    label: Signal<String>,
+    label: String,
     /// The kind of input.
     #[prop(optional)]
     kind: Kind,
-    /// The initial value.
-    #[prop(optional, into)]
-    value: Signal<Option<String>>,
+    /// The initial value (kept from a failed plain-form submission).
+    #[prop(default = None)]
+    value: Option<String>,
     /// `autocomplete` token.
     #[prop(optional)]
     autocomplete: &'static str,
     /// A hint under the label.
     #[prop(optional, into)]
-    hint: Option<Signal<String>>,
+    hint: Option<String>,
     /// The server's error for this field.
     #[prop(into)]
     server_error: Signal<Option<AppError>>,
@@ -163,48 +166,66 @@ pub fn Field(
     maxlength: Option<usize>,
     /// The shared validator, run in the browser as the user types.
     #[prop(optional)]
-    validate: Option<fn(&str) -> Result<(), Message>>,
+    validate: Option<Validator>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let (local_error, set_local_error) = signal(None::<Message>);
-    let error = Signal::derive(move || {
-        local_error
-            .get()
-            .or_else(|| server_error.get().and_then(|e| e.field(name)))
-    });
+    // Arc-backed and closures only: this component is often rebuilt inside a
+    // `Suspense` when its page's data reloads, and its effects may run once more
+    // while the old subtree is torn down. Arena signals owned by the old subtree
+    // would be gone by then.
+    let local_error = ArcRwSignal::new(None::<Message>);
+    let error = {
+        let local_error = local_error.clone();
+        move || {
+            local_error
+                .get()
+                .or_else(|| server_error.get().and_then(|e| e.field(name)))
+        }
+    };
     let input_type = match kind {
         Kind::Text | Kind::Code => "text",
         Kind::Email => "email",
         Kind::Password => "password",
     };
-    let initial = move || if kind == Kind::Password { None } else { value.get() };
+    let initial = if kind == Kind::Password { None } else { value };
     let check = move |current: String| {
         if let Some(validate) = validate {
-            set_local_error.set(if current.is_empty() {
+            local_error.set(if current.is_empty() {
                 None
             } else {
                 validate(&current).err()
             });
         }
     };
+    let check_on_blur = check.clone();
+    let has_hint = hint.is_some();
     let described_by = {
         let error_id = error_id.clone();
         let hint_id = hint_id.clone();
+        let error = error.clone();
         move || {
             let mut ids = Vec::new();
-            if hint.is_some() {
+            if has_hint {
                 ids.push(hint_id.clone());
             }
-            if error.get().is_some() {
+            if error().is_some() {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
+    let invalid = {
+        let error = error.clone();
+        move || error().is_some()
+    };
+    let aria_invalid = {
+        let error = error.clone();
+        move || error().is_some().then_some("true")
+    };
     view! {
-        <div class="field" class:field--invalid=move || error.get().is_some()>
+        <div class="field" class:field--invalid=invalid>
             <label for=id.clone()>{label}</label>
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
             <input
@@ -216,15 +237,13 @@ pub fn Field(
                 inputmode=(kind == Kind::Code).then_some("numeric")
                 required=required
                 maxlength=maxlength
-                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-invalid=aria_invalid
                 aria-describedby=described_by
                 on:change=move |ev| check(event_target_value(&ev))
-                on:blur=move |ev| check(event_target_value(&ev))
+                on:blur=move |ev| check_on_blur(event_target_value(&ev))
             />
             {move || {
-                error
-                    .get()
-                    .map(|m| view! { <p class="field__error" id=error_id.clone()>{message_text(m)}</p> })
+                error().map(|m| view! { <p class="field__error" id=error_id.clone()>{message_text(m)}</p> })
             }}
         </div>
     }
@@ -235,7 +254,7 @@ pub fn Field(
 pub fn Submit(
     /// The button text.
     #[prop(into)]
-    label: Signal<String>,
+    label: String,
     /// Whether the action is running.
     #[prop(optional, into)]
     pending: Signal<bool>,

@@ -61,7 +61,7 @@ pub fn SessionsPage() -> impl IntoView {
                                                         view! {
                                                             <ActionForm action attr:class="inline-form">
                                                                 <input type="hidden" name="handle" value=handle />
-                                                                <Submit label=Signal::derive(move || t_string!(i18n, sessions.end).to_string()) secondary=true />
+                                                                <Submit label=t_string!(i18n, sessions.end).to_string() secondary=true />
                                                             </ActionForm>
                                                         }
                                                             .into_any()
@@ -77,7 +77,7 @@ pub fn SessionsPage() -> impl IntoView {
                     <Show when=move || { others > 0 }>
                         <ActionForm action attr:class="form">
                             <input type="hidden" name="handle" value="others" />
-                            <Submit label=Signal::derive(move || t_string!(i18n, sessions.end_others).to_string()) />
+                            <Submit label=t_string!(i18n, sessions.end_others).to_string() />
                         </ActionForm>
                     </Show>
                 }

@@ -59,11 +59,11 @@ pub fn TwoFactorPage() -> impl IntoView {
                             <p>{t!(i18n, two_factor.disable_lead)}</p>
                             <ActionForm action=disable attr:class="form" attr:novalidate="">
                                 <FormAlert error=disable_error />
-                                <Field name="password" kind=Kind::Password label=Signal::derive(move || t_string!(i18n, fields.current_password).to_string())
+                                <Field name="password" kind=Kind::Password label=t_string!(i18n, fields.current_password).to_string()
                                     autocomplete="current-password" required=true server_error=disable_error />
-                                <Field name="code" kind=Kind::Code label=Signal::derive(move || t_string!(i18n, fields.totp_or_recovery).to_string())
+                                <Field name="code" kind=Kind::Code label=t_string!(i18n, fields.totp_or_recovery).to_string()
                                     autocomplete="one-time-code" required=true maxlength=20 server_error=disable_error />
-                                <Submit label=Signal::derive(move || t_string!(i18n, two_factor.disable).to_string()) secondary=true pending=disable.pending() />
+                                <Submit label=t_string!(i18n, two_factor.disable).to_string() secondary=true pending=disable.pending() />
                             </ActionForm>
                         }
                             .into_any(),
@@ -82,10 +82,10 @@ pub fn TwoFactorPage() -> impl IntoView {
                             </ol>
                             <ActionForm action=confirm attr:class="form" attr:novalidate="">
                                 <FormAlert error=confirm_error />
-                                <Field name="code" kind=Kind::Code label=Signal::derive(move || t_string!(i18n, fields.totp_code).to_string())
+                                <Field name="code" kind=Kind::Code label=t_string!(i18n, fields.totp_code).to_string()
                                     autocomplete="one-time-code" required=true maxlength=7 server_error=confirm_error
                                     validate=|v| validate::totp_code(v).map(|_| ()) />
-                                <Submit label=Signal::derive(move || t_string!(i18n, two_factor.confirm).to_string()) pending=confirm.pending() />
+                                <Submit label=t_string!(i18n, two_factor.confirm).to_string() pending=confirm.pending() />
                             </ActionForm>
                         }
                             .into_any(),

@@ -38,18 +38,18 @@ pub fn LoginPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     let kept = memory.await;
-                    let email = Signal::stored(kept.get("email").cloned());
+                    let email = kept.get("email").cloned();
                     view! {
                         <ActionForm action attr:class="form" attr:novalidate="">
                             <FormAlert error />
                             <input type="hidden" name="next" value=next />
-                            <Field name="email" kind=Kind::Email label=Signal::derive(move || t_string!(i18n, fields.email).to_string())
+                            <Field name="email" kind=Kind::Email label=t_string!(i18n, fields.email).to_string()
                                 value=email autocomplete="username" required=true maxlength=validate::EMAIL_MAX
                                 server_error=error />
-                            <Field name="password" kind=Kind::Password label=Signal::derive(move || t_string!(i18n, fields.password).to_string())
+                            <Field name="password" kind=Kind::Password label=t_string!(i18n, fields.password).to_string()
                                 autocomplete="current-password" required=true maxlength=validate::PASSWORD_MAX
                                 server_error=error />
-                            <Submit label=Signal::derive(move || t_string!(i18n, login.submit).to_string()) pending=action.pending() />
+                            <Submit label=t_string!(i18n, login.submit).to_string() pending=action.pending() />
                         </ActionForm>
                     }
                 })}

@@ -28,7 +28,7 @@ pub fn RegisterPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let kept = memory.await;
                     let role = kept.get("role").cloned().unwrap_or_default();
-                    let value = move |k: &str| Signal::stored(kept.get(k).cloned());
+                    let value = move |k: &str| kept.get(k).cloned();
                     view! {
                         <ActionForm action attr:class="form" attr:novalidate="">
                             <FormAlert error />
@@ -44,17 +44,17 @@ pub fn RegisterPage() -> impl IntoView {
                                     <span>{t!(i18n, register.as_volunteer)}</span>
                                 </label>
                             </fieldset>
-                            <Field name="display_name" label=Signal::derive(move || t_string!(i18n, fields.display_name).to_string())
+                            <Field name="display_name" label=t_string!(i18n, fields.display_name).to_string()
                                 value=value("display_name") autocomplete="name" required=true maxlength=validate::NAME_MAX
                                 server_error=error validate=|v| validate::display_name(v).map(|_| ()) />
-                            <Field name="email" kind=Kind::Email label=Signal::derive(move || t_string!(i18n, fields.email).to_string())
+                            <Field name="email" kind=Kind::Email label=t_string!(i18n, fields.email).to_string()
                                 value=value("email") autocomplete="email" required=true maxlength=validate::EMAIL_MAX
                                 server_error=error validate=|v| validate::email(v).map(|_| ()) />
-                            <Field name="password" kind=Kind::Password label=Signal::derive(move || t_string!(i18n, fields.password).to_string())
-                                hint=Signal::derive(move || t_string!(i18n, fields.password_hint).to_string())
+                            <Field name="password" kind=Kind::Password label=t_string!(i18n, fields.password).to_string()
+                                hint=t_string!(i18n, fields.password_hint).to_string()
                                 autocomplete="new-password" required=true maxlength=validate::PASSWORD_MAX
                                 server_error=error validate=validate::new_password />
-                            <Submit label=Signal::derive(move || t_string!(i18n, register.submit).to_string()) pending=action.pending() />
+                            <Submit label=t_string!(i18n, register.submit).to_string() pending=action.pending() />
                         </ActionForm>
                     }
                 })}

@@ -37,13 +37,13 @@ pub fn ResetPage() -> impl IntoView {
                             <ActionForm action attr:class="form" attr:novalidate="">
                                 <FormAlert error />
                                 <input type="hidden" name="token" value=token />
-                                <Field name="new_password" kind=Kind::Password label=Signal::derive(move || t_string!(i18n, fields.new_password).to_string())
-                                    hint=Signal::derive(move || t_string!(i18n, fields.password_hint).to_string())
+                                <Field name="new_password" kind=Kind::Password label=t_string!(i18n, fields.new_password).to_string()
+                                    hint=t_string!(i18n, fields.password_hint).to_string()
                                     autocomplete="new-password" required=true maxlength=validate::PASSWORD_MAX
                                     server_error=error validate=validate::new_password />
-                                <Field name="confirm_password" kind=Kind::Password label=Signal::derive(move || t_string!(i18n, fields.confirm_password).to_string())
+                                <Field name="confirm_password" kind=Kind::Password label=t_string!(i18n, fields.confirm_password).to_string()
                                     autocomplete="new-password" required=true maxlength=validate::PASSWORD_MAX server_error=error />
-                                <Submit label=Signal::derive(move || t_string!(i18n, reset.submit).to_string()) pending=action.pending() />
+                                <Submit label=t_string!(i18n, reset.submit).to_string() pending=action.pending() />
                             </ActionForm>
                         }
                             .into_any(),

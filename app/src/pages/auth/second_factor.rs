@@ -35,18 +35,18 @@ pub fn SecondFactorPage() -> impl IntoView {
                                 <p>{t!(i18n, second_factor.lead)}</p>
                                 <ActionForm action attr:class="form" attr:novalidate="">
                                     <FormAlert error />
-                                    <Field name="code" kind=Kind::Code label=Signal::derive(move || t_string!(i18n, fields.totp_code).to_string())
+                                    <Field name="code" kind=Kind::Code label=t_string!(i18n, fields.totp_code).to_string()
                                         autocomplete="one-time-code" maxlength=7 server_error=error
                                         validate=|v| validate::totp_code(v).map(|_| ()) />
-                                    <Submit label=Signal::derive(move || t_string!(i18n, second_factor.submit).to_string()) pending=action.pending() />
+                                    <Submit label=t_string!(i18n, second_factor.submit).to_string() pending=action.pending() />
                                 </ActionForm>
                                 <details class="disclosure">
                                     <summary>{t!(i18n, second_factor.use_recovery)}</summary>
                                     <ActionForm action attr:class="form" attr:novalidate="">
-                                        <Field name="recovery_code" label=Signal::derive(move || t_string!(i18n, fields.recovery_code).to_string())
+                                        <Field name="recovery_code" label=t_string!(i18n, fields.recovery_code).to_string()
                                             autocomplete="off" maxlength=20 server_error=error
                                             validate=|v| validate::recovery_code(v).map(|_| ()) />
-                                        <Submit label=Signal::derive(move || t_string!(i18n, second_factor.submit).to_string()) secondary=true />
+                                        <Submit label=t_string!(i18n, second_factor.submit).to_string() secondary=true />
                                     </ActionForm>
                                 </details>
                             }

@@ -119,7 +119,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                                 })
                                                                 .collect_view()}
                                                         </select>
-                                                        <Submit label=Signal::derive(move || t_string!(i18n, accounts.change_role).to_string()) secondary=true />
+                                                        <Submit label=t_string!(i18n, accounts.change_role).to_string() secondary=true />
                                                     </ActionForm>
                                                 </td>
                                                 <td>
@@ -134,21 +134,19 @@ pub fn AccountsPage() -> impl IntoView {
                                                     <ActionForm action=status attr:class="inline-form">
                                                         <input type="hidden" name="account" value=id.to_string() />
                                                         <input type="hidden" name="disabled" value=if a.disabled { "false" } else { "true" } />
-                                                        <Submit label=Signal::derive(move || {
-                                                            if a.disabled {
-                                                                t_string!(i18n, accounts.enable).to_string()
-                                                            } else {
-                                                                t_string!(i18n, accounts.disable).to_string()
-                                                            }
-                                                        }) secondary=true />
+                                                        <Submit label=if a.disabled {
+                                                            t_string!(i18n, accounts.enable).to_string()
+                                                        } else {
+                                                            t_string!(i18n, accounts.disable).to_string()
+                                                        } secondary=true />
                                                     </ActionForm>
                                                     <ActionForm action=reset attr:class="inline-form">
                                                         <input type="hidden" name="account" value=id.to_string() />
-                                                        <Submit label=Signal::derive(move || t_string!(i18n, accounts.reset_link).to_string()) secondary=true />
+                                                        <Submit label=t_string!(i18n, accounts.reset_link).to_string() secondary=true />
                                                     </ActionForm>
                                                     <ActionForm action=end attr:class="inline-form">
                                                         <input type="hidden" name="account" value=id.to_string() />
-                                                        <Submit label=Signal::derive(move || t_string!(i18n, accounts.end_sessions).to_string()) secondary=true />
+                                                        <Submit label=t_string!(i18n, accounts.end_sessions).to_string() secondary=true />
                                                     </ActionForm>
                                                 </td>
                                             </tr>
@@ -169,18 +167,18 @@ pub fn AccountsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let kept = kept_invite.await;
                 let link = invite.value().get().and_then(Result::ok).or_else(|| kept.get("link").cloned());
-                let value = move |k: &str| Signal::stored(kept.get(k).cloned());
+                let value = move |k: &str| kept.get(k).cloned();
                 view! {
                     {link.map(|link| view! { <OneTimeLink link /> })}
                     <ActionForm action=invite attr:class="form" attr:novalidate="">
                         <FormAlert error=invite_error />
-                        <Field name="display_name" label=Signal::derive(move || t_string!(i18n, fields.display_name).to_string())
+                        <Field name="display_name" label=t_string!(i18n, fields.display_name).to_string()
                             value=value("display_name") required=true maxlength=validate::NAME_MAX server_error=invite_error
                             validate=|v| validate::display_name(v).map(|_| ()) />
-                        <Field name="email" kind=Kind::Email label=Signal::derive(move || t_string!(i18n, fields.email).to_string())
+                        <Field name="email" kind=Kind::Email label=t_string!(i18n, fields.email).to_string()
                             value=value("email") required=true maxlength=validate::EMAIL_MAX server_error=invite_error
                             validate=|v| validate::email(v).map(|_| ()) />
-                        <Submit label=Signal::derive(move || t_string!(i18n, accounts.invite).to_string()) pending=invite.pending() />
+                        <Submit label=t_string!(i18n, accounts.invite).to_string() pending=invite.pending() />
                     </ActionForm>
                 }
             })}
