@@ -9,6 +9,11 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 mod figures;
+pub mod needs;
+pub mod organisation;
+pub mod reference;
+pub mod vetting;
+pub mod volunteer;
 
 pub use figures::*;
 
@@ -80,6 +85,18 @@ mod ssr {
             Err(err.into())
         }
 
+        /// [`Self::fail`] for a form whose server function takes one struct:
+        /// keeps the whole typed input (as JSON) under `input`.
+        pub(crate) async fn fail_with<T, I: serde::Serialize>(
+            &self,
+            form: &str,
+            input: &I,
+            err: ServiceError,
+        ) -> Result<T, AppError> {
+            let json = serde_json::to_string(input).unwrap_or_default();
+            self.fail(form, &[("input", &json)], err).await
+        }
+
         /// For a plain form post, keeps a one-time result (a reset link, recovery
         /// codes) for the page the browser returns to; with JavaScript the result
         /// is in the server function's answer.
@@ -98,6 +115,8 @@ mod ssr {
     pub(crate) enum Access {
         /// Any signed-in account.
         SignedIn,
+        /// Accounts with this role.
+        Role(Role),
         /// Coordinators whose session passed a second factor.
         Coordinator,
     }
@@ -156,6 +175,7 @@ mod ssr {
             .ok_or(AppError::Unauthenticated)?;
         let allowed = match access {
             Access::SignedIn => true,
+            Access::Role(role) => user.role == role,
             Access::Coordinator => {
                 if user.role == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
                     return Err(AppError::MfaEnrolmentRequired);

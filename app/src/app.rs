@@ -9,9 +9,16 @@ use crate::{
             overview::AccountPage, password::PasswordPage, sessions::SessionsPage, two_factor::TwoFactorPage,
         },
         auth::{login::LoginPage, register::RegisterPage, reset::ResetPage, second_factor::SecondFactorPage},
-        coordinator::{accounts::AccountsPage, audit::AuditPage, home::CoordinatorHome},
+        coordinator::{
+            accounts::AccountsPage, audit::AuditPage, catalogue::CataloguePage, home::CoordinatorHome,
+            needs::NeedsOverview, organisation::OrganisationReview, organisations::OrganisationsQueue,
+            volunteer::VolunteerReview, volunteers::VolunteersQueue,
+        },
         home::HomePage,
+        needs::{detail::NeedPage, edit::EditNeedPage, list::NeedsPage, new::NewNeedPage},
         not_found::NotFound,
+        organisation::{edit::EditOrganisationPage, invite::InvitePage, overview::OrganisationPage},
+        volunteer::profile::VolunteerPage,
     },
 };
 use leptos::prelude::*;
@@ -85,6 +92,20 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/coordinator") view=CoordinatorHome ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/organisations") view=OrganisationsQueue ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/organisations/:id") view=OrganisationReview ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/volunteers") view=VolunteersQueue ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/volunteers/:id") view=VolunteerReview ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/needs") view=NeedsOverview ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/catalogue") view=CataloguePage ssr=SsrMode::Async />
+                        <Route path=path!("/organisation") view=OrganisationPage ssr=SsrMode::Async />
+                        <Route path=path!("/organisation/edit") view=EditOrganisationPage ssr=SsrMode::Async />
+                        <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
+                        <Route path=path!("/needs") view=NeedsPage ssr=SsrMode::Async />
+                        <Route path=path!("/needs/new") view=NewNeedPage ssr=SsrMode::Async />
+                        <Route path=path!("/needs/:id") view=NeedPage ssr=SsrMode::Async />
+                        <Route path=path!("/needs/:id/edit") view=EditNeedPage ssr=SsrMode::Async />
+                        <Route path=path!("/volunteer") view=VolunteerPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub mod choices;
 pub mod error_view;
 pub mod form;
 pub mod guard;

@@ -25,6 +25,7 @@ pub use locales::i18n;
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod domain;
 pub mod error;
 pub mod model;
 pub mod pages;

@@ -5,4 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod coordinator;
 pub mod home;
+pub mod needs;
 pub mod not_found;
+pub mod organisation;
+pub mod volunteer;

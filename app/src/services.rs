@@ -7,15 +7,19 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod catalogue;
 pub mod db;
 mod error;
 pub mod figures;
 pub mod flash;
 pub mod mfa;
+pub mod needs;
+pub mod organisations;
 pub mod passwords;
 pub mod reset;
 pub mod session_store;
 pub mod throttle;
 pub mod tokens;
+pub mod volunteers;
 
 pub use error::ServiceError;

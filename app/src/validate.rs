@@ -33,6 +33,20 @@ pub enum Message {
     CodeInvalid,
     /// Not one of the allowed choices.
     InvalidChoice,
+    /// Not an http(s) web address.
+    UrlInvalid,
+    /// Not a whole number in the allowed range.
+    NumberInvalid,
+    /// Not a date (YYYY-MM-DD), or not an allowed one.
+    DateInvalid,
+    /// The same thing chosen twice, or too many chosen.
+    TooMany,
+    /// Needed for this category: a written authorisation.
+    AuthorisationRequired,
+    /// The code of conduct must be accepted.
+    MustAccept,
+    /// The organisation must be approved by a coordinator first.
+    OrganisationNotApproved,
 }
 
 /// One field's error.

@@ -5,10 +5,19 @@
 
 pub mod account;
 pub mod audit_log;
+pub mod country;
+pub mod ecsf_role;
+pub mod invitation;
 pub mod need;
+pub mod need_category;
+pub mod need_skill;
 pub mod organisation;
+pub mod organisation_member;
 pub mod recovery_code;
 pub mod reset_token;
 pub mod session;
+pub mod skill;
 pub mod throttle;
+pub mod vetting;
 pub mod volunteer;
+pub mod volunteer_skill;

@@ -33,6 +33,24 @@ pub enum Status {
     Cancelled,
 }
 
+/// How urgent (DESIGN.md §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Urgency {
+    /// Active incident, patient care affected.
+    #[sea_orm(string_value = "critical")]
+    Critical,
+    /// Incident contained, or exposure known.
+    #[sea_orm(string_value = "high")]
+    High,
+    /// Ordinary.
+    #[sea_orm(string_value = "normal")]
+    Normal,
+    /// Planning.
+    #[sea_orm(string_value = "low")]
+    Low,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "need")]
 pub struct Model {
@@ -40,25 +58,31 @@ pub struct Model {
     pub id: i64,
     pub organisation_id: i64,
     pub title: String,
+    pub category_id: i64,
+    pub urgency: Urgency,
+    pub effort_hours: i32,
+    pub deadline: Option<TimeDate>,
+    /// Language codes, comma-separated.
+    pub languages: String,
+    /// On site (true) or remote (false).
+    pub onsite: bool,
+    pub public_summary: String,
+    /// Readable only by coordinators, the organisation's members and the engaged volunteer.
+    pub confidential_details: String,
     pub status: Status,
+    pub authorisation_name: String,
+    pub authorisation_role: String,
+    pub authorisation_scope: String,
+    pub authorisation_date: Option<TimeDate>,
+    pub triage_note: String,
+    pub created_by: i64,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+    pub submitted_at: Option<TimeDateTimeWithTimeZone>,
+    pub opened_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::organisation::Entity",
-        from = "Column::OrganisationId",
-        to = "super::organisation::Column::Id",
-        on_delete = "Restrict"
-    )]
-    Organisation,
-}
-
-impl Related<super::organisation::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Organisation.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}

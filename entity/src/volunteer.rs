@@ -1,34 +1,36 @@
-//! A volunteer cybersecurity expert.
+//! A volunteer expert's profile (one per volunteer account).
 
 use sea_orm::entity::prelude::*;
-use serde::{Deserialize, Serialize};
 
-/// Where a volunteer stands in vetting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
-#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
-pub enum Status {
-    /// Registered, waiting for a coordinator.
-    #[sea_orm(string_value = "pending")]
-    Pending,
-    /// Vetted by a coordinator.
-    #[sea_orm(string_value = "approved")]
-    Approved,
-    /// Turned down by a coordinator.
-    #[sea_orm(string_value = "rejected")]
-    Rejected,
-    /// Approved once, suspended since.
-    #[sea_orm(string_value = "suspended")]
-    Suspended,
-}
+pub use crate::vetting::VettingStatus as Status;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "volunteer")]
 pub struct Model {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub display_name: String,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub account_id: i64,
+    pub ecsf_role_id: Option<i64>,
+    pub country_iso2: String,
+    pub utc_offset_minutes: i16,
+    pub hours_per_week: i16,
+    pub max_concurrent: i16,
+    /// How far they travel for on-site work: `remote_only`, `own_country`,
+    /// `sub_region` or `region` (UN M49, of their country).
+    pub onsite_scope: String,
+    /// Language codes, comma-separated.
+    pub languages: String,
+    pub certifications: String,
+    /// For conflicts of interest.
+    pub employer: String,
+    pub bio: String,
     pub status: Status,
+    pub vetting_note: String,
+    /// The code of conduct version accepted (0: none).
+    pub coc_version: i32,
+    pub coc_accepted_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+    pub approved_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,8 +11,9 @@
 
 pub use sea_orm_migration::prelude::*;
 
-mod m20261128_000001_core;
+mod m20261128_000001_reference;
 mod m20261128_000002_accounts;
+mod m20261128_000003_organisations;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -21,8 +22,9 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m20261128_000001_core::Migration),
+            Box::new(m20261128_000001_reference::Migration),
             Box::new(m20261128_000002_accounts::Migration),
+            Box::new(m20261128_000003_organisations::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod browser;
 pub mod cli;
 mod clock;
 mod database;
+pub mod fixtures;
 mod test_app;
 pub mod users;
 

@@ -160,9 +160,9 @@ async fn migrate_reports_status_and_goes_down_and_up() {
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    assert!(frontline(&["migrate", "status"]).contains("pending  m20261128_000001_core"));
+    assert!(frontline(&["migrate", "status"]).contains("pending  m20261128_000001_reference"));
     frontline(&["migrate", "up"]);
-    assert!(frontline(&["migrate", "status"]).contains("applied  m20261128_000001_core"));
+    assert!(frontline(&["migrate", "status"]).contains("applied  m20261128_000001_reference"));
     frontline(&["migrate", "down", "--steps", "1"]);
     frontline(&["migrate"]);
     assert!(!frontline(&["migrate", "status"]).contains("pending"));

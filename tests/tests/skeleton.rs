@@ -1,8 +1,6 @@
 //! The walking skeleton over HTTP: pages, figures, probes, 404, headers, compression.
 
-use frontline_tests::{DbKind, TestApp, db_tests};
-use sea_orm::{ActiveModelTrait as _, ActiveValue::Set, DatabaseConnection};
-use time::OffsetDateTime;
+use frontline_tests::{DbKind, TestApp, db_tests, fixtures};
 
 /// The number shown for one of the home page's figures.
 fn figure(html: &str, name: &str) -> u64 {
@@ -24,44 +22,6 @@ fn figure(html: &str, name: &str) -> u64 {
         .unwrap_or_else(|e| panic!("figure {name}: {e}"))
 }
 
-async fn organisation(db: &DatabaseConnection, status: entity::organisation::Status) -> i64 {
-    entity::organisation::ActiveModel {
-        name: Set("Hôpital de test".into()),
-        status: Set(status),
-        created_at: Set(OffsetDateTime::now_utc()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"))
-    .id
-}
-
-async fn volunteer(db: &DatabaseConnection, status: entity::volunteer::Status) {
-    entity::volunteer::ActiveModel {
-        display_name: Set("Ada".into()),
-        status: Set(status),
-        created_at: Set(OffsetDateTime::now_utc()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-}
-
-async fn need(db: &DatabaseConnection, org: i64, status: entity::need::Status) {
-    entity::need::ActiveModel {
-        organisation_id: Set(org),
-        title: Set("DMARC for our domain".into()),
-        status: Set(status),
-        created_at: Set(OffsetDateTime::now_utc()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-}
-
 db_tests! {
     async fn home_page_starts_with_zero_figures(db: DbKind) {
         let app = TestApp::spawn(db).await;
@@ -73,16 +33,17 @@ db_tests! {
     }
 
     async fn home_page_shows_the_figures_from_the_database(db: DbKind) {
-        use entity::{need::Status as N, organisation::Status as O, volunteer::Status as V};
+        use entity::{need::Status as N, vetting::VettingStatus as V};
         let app = TestApp::spawn(db).await;
-        let approved = organisation(&app.db, O::Approved).await;
-        organisation(&app.db, O::Approved).await;
-        organisation(&app.db, O::Pending).await;
-        for status in [V::Approved, V::Approved, V::Approved, V::Pending, V::Suspended] {
-            volunteer(&app.db, status).await;
+        let approved = fixtures::organisation(&app.db, "Hôpital A", "CD", V::Approved).await;
+        fixtures::organisation(&app.db, "Hôpital B", "NG", V::Approved).await;
+        fixtures::organisation(&app.db, "Clinique C", "HT", V::Pending).await;
+        for (i, status) in [V::Approved, V::Approved, V::Approved, V::Pending, V::Suspended].into_iter().enumerate() {
+            fixtures::volunteer(&app.db, &format!("v{i}@example.org"), status).await;
         }
+        let author = fixtures::account(&app.db, "member@example.org", entity::account::Role::OrganisationMember).await;
         for status in [N::Open, N::Draft, N::Submitted, N::Resolved] {
-            need(&app.db, approved, status).await;
+            fixtures::need(&app.db, approved, author, status).await;
         }
 
         let html = app.client().get_text("/", 200).await;

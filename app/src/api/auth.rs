@@ -57,7 +57,10 @@ pub async fn register(
     };
     match accounts::register(&ctx.state, &ctx.session, &ctx.client, input).await {
         Ok(_) => {
-            leptos_axum::redirect("/account");
+            leptos_axum::redirect(match role {
+                Role::Volunteer => "/volunteer",
+                _ => "/organisation",
+            });
             Ok(())
         }
         Err(e) => ctx.fail(Register::PATH, &keep, e).await,

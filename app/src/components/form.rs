@@ -30,6 +30,13 @@ pub fn message_text(message: Message) -> String {
         Message::CurrentPasswordWrong => t_string!(i18n, validation.current_password_wrong).to_string(),
         Message::CodeInvalid => t_string!(i18n, validation.code_invalid).to_string(),
         Message::InvalidChoice => t_string!(i18n, validation.invalid_choice).to_string(),
+        Message::UrlInvalid => t_string!(i18n, validation.url_invalid).to_string(),
+        Message::NumberInvalid => t_string!(i18n, validation.number_invalid).to_string(),
+        Message::DateInvalid => t_string!(i18n, validation.date_invalid).to_string(),
+        Message::TooMany => t_string!(i18n, validation.too_many).to_string(),
+        Message::AuthorisationRequired => t_string!(i18n, validation.authorisation_required).to_string(),
+        Message::MustAccept => t_string!(i18n, validation.must_accept).to_string(),
+        Message::OrganisationNotApproved => t_string!(i18n, validation.organisation_not_approved).to_string(),
     }
 }
 
@@ -61,6 +68,12 @@ pub fn error_text(error: &AppError) -> String {
             t_string!(i18n, error.body).to_string()
         }
     }
+}
+
+/// The input typed before a failed plain submission of a form whose server
+/// function takes one struct (kept as JSON under `input`).
+pub fn kept_input<T: serde::de::DeserializeOwned + Default>(kept: &BTreeMap<String, String>) -> Option<T> {
+    kept.get("input").and_then(|json| serde_json::from_str(json).ok())
 }
 
 /// The error of the last submission of `action`, if it failed.
@@ -138,8 +151,12 @@ pub enum Kind {
 /// user types) or else the server's for this field.
 #[component]
 pub fn Field(
-    /// The input's `name` (and the server function's argument).
+    /// The field's name: the server function's argument, and the key of its errors.
     name: &'static str,
+    /// When the server function takes a struct: its argument name (`input`), so
+    /// the input is named `input[name]`.
+    #[prop(optional)]
+    prefix: Option<&'static str>,
     /// The label text.
     #[prop(into)]
     label: String,
@@ -230,7 +247,7 @@ pub fn Field(
             {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=id.clone()
-                name=name
+                name=input_name(prefix, name)
                 type=input_type
                 value=initial
                 autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
@@ -247,6 +264,181 @@ pub fn Field(
             }}
         </div>
     }
+}
+
+/// The `name` of an input: `field`, or `prefix[field]`.
+#[must_use]
+pub fn input_name(prefix: Option<&str>, field: &str) -> String {
+    match prefix {
+        Some(prefix) => format!("{prefix}[{field}]"),
+        None => field.to_owned(),
+    }
+}
+
+/// HTML-escapes text for the one place text goes in as markup: a `<textarea>`'s
+/// initial content (Leptos does not escape textarea children on the server).
+#[must_use]
+pub fn escape_text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The server's error for a field, from a form's action error.
+fn field_message(
+    server_error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl Fn() -> Option<Message> + Clone {
+    move || server_error.get().and_then(|e| e.field(name))
+}
+
+/// A labelled multi-line text field.
+///
+/// Its initial content is escaped here and passed as markup, because Leptos
+/// renders `<textarea>` children unescaped: user text never reaches the page raw.
+#[component]
+pub fn TextArea(
+    /// The field's name and error key.
+    name: &'static str,
+    /// Struct argument name, when there is one.
+    #[prop(optional)]
+    prefix: Option<&'static str>,
+    /// The label text.
+    #[prop(into)]
+    label: String,
+    /// A hint under the label.
+    #[prop(optional, into)]
+    hint: Option<String>,
+    /// Initial content.
+    #[prop(default = None)]
+    value: Option<String>,
+    /// The server's error for this field.
+    #[prop(into)]
+    server_error: Signal<Option<AppError>>,
+    /// Required.
+    #[prop(optional)]
+    required: bool,
+    /// Longest value accepted.
+    #[prop(optional)]
+    maxlength: Option<usize>,
+    /// Visible rows.
+    #[prop(default = 5)]
+    rows: u32,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = field_message(server_error, name);
+    let has_hint = hint.is_some();
+    let described_by = {
+        let error = error.clone();
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = {
+        let error = error.clone();
+        move || error().is_some()
+    };
+    let content = escape_text(&value.unwrap_or_default());
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
+            <textarea
+                id=id.clone()
+                name=input_name(prefix, name)
+                rows=rows
+                required=required
+                maxlength=maxlength
+                aria-describedby=described_by
+                inner_html=content
+            ></textarea>
+            {move || error().map(|m| view! { <p class="field__error" id=error_id.clone()>{message_text(m)}</p> })}
+        </div>
+    }
+}
+
+/// A labelled select box.
+#[component]
+pub fn SelectField(
+    /// The field's name and error key.
+    name: &'static str,
+    /// Struct argument name, when there is one.
+    #[prop(optional)]
+    prefix: Option<&'static str>,
+    /// The label text.
+    #[prop(into)]
+    label: String,
+    /// (value, label) pairs.
+    options: Vec<(String, String)>,
+    /// A first, empty choice ("Choose…").
+    #[prop(optional, into)]
+    placeholder: Option<String>,
+    /// The selected value.
+    #[prop(default = None)]
+    value: Option<String>,
+    /// The server's error for this field.
+    #[prop(into)]
+    server_error: Signal<Option<AppError>>,
+    /// Required.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let error = field_message(server_error, name);
+    let invalid = {
+        let error = error.clone();
+        move || error().is_some()
+    };
+    let selected = value.unwrap_or_default();
+    view! {
+        <div class="field" class:field--invalid=invalid>
+            <label for=id.clone()>{label}</label>
+            <select id=id.clone() name=input_name(prefix, name) required=required>
+                {placeholder.map(|p| view! { <option value="">{p}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let is_selected = v == selected;
+                        view! { <option value=v selected=is_selected>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {move || error().map(|m| view! { <p class="field__error" id=error_id.clone()>{message_text(m)}</p> })}
+        </div>
+    }
+}
+
+/// An error shown for a group of fields (a fieldset) or the whole form.
+#[component]
+pub fn GroupError(
+    /// The error key.
+    name: &'static str,
+    /// The server's error.
+    #[prop(into)]
+    server_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let error = field_message(server_error, name);
+    move || error().map(|m| view! { <p class="field__error" role="alert">{message_text(m)}</p> })
 }
 
 /// A submit button that says so while its action is pending (after hydration).

@@ -74,7 +74,8 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     refresh_viewer_on_success(logout);
     let signed_in = viewer.is_some();
-    let coordinator = viewer.as_ref().is_some_and(|v| v.role == Role::Coordinator);
+    let role = viewer.as_ref().map(|v| v.role);
+    let coordinator = role == Some(Role::Coordinator);
     let name = viewer.map(|v| v.display_name).unwrap_or_default();
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
@@ -98,6 +99,14 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
                 {if signed_in {
                     view! {
                         {coordinator.then(|| view! { <li><A href="/coordinator">{t!(i18n, nav.coordinator)}</A></li> })}
+                        {(role == Some(Role::OrganisationMember)).then(|| view! {
+                            <li><A href="/organisation">{t!(i18n, nav.organisation)}</A></li>
+                            <li><A href="/needs">{t!(i18n, nav.needs)}</A></li>
+                        })}
+                        {(role == Some(Role::Volunteer)).then(|| view! {
+                            <li><A href="/volunteer">{t!(i18n, nav.profile)}</A></li>
+                            <li><A href="/needs">{t!(i18n, nav.needs)}</A></li>
+                        })}
                         <li><A href="/account" attr:data-viewer=name.clone()>{t!(i18n, nav.account)}</A></li>
                         <li>
                             <ActionForm action=logout attr:class="inline-form">

@@ -4,4 +4,10 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod catalogue;
 pub mod home;
+pub mod needs;
+pub mod organisation;
+pub mod organisations;
+pub mod volunteer;
+pub mod volunteers;

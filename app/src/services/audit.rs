@@ -49,11 +49,35 @@ pub enum Action {
     MfaRecoveryCodeUsed,
     /// Sessions were ended (by their owner, a coordinator, or a password change).
     SessionsEnded,
+    /// An organisation registered.
+    OrganisationCreated,
+    /// An organisation's profile changed.
+    OrganisationUpdated,
+    /// A member invited a colleague.
+    InvitationCreated,
+    /// A colleague joined through an invitation.
+    InvitationAccepted,
+    /// A coordinator approved, rejected or suspended an organisation or a volunteer.
+    VettingDecided,
+    /// A coordinator overrode an organisation's emerging-economy priority.
+    PriorityOverridden,
+    /// A need was created or edited.
+    NeedSaved,
+    /// A need moved in its lifecycle.
+    NeedTransition,
+    /// Confidential need details were read.
+    ConfidentialRead,
+    /// A volunteer saved their profile.
+    VolunteerProfileSaved,
+    /// A volunteer accepted the code of conduct.
+    CodeOfConductAccepted,
+    /// The skill or category catalogue changed.
+    CatalogueChanged,
 }
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 26] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -68,6 +92,18 @@ impl Action {
         Self::MfaDisabled,
         Self::MfaRecoveryCodeUsed,
         Self::SessionsEnded,
+        Self::OrganisationCreated,
+        Self::OrganisationUpdated,
+        Self::InvitationCreated,
+        Self::InvitationAccepted,
+        Self::VettingDecided,
+        Self::PriorityOverridden,
+        Self::NeedSaved,
+        Self::NeedTransition,
+        Self::ConfidentialRead,
+        Self::VolunteerProfileSaved,
+        Self::CodeOfConductAccepted,
+        Self::CatalogueChanged,
     ];
 
     /// The stored name.
@@ -88,6 +124,18 @@ impl Action {
             Self::MfaDisabled => "mfa.disabled",
             Self::MfaRecoveryCodeUsed => "mfa.recovery_code_used",
             Self::SessionsEnded => "session.ended",
+            Self::OrganisationCreated => "organisation.created",
+            Self::OrganisationUpdated => "organisation.updated",
+            Self::InvitationCreated => "organisation.invitation_created",
+            Self::InvitationAccepted => "organisation.invitation_accepted",
+            Self::VettingDecided => "vetting.decided",
+            Self::PriorityOverridden => "organisation.priority_overridden",
+            Self::NeedSaved => "need.saved",
+            Self::NeedTransition => "need.transition",
+            Self::ConfidentialRead => "need.confidential_read",
+            Self::VolunteerProfileSaved => "volunteer.profile_saved",
+            Self::CodeOfConductAccepted => "volunteer.code_of_conduct_accepted",
+            Self::CatalogueChanged => "catalogue.changed",
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::ServiceError;
 use crate::api::Figures;
-use entity::{need, organisation, volunteer};
+use entity::{need, organisation, vetting::VettingStatus, volunteer};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 /// Counts approved organisations and volunteers and open needs.
@@ -12,11 +12,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 #[tracing::instrument(skip_all)]
 pub async fn figures<C: ConnectionTrait>(db: &C) -> Result<Figures, ServiceError> {
     let organisations = organisation::Entity::find()
-        .filter(organisation::Column::Status.eq(organisation::Status::Approved))
+        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
         .count(db)
         .await?;
     let volunteers = volunteer::Entity::find()
-        .filter(volunteer::Column::Status.eq(volunteer::Status::Approved))
+        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
         .count(db)
         .await?;
     let open_needs = need::Entity::find()

@@ -33,6 +33,8 @@ pub fn AccountPage() -> impl IntoView {
                     Role::Coordinator => t_string!(i18n, roles.coordinator).to_string(),
                 };
                 let is_coordinator = viewer.role == Role::Coordinator;
+                let is_member = viewer.role == Role::OrganisationMember;
+                let is_volunteer = viewer.role == Role::Volunteer;
                 view! {
                     <h1>{t!(i18n, account.title)}</h1>
                     <Show when=changed>
@@ -67,6 +69,12 @@ pub fn AccountPage() -> impl IntoView {
                         <li><A href="/account/sessions">{t!(i18n, account.sessions)}</A></li>
                         <Show when=move || is_coordinator>
                             <li><A href="/coordinator">{t!(i18n, nav.coordinator)}</A></li>
+                        </Show>
+                        <Show when=move || is_member>
+                            <li><A href="/organisation">{t!(i18n, nav.organisation)}</A></li>
+                        </Show>
+                        <Show when=move || is_volunteer>
+                            <li><A href="/volunteer">{t!(i18n, nav.profile)}</A></li>
                         </Show>
                     </ul>
                 }

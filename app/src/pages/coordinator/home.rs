@@ -29,6 +29,22 @@ pub fn CoordinatorHome() -> impl IntoView {
                             <p>{t!(i18n, coordinator.accounts_lead)}</p>
                         </li>
                         <li>
+                            <A href="/coordinator/organisations">{t!(i18n, vetting.organisations)}</A>
+                            <p>{t!(i18n, coordinator.organisations_lead)}</p>
+                        </li>
+                        <li>
+                            <A href="/coordinator/volunteers">{t!(i18n, vetting.volunteers)}</A>
+                            <p>{t!(i18n, coordinator.volunteers_lead)}</p>
+                        </li>
+                        <li>
+                            <A href="/coordinator/needs">{t!(i18n, needs.title)}</A>
+                            <p>{t!(i18n, coordinator.needs_lead)}</p>
+                        </li>
+                        <li>
+                            <A href="/coordinator/catalogue">{t!(i18n, catalogue.title)}</A>
+                            <p>{t!(i18n, catalogue.lead)}</p>
+                        </li>
+                        <li>
                             <A href="/coordinator/audit">{t!(i18n, coordinator.audit)}</A>
                             <p>{t!(i18n, coordinator.audit_lead)}</p>
                         </li>

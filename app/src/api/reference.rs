@@ -1,0 +1,20 @@
+//! Reference data for forms.
+
+use crate::{domain::reference::Catalogue, error::AppError};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{Access, guard},
+    crate::services::catalogue,
+};
+
+/// Countries, categories, skills and roles (signed-in users).
+///
+/// # Errors
+/// [`AppError::Unauthenticated`].
+#[server(endpoint = "catalogue")]
+pub async fn fetch_catalogue() -> Result<Catalogue, AppError> {
+    let (ctx, _) = guard(Access::SignedIn).await?;
+    Ok(catalogue::load(&ctx.state.db).await?)
+}

@@ -1,0 +1,259 @@
+//! Coordinators: vetting organisations and volunteers, triaging needs, the
+//! priority override and the skill and category catalogues.
+
+use crate::{
+    domain::views::{MemberView, NeedSummary, OrganisationView, Page, VolunteerView},
+    error::AppError,
+};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::{Access, guard},
+    crate::{
+        services::{
+            ServiceError, catalogue,
+            needs::{self, Filter, parse_status as parse_need_status, parse_urgency},
+            organisations::{self, Decision, parse_status},
+            volunteers,
+        },
+        validate::Message,
+    },
+    entity::{need, organisation},
+    leptos::server_fn::ServerFn as _,
+    sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _},
+};
+
+/// One organisation with its members and needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    /// The organisation.
+    pub organisation: OrganisationView,
+    /// Its members.
+    pub members: Vec<MemberView>,
+    /// Its needs.
+    pub needs: Page<NeedSummary>,
+}
+
+#[cfg(feature = "ssr")]
+fn decision(raw: &str) -> Result<Decision, AppError> {
+    Decision::parse(raw).ok_or_else(|| ServiceError::field("decision", Message::InvalidChoice).into())
+}
+
+/// Organisations, filtered by status and name.
+///
+/// # Errors
+/// [`AppError::Forbidden`] unless a coordinator.
+#[server(endpoint = "vetting/organisations")]
+pub async fn organisations_list(
+    status: Option<String>,
+    search: Option<String>,
+    page: Option<u64>,
+) -> Result<Page<OrganisationView>, AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    let status = status.as_deref().and_then(parse_status);
+    Ok(organisations::list(&ctx.state.db, status, search.as_deref(), page.unwrap_or(0)).await?)
+}
+
+/// One organisation with its members and needs.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`].
+#[server(endpoint = "vetting/organisation")]
+pub async fn fetch_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    let db = &ctx.state.db;
+    let org = organisation::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .map_err(ServiceError::from)?
+        .ok_or(AppError::NotFound)?;
+    let organisation = organisations::view(db, org).await?;
+    let members = organisations::members(db, id).await?;
+    let all = needs::list_all(&ctx.state, &Filter::default()).await?;
+    let rows: Vec<NeedSummary> = {
+        let ids: Vec<i64> = need::Entity::find()
+            .filter(need::Column::OrganisationId.eq(id))
+            .all(db)
+            .await
+            .map_err(ServiceError::from)?
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
+        all.rows.into_iter().filter(|n| ids.contains(&n.id)).collect()
+    };
+    Ok(OrganisationDetail {
+        organisation,
+        members,
+        needs: Page {
+            total: rows.len() as u64,
+            rows,
+            page: 0,
+            page_size: needs::PAGE_SIZE,
+        },
+    })
+}
+
+/// Approves, rejects or suspends an organisation.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`].
+#[server(endpoint = "vetting/organisation_decide")]
+pub async fn vet_organisation(id: i64, decision: String, note: String) -> Result<(), AppError> {
+    let (ctx, user) = guard(Access::Coordinator).await?;
+    let d = self::decision(&decision)?;
+    match organisations::vet(&ctx.state, &ctx.client.actor(Some(user.id)), id, d, &note).await {
+        Ok(()) => Ok(()),
+        Err(e) => ctx.fail(VetOrganisation::PATH, &[("note", &note)], e).await,
+    }
+}
+
+/// Overrides (or, with an empty priority, clears) an organisation's
+/// emerging-economy priority.
+///
+/// # Errors
+/// [`AppError::Validation`] (a reason is required).
+#[server(endpoint = "vetting/priority")]
+pub async fn override_priority(id: i64, priority: String, reason: String) -> Result<(), AppError> {
+    let (ctx, user) = guard(Access::Coordinator).await?;
+    let priority = match priority.trim() {
+        "" => None,
+        p => Some(
+            p.parse::<u8>()
+                .map_err(|_| AppError::from(ServiceError::field("priority", Message::InvalidChoice)))?,
+        ),
+    };
+    match organisations::override_priority(
+        &ctx.state,
+        &ctx.client.actor(Some(user.id)),
+        id,
+        priority,
+        &reason,
+    )
+    .await
+    {
+        Ok(()) => Ok(()),
+        Err(e) => ctx.fail(OverridePriority::PATH, &[("reason", &reason)], e).await,
+    }
+}
+
+/// Volunteers, filtered by status.
+///
+/// # Errors
+/// [`AppError::Forbidden`].
+#[server(endpoint = "vetting/volunteers")]
+pub async fn volunteers_list(
+    status: Option<String>,
+    page: Option<u64>,
+) -> Result<Page<VolunteerView>, AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    let status = status.as_deref().and_then(parse_status);
+    Ok(volunteers::list(&ctx.state.db, status, page.unwrap_or(0)).await?)
+}
+
+/// One volunteer.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`].
+#[server(endpoint = "vetting/volunteer")]
+pub async fn volunteer_detail(id: i64) -> Result<VolunteerView, AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    Ok(volunteers::one(&ctx.state.db, id).await?)
+}
+
+/// Approves, rejects or suspends a volunteer.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`].
+#[server(endpoint = "vetting/volunteer_decide")]
+pub async fn vet_volunteer(id: i64, decision: String, note: String) -> Result<(), AppError> {
+    let (ctx, user) = guard(Access::Coordinator).await?;
+    let d = self::decision(&decision)?;
+    match volunteers::vet(&ctx.state, &ctx.client.actor(Some(user.id)), id, d, &note).await {
+        Ok(()) => Ok(()),
+        Err(e) => ctx.fail(VetVolunteer::PATH, &[("note", &note)], e).await,
+    }
+}
+
+/// All needs, filtered (coordinators).
+///
+/// # Errors
+/// [`AppError::Forbidden`].
+#[server(endpoint = "vetting/needs")]
+pub async fn all_needs(
+    status: Option<String>,
+    category: Option<String>,
+    urgency: Option<String>,
+    region: Option<String>,
+    income_group: Option<String>,
+    search: Option<String>,
+    page: Option<u64>,
+) -> Result<Page<NeedSummary>, AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    let filter = Filter {
+        status: status.as_deref().and_then(parse_need_status),
+        category: category.and_then(|c| c.parse().ok()),
+        urgency: urgency.as_deref().and_then(parse_urgency),
+        region: region.filter(|r| !r.is_empty()),
+        income_group: income_group.filter(|g| !g.is_empty()),
+        language: None,
+        search,
+        page: page.unwrap_or(0),
+    };
+    Ok(needs::list_all(&ctx.state, &filter).await?)
+}
+
+/// Opens a submitted need (`decision` = "open") or returns it with a note.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::Conflict`], [`AppError::Validation`].
+#[server(endpoint = "vetting/triage")]
+pub async fn triage_need(id: i64, decision: String, note: String) -> Result<(), AppError> {
+    let (ctx, user) = guard(Access::Coordinator).await?;
+    let open = match decision.as_str() {
+        "open" => true,
+        "return" => false,
+        _ => return Err(ServiceError::field("decision", Message::InvalidChoice).into()),
+    };
+    match needs::triage(&ctx.state, &ctx.client.actor(Some(user.id)), id, open, &note).await {
+        Ok(()) => Ok(()),
+        Err(e) => ctx.fail(TriageNeed::PATH, &[("note", &note)], e).await,
+    }
+}
+
+/// Changes the skill or category catalogue: `operation` is `add` (with `name`,
+/// and `category` for a skill), `rename` (`id`, `name`), `retire` or `restore` (`id`).
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::NotFound`].
+#[server(endpoint = "vetting/catalogue")]
+pub async fn change_catalogue(
+    kind: String,
+    operation: String,
+    id: Option<i64>,
+    name: Option<String>,
+    category: Option<i64>,
+) -> Result<(), AppError> {
+    let (ctx, user) = guard(Access::Coordinator).await?;
+    let actor = ctx.client.actor(Some(user.id));
+    let kind = match kind.as_str() {
+        "skill" => catalogue::Kind::Skill,
+        "category" => catalogue::Kind::Category,
+        _ => return Err(ServiceError::field("kind", Message::InvalidChoice).into()),
+    };
+    let name = name.unwrap_or_default();
+    let result = match (operation.as_str(), id) {
+        ("add", _) => catalogue::add(&ctx.state, &actor, kind, &name, category)
+            .await
+            .map(|_| ()),
+        ("rename", Some(id)) => catalogue::rename(&ctx.state, &actor, kind, id, &name).await,
+        ("retire", Some(id)) => catalogue::set_retired(&ctx.state, &actor, kind, id, true).await,
+        ("restore", Some(id)) => catalogue::set_retired(&ctx.state, &actor, kind, id, false).await,
+        _ => Err(ServiceError::field("operation", Message::InvalidChoice)),
+    };
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => ctx.fail(ChangeCatalogue::PATH, &[("name", &name)], e).await,
+    }
+}

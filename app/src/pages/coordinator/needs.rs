@@ -1,0 +1,119 @@
+//! `/coordinator/needs`: every need, filtered; submitted ones wait for triage.
+
+use crate::{
+    api::{reference::fetch_catalogue, vetting::all_needs},
+    components::guard::page_error,
+    domain::need::URGENCIES,
+    i18n::{t, t_string, use_i18n},
+    pages::{
+        coordinator::accounts::Pager,
+        needs::table::{NeedsTable, status_name, urgency_name},
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const STATUSES: [&str; 8] = [
+    "submitted",
+    "open",
+    "draft",
+    "matched",
+    "in_progress",
+    "resolved",
+    "closed",
+    "cancelled",
+];
+const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
+const INCOME_GROUPS: [&str; 4] = ["low", "lower_middle", "upper_middle", "high"];
+
+/// The coordinators' needs page.
+#[component]
+pub fn NeedsOverview() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &'static str| query.read().get(k).filter(|v| !v.is_empty());
+    let status = move || Some(q("status").unwrap_or_else(|| "submitted".into())).filter(|s| s != "all");
+    let needs = Resource::new(
+        move || {
+            (
+                status(),
+                q("category"),
+                q("urgency"),
+                q("region"),
+                q("income"),
+                q("q"),
+                q("page").and_then(|p| p.parse::<u64>().ok()),
+            )
+        },
+        |(s, c, u, r, i, search, page)| all_needs(s, c, u, r, i, search, page),
+    );
+    let catalogue = Resource::new(|| (), |()| fetch_catalogue());
+    view! {
+        <Title text=move || t_string!(i18n, needs.title).to_string() />
+        <h1>{t!(i18n, needs.title)}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let catalogue = catalogue.await.unwrap_or_default();
+                let page = match needs.await {
+                    Ok(page) => page,
+                    Err(e) => return page_error(e),
+                };
+                let selected = move |k: &'static str, v: &str| q(k).as_deref() == Some(v);
+                view! {
+                    <form method="get" action="/coordinator/needs" class="filters" role="search">
+                        <label for="status">{t!(i18n, needs.status)}</label>
+                        <select id="status" name="status">
+                            {STATUSES.iter().map(|s| view! { <option value=*s selected=status().as_deref() == Some(*s)>{status_name(s)}</option> }).collect_view()}
+                            <option value="all" selected=status().is_none()>{t!(i18n, needs.any)}</option>
+                        </select>
+                        <label for="category">{t!(i18n, needs.category)}</label>
+                        <select id="category" name="category">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {catalogue.categories.iter().map(|c| {
+                                let v = c.id.to_string();
+                                let is = selected("category", &v);
+                                view! { <option value=v selected=is>{c.name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                        <label for="urgency">{t!(i18n, needs.urgency)}</label>
+                        <select id="urgency" name="urgency">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {URGENCIES.iter().map(|u| view! { <option value=*u selected=selected("urgency", u)>{urgency_name(u)}</option> }).collect_view()}
+                        </select>
+                        <label for="region">{t!(i18n, needs.region)}</label>
+                        <select id="region" name="region">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {REGIONS.iter().map(|r| view! { <option value=*r selected=selected("region", r)>{*r}</option> }).collect_view()}
+                        </select>
+                        <label for="income">{t!(i18n, needs.income_group)}</label>
+                        <select id="income" name="income">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {INCOME_GROUPS.iter().map(|g| view! { <option value=*g selected=selected("income", g)>{income_name(g)}</option> }).collect_view()}
+                        </select>
+                        <label for="q">{t!(i18n, needs.search)}</label>
+                        <input id="q" name="q" type="search" value=q("q") maxlength=100 />
+                        <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
+                    </form>
+                    <p class="muted">{t!(i18n, needs.count, count = page.total)}</p>
+                    <NeedsTable needs=page.rows show_organisation=true />
+                    <Pager total=page.total page=page.page page_size=page.page_size />
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The translated name of an income group.
+pub fn income_name(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "low" => t_string!(i18n, income.low),
+        "lower_middle" => t_string!(i18n, income.lower_middle),
+        "upper_middle" => t_string!(i18n, income.upper_middle),
+        "high" => t_string!(i18n, income.high),
+        _ => t_string!(i18n, income.unclassified),
+    }
+    .to_string()
+}

@@ -1,0 +1,92 @@
+//! `/coordinator/organisations`: the vetting queue for organisations.
+
+use crate::{
+    api::vetting::organisations_list,
+    components::guard::page_error,
+    i18n::{t, t_string, use_i18n},
+    pages::{coordinator::accounts::Pager, organisation::form::kind_name},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// The vetting statuses, for filters.
+pub const VETTING: [&str; 4] = ["pending", "approved", "rejected", "suspended"];
+
+/// The translated name of a vetting status.
+pub fn vetting_name(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "pending" => t_string!(i18n, vetting.pending),
+        "approved" => t_string!(i18n, vetting.approved),
+        "rejected" => t_string!(i18n, vetting.rejected),
+        _ => t_string!(i18n, vetting.suspended),
+    }
+    .to_string()
+}
+
+/// The organisations queue.
+#[component]
+pub fn OrganisationsQueue() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &'static str| query.read().get(k).filter(|v| !v.is_empty());
+    let status = move || Some(q("status").unwrap_or_else(|| "pending".into())).filter(|s| s != "all");
+    let list = Resource::new(
+        move || (status(), q("q"), q("page").and_then(|p| p.parse::<u64>().ok())),
+        |(status, search, page)| organisations_list(status, search, page),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, vetting.organisations).to_string() />
+        <h1>{t!(i18n, vetting.organisations)}</h1>
+        <form method="get" action="/coordinator/organisations" class="filters" role="search">
+            <label for="status">{t!(i18n, needs.status)}</label>
+            <select id="status" name="status">
+                {VETTING.iter().map(|s| view! { <option value=*s selected=move || status().as_deref() == Some(*s)>{vetting_name(s)}</option> }).collect_view()}
+                <option value="all" selected=move || status().is_none()>{t!(i18n, needs.any)}</option>
+            </select>
+            <label for="q">{t!(i18n, needs.search)}</label>
+            <input id="q" name="q" type="search" value=move || q("q") maxlength=100 />
+            <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
+        </form>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let page = match list.await {
+                    Ok(page) => page,
+                    Err(e) => return page_error(e),
+                };
+                view! {
+                    <p class="muted">{t!(i18n, vetting.count, count = page.total)}</p>
+                    <div class="table-wrap">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, org.name)}</th>
+                                    <th scope="col">{t!(i18n, org.kind)}</th>
+                                    <th scope="col">{t!(i18n, org.country)}</th>
+                                    <th scope="col">{t!(i18n, vetting.priority)}</th>
+                                    <th scope="col">{t!(i18n, needs.status)}</th>
+                                    <th scope="col">{t!(i18n, vetting.registered)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {page.rows.into_iter().map(|o| view! {
+                                    <tr data-organisation=o.id.to_string()>
+                                        <td><A href=format!("/coordinator/organisations/{}", o.id)>{o.name.clone()}</A></td>
+                                        <td>{kind_name(&o.kind)}</td>
+                                        <td>{o.country_name.clone()}</td>
+                                        <td>{o.priority}</td>
+                                        <td>{vetting_name(&o.status)}</td>
+                                        <td>{o.created.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                    <Pager total=page.total page=page.page page_size=page.page_size />
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,174 @@
+//! `/needs/:id`: one need, as much as the viewer may see; the actions they may take.
+
+use crate::{
+    api::{
+        needs::{SubmitNeed, WithdrawNeed, fetch_need},
+        vetting::TriageNeed,
+    },
+    components::{
+        form::{FormAlert, GroupError, TextArea},
+        guard::page_error,
+    },
+    domain::views::NeedDetail,
+    i18n::{t, t_string, use_i18n},
+    pages::needs::table::{status_name, urgency_name},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_params_map};
+
+/// The need page.
+#[component]
+pub fn NeedPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|i| i.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    let submit = ServerAction::<SubmitNeed>::new();
+    let withdraw = ServerAction::<WithdrawNeed>::new();
+    let triage = ServerAction::<TriageNeed>::new();
+    let need = Resource::new(
+        move || {
+            (
+                id(),
+                submit.version().get(),
+                withdraw.version().get(),
+                triage.version().get(),
+            )
+        },
+        |(id, ..)| fetch_need(id),
+    );
+    let errors = Signal::derive(move || {
+        [
+            submit.value().get().and_then(Result::err),
+            withdraw.value().get().and_then(Result::err),
+            triage.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    });
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let need: NeedDetail = match need.await {
+                    Ok(need) => need,
+                    Err(e) => return page_error(e),
+                };
+                let s = need.summary.clone();
+                let id = s.id;
+                view! {
+                    <Title text=s.title.clone() />
+                    <p><A href="/needs">{t!(i18n, needs.back)}</A></p>
+                    <h1>{s.title.clone()}</h1>
+                    <FormAlert error=errors />
+                    <GroupError name="submit" server_error=errors />
+                    <GroupError name="authorisation" server_error=errors />
+                    <dl class="facts" data-need-status=s.status.clone()>
+                        <dt>{t!(i18n, needs.organisation)}</dt>
+                        <dd>{s.organisation.clone()} " (" {s.country.clone()} ")"</dd>
+                        <dt>{t!(i18n, needs.status)}</dt>
+                        <dd>{status_name(&s.status)}</dd>
+                        <dt>{t!(i18n, needs.category)}</dt>
+                        <dd>{s.category.clone()}</dd>
+                        <dt>{t!(i18n, needs.urgency)}</dt>
+                        <dd><span class=format!("urgency urgency--{}", s.urgency)>{urgency_name(&s.urgency)}</span></dd>
+                        <dt>{t!(i18n, needs.effort)}</dt>
+                        <dd>{s.effort_hours} " h"</dd>
+                        <dt>{t!(i18n, needs.mode)}</dt>
+                        <dd>{if s.onsite { t_string!(i18n, needs.onsite).to_string() } else { t_string!(i18n, needs.remote).to_string() }}</dd>
+                        <dt>{t!(i18n, needs.languages)}</dt>
+                        <dd>{s.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
+                        {(!need.deadline.is_empty()).then(|| view! {
+                            <dt>{t!(i18n, needs.deadline)}</dt>
+                            <dd>{need.deadline.clone()}</dd>
+                        })}
+                    </dl>
+                    <h2>{t!(i18n, needs.public_summary)}</h2>
+                    <p class="prose" data-public-summary="">{need.public_summary.clone()}</p>
+                    <h2>{t!(i18n, needs.skills)}</h2>
+                    <ul class="skill-list">
+                        {need
+                            .skills
+                            .iter()
+                            .map(|k| view! {
+                                <li>{k.name.clone()} " — " {level_name(k.min_level)} " · " {weight_name(&k.weight)}</li>
+                            })
+                            .collect_view()}
+                    </ul>
+                    {need.confidential.clone().map(|c| view! {
+                        <section class="confidential" aria-labelledby="confidential-title">
+                            <h2 id="confidential-title">{t!(i18n, needs.confidential)}</h2>
+                            <p class="prose" data-confidential="">{c.details}</p>
+                            {(!c.authorisation_name.is_empty()).then(|| view! {
+                                <h3>{t!(i18n, needs.authorisation)}</h3>
+                                <p>{c.authorisation_name.clone()} " · " {c.authorisation_role.clone()} " · " {c.authorisation_date.clone()}</p>
+                                <p class="prose">{c.authorisation_scope.clone()}</p>
+                            })}
+                        </section>
+                    })}
+                    {(!need.triage_note.is_empty()).then(|| view! {
+                        <div class="alert alert--warn"><p><strong>{t!(i18n, needs.triage_note)}</strong></p><p class="prose">{need.triage_note.clone()}</p></div>
+                    })}
+                    <div class="actions">
+                        {need.editable.then(|| view! { <A href=format!("/needs/{id}/edit") attr:class="button button--secondary">{t!(i18n, needs.edit)}</A> })}
+                        {need.editable.then(|| view! {
+                            <ActionForm action=submit attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button type="submit" class="button">{t!(i18n, needs.submit)}</button>
+                            </ActionForm>
+                        })}
+                        {(need.editable && !need.submittable).then(|| view! { <p class="muted">{t!(i18n, needs.submit_when_approved)}</p> })}
+                        {need.withdrawable.then(|| view! {
+                            <ActionForm action=withdraw attr:class="inline-form">
+                                <input type="hidden" name="id" value=id.to_string() />
+                                <button type="submit" class="button button--secondary">{t!(i18n, needs.withdraw)}</button>
+                            </ActionForm>
+                        })}
+                    </div>
+                    {need.triageable.then(|| view! {
+                        <h2>{t!(i18n, needs.triage)}</h2>
+                        <ActionForm action=triage attr:class="form">
+                            <input type="hidden" name="id" value=id.to_string() />
+                            <TextArea name="note" label=t_string!(i18n, needs.triage_note_field).to_string() rows=3 maxlength=2000
+                                server_error=Signal::derive(move || triage.value().get().and_then(Result::err)) />
+                            <div class="actions">
+                                <button type="submit" name="decision" value="open" class="button">{t!(i18n, needs.open_it)}</button>
+                                <button type="submit" name="decision" value="return" class="button button--secondary">{t!(i18n, needs.return_it)}</button>
+                            </div>
+                        </ActionForm>
+                    })}
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// The translated name of a skill level.
+pub fn level_name(level: u8) -> String {
+    let i18n = use_i18n();
+    match level {
+        1 => t_string!(i18n, levels.aware),
+        2 => t_string!(i18n, levels.practitioner),
+        3 => t_string!(i18n, levels.expert),
+        _ => t_string!(i18n, levels.leader),
+    }
+    .to_string()
+}
+
+/// The translated name of a skill weight.
+pub fn weight_name(weight: &str) -> String {
+    let i18n = use_i18n();
+    match weight {
+        "must" => t_string!(i18n, weights.must),
+        "should" => t_string!(i18n, weights.should),
+        _ => t_string!(i18n, weights.nice),
+    }
+    .to_string()
+}

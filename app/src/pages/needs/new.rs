@@ -1,0 +1,48 @@
+//! `/needs/new`: drafting a need.
+
+use crate::{
+    api::{needs::CreateNeed, reference::fetch_catalogue},
+    components::{
+        form::{action_error, kept_input, use_form_memory},
+        guard::page_error,
+    },
+    domain::need::NeedInput,
+    i18n::{t, t_string, use_i18n},
+    pages::needs::form::NeedFields,
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The new-need page.
+#[component]
+pub fn NewNeedPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateNeed>::new();
+    let error = action_error(create);
+    let catalogue = Resource::new(|| (), |()| fetch_catalogue());
+    let kept = use_form_memory::<CreateNeed>();
+    view! {
+        <Title text=move || t_string!(i18n, needs.new).to_string() />
+        <h1>{t!(i18n, needs.new)}</h1>
+        <p class="lead">{t!(i18n, needs.new_lead)}</p>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let catalogue = match catalogue.await {
+                    Ok(c) => c,
+                    Err(e) => return page_error(e),
+                };
+                let input: NeedInput = kept_input(&kept.await).unwrap_or_else(|| NeedInput {
+                    urgency: "normal".into(),
+                    mode: "remote".into(),
+                    ..NeedInput::default()
+                });
+                view! {
+                    <ActionForm action=create attr:class="form" attr:novalidate="">
+                        <NeedFields catalogue input error submit=t_string!(i18n, needs.save_draft).to_string() pending=create.pending() />
+                    </ActionForm>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}

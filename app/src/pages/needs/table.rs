@@ -1,0 +1,89 @@
+//! A table of needs, and the labels of their statuses and urgencies.
+
+use crate::{
+    domain::views::NeedSummary,
+    i18n::{t, t_string, use_i18n},
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The translated name of a need status.
+pub fn status_name(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "draft" => t_string!(i18n, need_status.draft),
+        "submitted" => t_string!(i18n, need_status.submitted),
+        "open" => t_string!(i18n, need_status.open),
+        "matched" => t_string!(i18n, need_status.matched),
+        "in_progress" => t_string!(i18n, need_status.in_progress),
+        "resolved" => t_string!(i18n, need_status.resolved),
+        "closed" => t_string!(i18n, need_status.closed),
+        _ => t_string!(i18n, need_status.cancelled),
+    }
+    .to_string()
+}
+
+/// The translated name of an urgency.
+pub fn urgency_name(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "critical" => t_string!(i18n, urgency.critical),
+        "high" => t_string!(i18n, urgency.high),
+        "normal" => t_string!(i18n, urgency.normal),
+        _ => t_string!(i18n, urgency.low),
+    }
+    .to_string()
+}
+
+/// Needs as a table, each title linking to `link_base` + id.
+#[component]
+pub fn NeedsTable(
+    /// The rows.
+    needs: Vec<NeedSummary>,
+    /// Where a need's page is (`/needs/`).
+    #[prop(default = "/needs/")]
+    link_base: &'static str,
+    /// Show the organisation column.
+    #[prop(optional)]
+    show_organisation: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if needs.is_empty() {
+        return view! { <p class="muted">{t!(i18n, needs.none)}</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, needs.title_column)}</th>
+                        {show_organisation.then(|| view! { <th scope="col">{t!(i18n, needs.organisation)}</th> })}
+                        <th scope="col">{t!(i18n, needs.category)}</th>
+                        <th scope="col">{t!(i18n, needs.urgency)}</th>
+                        <th scope="col">{t!(i18n, needs.status)}</th>
+                        <th scope="col">{t!(i18n, needs.effort)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {needs
+                        .into_iter()
+                        .map(|n| {
+                            let urgency = n.urgency.clone();
+                            view! {
+                                <tr data-need=n.id.to_string()>
+                                    <td><A href=format!("{link_base}{}", n.id)>{n.title.clone()}</A></td>
+                                    {show_organisation.then(|| view! { <td>{n.organisation.clone()} " (" {n.country.clone()} ")"</td> })}
+                                    <td>{n.category.clone()}</td>
+                                    <td><span class=format!("urgency urgency--{urgency}")>{urgency_name(&n.urgency)}</span></td>
+                                    <td>{status_name(&n.status)}</td>
+                                    <td>{n.effort_hours} " h"</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

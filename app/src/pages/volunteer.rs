@@ -1,0 +1,3 @@
+//! A volunteer's own pages.
+
+pub mod profile;

@@ -1,0 +1,578 @@
+//! Organisations: registration, profile, members and invitations, vetting and
+//! the emerging-economy priority override.
+
+use super::{
+    ServiceError,
+    audit::{self, Action, Actor},
+    auth::CurrentUser,
+    db::begin_write,
+    session_store, tokens,
+};
+use crate::{
+    domain::{
+        languages,
+        organisation::{OrganisationInput, ValidOrganisation, optional_text, text},
+        priority,
+        views::{MemberView, OrganisationView, Page},
+    },
+    model::utc,
+    state::AppState,
+    validate::Message,
+};
+use entity::{
+    account::{self, Role},
+    country, invitation, organisation, organisation_member as member,
+    vetting::VettingStatus,
+};
+use sea_orm::{
+    ActiveModelTrait as _,
+    ActiveValue::Set,
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
+    sea_query::{Expr, ExprTrait as _, Func},
+};
+use serde_json::json;
+use std::time::Duration;
+
+/// How long an invitation link stays valid.
+pub const INVITATION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Organisations per page in the coordinators' list.
+pub const PAGE_SIZE: u64 = 50;
+
+/// A coordinator's vetting decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Approve.
+    Approve,
+    /// Turn down.
+    Reject,
+    /// Suspend (ends the sessions of the people concerned).
+    Suspend,
+}
+
+impl Decision {
+    /// Parses a form value.
+    #[must_use]
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "approve" => Some(Self::Approve),
+            "reject" => Some(Self::Reject),
+            "suspend" => Some(Self::Suspend),
+            _ => None,
+        }
+    }
+
+    /// The status it leads to.
+    #[must_use]
+    pub fn status(self) -> VettingStatus {
+        match self {
+            Self::Approve => VettingStatus::Approved,
+            Self::Reject => VettingStatus::Rejected,
+            Self::Suspend => VettingStatus::Suspended,
+        }
+    }
+}
+
+/// The status code as stored.
+#[must_use]
+pub fn status_code(status: VettingStatus) -> &'static str {
+    match status {
+        VettingStatus::Pending => "pending",
+        VettingStatus::Approved => "approved",
+        VettingStatus::Rejected => "rejected",
+        VettingStatus::Suspended => "suspended",
+    }
+}
+
+/// Parses a status filter.
+#[must_use]
+pub fn parse_status(raw: &str) -> Option<VettingStatus> {
+    match raw {
+        "pending" => Some(VettingStatus::Pending),
+        "approved" => Some(VettingStatus::Approved),
+        "rejected" => Some(VettingStatus::Rejected),
+        "suspended" => Some(VettingStatus::Suspended),
+        _ => None,
+    }
+}
+
+fn kind_of(code: &str) -> organisation::Kind {
+    match code {
+        "hospital" => organisation::Kind::Hospital,
+        "clinic" => organisation::Kind::Clinic,
+        "laboratory" => organisation::Kind::Laboratory,
+        "health_ngo" => organisation::Kind::HealthNgo,
+        _ => organisation::Kind::Other,
+    }
+}
+
+/// The form code of an organisation kind.
+#[must_use]
+pub fn kind_code(kind: organisation::Kind) -> &'static str {
+    match kind {
+        organisation::Kind::Hospital => "hospital",
+        organisation::Kind::Clinic => "clinic",
+        organisation::Kind::Laboratory => "laboratory",
+        organisation::Kind::HealthNgo => "health_ngo",
+        organisation::Kind::Other => "other",
+    }
+}
+
+fn size_of(code: &str) -> organisation::Size {
+    match code {
+        "from_50" => organisation::Size::From50,
+        "from_250" => organisation::Size::From250,
+        "from_1000" => organisation::Size::From1000,
+        _ => organisation::Size::Under50,
+    }
+}
+
+fn size_code(size: organisation::Size) -> &'static str {
+    match size {
+        organisation::Size::Under50 => "under_50",
+        organisation::Size::From50 => "from_50",
+        organisation::Size::From250 => "from_250",
+        organisation::Size::From1000 => "from_1000",
+    }
+}
+
+/// The membership of an account, if any.
+///
+/// # Errors
+/// Database errors.
+pub async fn membership<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Option<member::Model>, ServiceError> {
+    Ok(member::Entity::find_by_id(account_id).one(db).await?)
+}
+
+/// The organisation as shown to members and coordinators.
+///
+/// # Errors
+/// Database errors.
+pub async fn view<C: ConnectionTrait>(
+    db: &C,
+    org: organisation::Model,
+) -> Result<OrganisationView, ServiceError> {
+    let country = country::Entity::find_by_id(org.country_iso2.clone())
+        .one(db)
+        .await?;
+    let (country_name, income_group) = country.map(|c| (c.name, c.income_group)).unwrap_or_default();
+    Ok(OrganisationView {
+        priority: priority::effective(&income_group, org.priority_override),
+        id: org.id,
+        name: org.name,
+        kind: kind_code(org.kind).to_owned(),
+        country: org.country_iso2,
+        country_name,
+        city: org.city,
+        size: size_code(org.size).to_owned(),
+        languages: languages::split(&org.languages),
+        website: org.website,
+        contact_name: org.contact_name,
+        contact_email: org.contact_email,
+        contact_phone: org.contact_phone,
+        status: status_code(org.status).to_owned(),
+        vetting_note: org.vetting_note,
+        income_group,
+        priority_override: org.priority_override.and_then(|p| u8::try_from(p).ok()),
+        priority_override_reason: org.priority_override_reason,
+        created: utc(org.created_at),
+    })
+}
+
+async fn check_country<C: ConnectionTrait>(db: &C, valid: &ValidOrganisation) -> Result<(), ServiceError> {
+    if country::Entity::find_by_id(valid.country.clone())
+        .one(db)
+        .await?
+        .is_none()
+    {
+        return Err(ServiceError::field("country", Message::InvalidChoice));
+    }
+    Ok(())
+}
+
+/// Registers an organisation; the registering member becomes its administrator.
+/// It stays pending until a coordinator approves it.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] unless an organisation member without an
+/// organisation; [`ServiceError::Validation`]; database errors.
+pub async fn create(
+    state: &AppState,
+    actor: &Actor,
+    user: &CurrentUser,
+    input: &OrganisationInput,
+) -> Result<i64, ServiceError> {
+    if user.role != Role::OrganisationMember {
+        return Err(ServiceError::Forbidden);
+    }
+    let valid = input.validate().map_err(ServiceError::Validation)?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    if membership(&txn, user.id).await?.is_some() {
+        return Err(ServiceError::Conflict("already a member of an organisation"));
+    }
+    check_country(&txn, &valid).await?;
+    let org = organisation::ActiveModel {
+        name: Set(valid.name),
+        kind: Set(kind_of(&valid.kind)),
+        country_iso2: Set(valid.country),
+        city: Set(valid.city),
+        size: Set(size_of(&valid.size)),
+        languages: Set(valid.languages.join(",")),
+        website: Set(valid.website),
+        contact_name: Set(valid.contact_name),
+        contact_email: Set(valid.contact_email),
+        contact_phone: Set(valid.contact_phone),
+        status: Set(VettingStatus::Pending),
+        vetting_note: Set(String::new()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    member::ActiveModel {
+        account_id: Set(user.id),
+        organisation_id: Set(org.id),
+        is_admin: Set(true),
+        joined_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::OrganisationCreated,
+        Some(("organisation", org.id)),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(org.id)
+}
+
+/// The administrator's organisation, for editing.
+async fn administered<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+) -> Result<organisation::Model, ServiceError> {
+    let m = membership(db, user.id).await?.ok_or(ServiceError::Forbidden)?;
+    if !m.is_admin {
+        return Err(ServiceError::Forbidden);
+    }
+    organisation::Entity::find_by_id(m.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Updates the organisation's profile (its administrators only).
+///
+/// # Errors
+/// [`ServiceError::Forbidden`]; [`ServiceError::Validation`]; database errors.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    user: &CurrentUser,
+    input: &OrganisationInput,
+) -> Result<(), ServiceError> {
+    let valid = input.validate().map_err(ServiceError::Validation)?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let org = administered(&txn, user).await?;
+    check_country(&txn, &valid).await?;
+    let id = org.id;
+    let mut active: organisation::ActiveModel = org.into();
+    active.name = Set(valid.name);
+    active.kind = Set(kind_of(&valid.kind));
+    active.country_iso2 = Set(valid.country);
+    active.city = Set(valid.city);
+    active.size = Set(size_of(&valid.size));
+    active.languages = Set(valid.languages.join(","));
+    active.website = Set(valid.website);
+    active.contact_name = Set(valid.contact_name);
+    active.contact_email = Set(valid.contact_email);
+    active.contact_phone = Set(valid.contact_phone);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::OrganisationUpdated,
+        Some(("organisation", id)),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The members of an organisation.
+///
+/// # Errors
+/// Database errors.
+pub async fn members<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+) -> Result<Vec<MemberView>, ServiceError> {
+    let rows = member::Entity::find()
+        .filter(member::Column::OrganisationId.eq(organisation_id))
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for m in rows {
+        if let Some(a) = account::Entity::find_by_id(m.account_id).one(db).await? {
+            out.push(MemberView {
+                account_id: a.id,
+                display_name: a.display_name,
+                email: a.email,
+                is_admin: m.is_admin,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    Ok(out)
+}
+
+/// Creates a single-use invitation link (administrators only); returns the URL.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`]; database errors.
+pub async fn invite(state: &AppState, actor: &Actor, user: &CurrentUser) -> Result<String, ServiceError> {
+    let now = state.clock.now();
+    let token = tokens::random_token();
+    let txn = begin_write(&state.db).await?;
+    let org = administered(&txn, user).await?;
+    invitation::ActiveModel {
+        organisation_id: Set(org.id),
+        token_hash: Set(tokens::hash(&token)),
+        created_by: Set(user.id),
+        created_at: Set(now),
+        expires_at: Set(now + INVITATION_LIFETIME),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::InvitationCreated,
+        Some(("organisation", org.id)),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(format!("{}/invite/{token}", state.config.public_url))
+}
+
+async fn live_invitation<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    now: time::OffsetDateTime,
+) -> Result<(invitation::Model, organisation::Model), ServiceError> {
+    let inv = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(tokens::hash(token)))
+        .one(db)
+        .await?
+        .filter(|i| i.used_at.is_none() && i.expires_at > now)
+        .ok_or(ServiceError::NotFound)?;
+    let org = organisation::Entity::find_by_id(inv.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok((inv, org))
+}
+
+/// The organisation an invitation link is for, if the link is alive.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for a dead link.
+pub async fn invitation_for(state: &AppState, token: &str) -> Result<String, ServiceError> {
+    Ok(live_invitation(&state.db, token, state.clock.now()).await?.1.name)
+}
+
+/// Joins the organisation behind an invitation (once).
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Forbidden`] unless
+/// an organisation member without an organisation.
+pub async fn accept_invitation(
+    state: &AppState,
+    actor: &Actor,
+    user: &CurrentUser,
+    token: &str,
+) -> Result<(), ServiceError> {
+    if user.role != Role::OrganisationMember {
+        return Err(ServiceError::Forbidden);
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let (inv, org) = live_invitation(&txn, token, now).await?;
+    if membership(&txn, user.id).await?.is_some() {
+        return Err(ServiceError::Conflict("already a member of an organisation"));
+    }
+    let spent = invitation::Entity::update_many()
+        .col_expr(invitation::Column::UsedAt, Expr::value(now))
+        .col_expr(invitation::Column::UsedBy, Expr::value(user.id))
+        .filter(invitation::Column::Id.eq(inv.id))
+        .filter(invitation::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(ServiceError::NotFound);
+    }
+    member::ActiveModel {
+        account_id: Set(user.id),
+        organisation_id: Set(org.id),
+        is_admin: Set(false),
+        joined_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::InvitationAccepted,
+        Some(("organisation", org.id)),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Organisations for the coordinators' queue.
+///
+/// # Errors
+/// Database errors.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    status: Option<VettingStatus>,
+    search: Option<&str>,
+    page: u64,
+) -> Result<Page<OrganisationView>, ServiceError> {
+    let mut select = organisation::Entity::find();
+    if let Some(status) = status {
+        select = select.filter(organisation::Column::Status.eq(status));
+    }
+    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        select = select.filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(pattern));
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_asc(organisation::Column::CreatedAt)
+        .offset(page.saturating_mul(PAGE_SIZE))
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for org in rows {
+        views.push(view(db, org).await?);
+    }
+    Ok(Page {
+        rows: views,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// Approves, rejects or suspends an organisation, with a note. Suspension ends
+/// every member's sessions.
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; [`ServiceError::Validation`] for a bad note.
+pub async fn vet(
+    state: &AppState,
+    actor: &Actor,
+    organisation_id: i64,
+    decision: Decision,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("note", m))?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let before = org.status;
+    let mut active: organisation::ActiveModel = org.into();
+    active.status = Set(decision.status());
+    active.vetting_note = Set(note.clone());
+    active.updated_at = Set(now);
+    if decision == Decision::Approve {
+        active.approved_at = Set(Some(now));
+    }
+    active.update(&txn).await?;
+    let mut ended = 0;
+    if decision == Decision::Suspend {
+        for m in member::Entity::find()
+            .filter(member::Column::OrganisationId.eq(organisation_id))
+            .all(&txn)
+            .await?
+        {
+            ended += session_store::end_sessions_of(&txn, m.account_id, None).await?;
+        }
+    }
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::VettingDecided,
+        Some(("organisation", organisation_id)),
+        json!({ "from": status_code(before), "to": status_code(decision.status()), "note": note, "sessions_ended": ended }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Sets (or clears, with `None`) a coordinator's override of the priority, with
+/// a reason (required when setting).
+///
+/// # Errors
+/// [`ServiceError::Validation`]; [`ServiceError::NotFound`].
+pub async fn override_priority(
+    state: &AppState,
+    actor: &Actor,
+    organisation_id: i64,
+    priority: Option<u8>,
+    reason: &str,
+) -> Result<(), ServiceError> {
+    let reason = match priority {
+        Some(p) if p > 3 => return Err(ServiceError::field("priority", Message::InvalidChoice)),
+        Some(_) => Some(text(reason, 1000, true).map_err(|m| ServiceError::field("reason", m))?),
+        None => None,
+    };
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let mut active: organisation::ActiveModel = org.into();
+    active.priority_override = Set(priority.map(i16::from));
+    active.priority_override_reason = Set(reason.clone());
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        now,
+        actor,
+        Action::PriorityOverridden,
+        Some(("organisation", organisation_id)),
+        json!({ "priority": priority, "reason": reason }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
