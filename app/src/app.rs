@@ -67,15 +67,23 @@ fn provide_request_nonce() {
     }
 }
 
+/// The document title for a page title. On the server it is escaped: Leptos
+/// writes `<title>` content as raw text, and titles often hold user text (a
+/// need's title). In the browser it is set as `document.title`, which is text.
+fn title_text(page: String) -> String {
+    let title = if page.is_empty() { "Frontline".to_owned() } else { format!("{page} · Frontline") };
+    #[cfg(feature = "ssr")]
+    let title = crate::components::form::escape_text(&title);
+    title
+}
+
 /// The application: i18n, the router and the layout around every page.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Title formatter=|page: String| {
-                if page.is_empty() { "Frontline".to_owned() } else { format!("{page} · Frontline") }
-            } />
+            <Title formatter=title_text />
             <Router>
                 <Layout>
                     <Routes fallback=NotFound>

@@ -36,6 +36,24 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<MigrateAction>,
     },
+    /// Load the demo data set into an empty database.
+    Demo {
+        /// Organisations.
+        #[arg(long, default_value_t = 40)]
+        organisations: usize,
+        /// Volunteers (100000 for the matcher's scale).
+        #[arg(long, default_value_t = 300)]
+        volunteers: usize,
+        /// Needs (20000 for the matcher's scale).
+        #[arg(long, default_value_t = 150)]
+        needs: usize,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+        /// Do nothing (successfully) when the database already holds data.
+        #[arg(long)]
+        if_empty: bool,
+    },
     /// Manage coordinator accounts.
     Coordinator {
         /// What to do.
@@ -99,10 +117,70 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action.unwrap_or(MigrateAction::Up)).await,
+        Command::Demo {
+            organisations,
+            volunteers,
+            needs,
+            seed,
+            if_empty,
+        } => {
+            demo(
+                settings,
+                crate::demo::Size {
+                    organisations,
+                    volunteers,
+                    needs,
+                    seed,
+                },
+                if_empty,
+            )
+            .await
+        }
         Command::Coordinator {
             action: CoordinatorAction::Create { email, name },
         } => create_coordinator(settings, &email, &name).await,
     }
+}
+
+async fn demo(settings: Settings, size: crate::demo::Size, if_empty: bool) -> anyhow::Result<()> {
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    if if_empty && crate::demo::has_data(&db).await? {
+        println!("the database already holds data: demo data not loaded");
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let loaded = crate::demo::load(&db, size).await?;
+    println!(
+        "demo data loaded in {:.1} s: {} coordinators, {} organisations ({} members), {} needs, {} volunteers",
+        started.elapsed().as_secs_f64(),
+        loaded.coordinators,
+        loaded.organisations,
+        loaded.members,
+        loaded.needs,
+        loaded.volunteers
+    );
+    println!("every demo account's password: {}", loaded.password);
+    if let Err(e) = save_demo_password(&loaded.password) {
+        tracing::warn!(error = %e, "could not save the demo password");
+    } else {
+        println!("  (also saved in data/demo-password.txt)");
+    }
+    println!("  coordinator: coordinator@demo.frontline.example (sets up two-factor authentication at first sign-in)");
+    println!("  organisation member: member1.1@demo.frontline.example   volunteer: volunteer1@demo.frontline.example");
+    Ok(())
+}
+
+/// Keeps the demo password in `data/demo-password.txt`, readable by its owner only.
+fn save_demo_password(password: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all("data")?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open("data/demo-password.txt")?;
+    writeln!(file, "{password}")
 }
 
 /// Reads a password from the terminal (twice) or from standard input's first line.

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod cli;
 pub mod db;
+pub mod demo;
 pub mod health;
 pub mod middleware;
 pub mod settings;

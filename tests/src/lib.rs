@@ -16,6 +16,7 @@ mod database;
 pub mod fixtures;
 mod test_app;
 pub mod users;
+pub mod world;
 
 pub use clock::TestClock;
 pub use database::{DbKind, TestDatabase};

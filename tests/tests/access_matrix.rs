@@ -1,0 +1,173 @@
+//! SECURITY.md, Access control (V8), as a matrix: each role × each server
+//! function and page × objects of organisation A. B's member gets nothing of
+//! A's; volunteers never get confidential details; only coordinators vet.
+
+use frontline_tests::{DbKind, TestApp, TestClient, db_tests, world};
+use std::collections::BTreeMap;
+
+/// What a role may get from one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    /// 2xx.
+    Ok,
+    /// 401 (not signed in).
+    SignIn,
+    /// 403 (wrong role).
+    Forbidden,
+    /// 404 (may not know it exists).
+    Hidden,
+}
+
+impl Expect {
+    fn matches(self, status: u16) -> bool {
+        match self {
+            Self::Ok => (200..300).contains(&status),
+            Self::SignIn => status == 401,
+            Self::Forbidden => status == 403,
+            Self::Hidden => status == 404,
+        }
+    }
+}
+
+struct World {
+    clients: BTreeMap<&'static str, TestClient>,
+    org_a: i64,
+    open_need: i64,
+    draft_need: i64,
+    volunteer_id: i64,
+}
+
+async fn world(app: &TestApp) -> World {
+    let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+    let member_a = app.client();
+    let (_, org_a) = world::member_with_organisation(app, &member_a, "a@hospital-a.example", "Hospital A").await;
+    let member_b = app.client();
+    let (_, org_b) = world::member_with_organisation(app, &member_b, "b@hospital-b.example", "Hospital B").await;
+    world::vet_organisation(&coordinator, org_a, "approve").await;
+    world::vet_organisation(&coordinator, org_b, "approve").await;
+    let category = world::category(app, "email_security").await;
+    let skill = world::skill(app, "dmarc").await;
+    let open_need = world::draft_need(&member_a, &world::need_form("A's open need", category, skill)).await;
+    member_a.call_json("/api/needs/submit", &[("id", &open_need.to_string())]).await;
+    coordinator
+        .call_json("/api/vetting/triage", &[("id", &open_need.to_string()), ("decision", "open"), ("note", "")])
+        .await;
+    let draft_need = world::draft_need(&member_a, &world::need_form("A's draft", category, skill)).await;
+    let approved = app.client();
+    let volunteer = world::volunteer(app, &approved, "approved@example.org", Some(&coordinator)).await;
+    let pending = app.client();
+    world::volunteer(app, &pending, "pending@example.org", None).await;
+    let mut clients = BTreeMap::new();
+    clients.insert("anonymous", app.client());
+    clients.insert("volunteer_pending", pending);
+    clients.insert("volunteer_approved", approved);
+    clients.insert("member_a", member_a);
+    clients.insert("member_b", member_b);
+    clients.insert("coordinator", coordinator);
+    World {
+        clients,
+        org_a,
+        open_need,
+        draft_need,
+        volunteer_id: volunteer.id,
+    }
+}
+
+const ROLES: [&str; 6] = ["anonymous", "volunteer_pending", "volunteer_approved", "member_a", "member_b", "coordinator"];
+
+db_tests! {
+    async fn every_role_gets_exactly_what_it_may_from_every_server_function(db: DbKind) {
+        use Expect::{Forbidden as F, Hidden as H, Ok as O, SignIn as S};
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let open = w.open_need.to_string();
+        let draft = w.draft_need.to_string();
+        let org = w.org_a.to_string();
+        let volunteer = w.volunteer_id.to_string();
+        let category = world::category(&app, "email_security").await;
+        let skill = world::skill(&app, "dmarc").await;
+        let mut update = world::need_form("Changed by someone", category, skill);
+        update.push(("id".into(), draft.clone()));
+        let update: Vec<(&str, &str)> = update.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+
+        // (path, fields, expectation for: anonymous, volunteer pending, volunteer approved, member A, member B, coordinator)
+        let matrix: Vec<(&str, Vec<(&str, &str)>, [Expect; 6])> = vec![
+            ("/api/needs/detail", vec![("id", open.as_str())], [S, H, O, O, H, O]),
+            ("/api/needs/detail", vec![("id", draft.as_str())], [S, H, H, O, H, O]),
+            ("/api/needs/form", vec![("id", draft.as_str())], [S, F, F, O, H, F]),
+            ("/api/needs/update", update.clone(), [S, F, F, O, H, F]),
+            ("/api/needs/mine", vec![], [S, F, F, O, O, F]),
+            ("/api/needs/open", vec![], [S, F, O, F, F, F]),
+            ("/api/organisation/mine", vec![], [S, F, F, O, O, F]),
+            ("/api/organisation/invite", vec![], [S, F, F, O, O, F]),
+            ("/api/volunteer/mine", vec![], [S, O, O, F, F, F]),
+            ("/api/catalogue", vec![], [S, O, O, O, O, O]),
+            ("/api/vetting/organisations", vec![], [S, F, F, F, F, O]),
+            ("/api/vetting/organisation", vec![("id", org.as_str())], [S, F, F, F, F, O]),
+            ("/api/vetting/volunteers", vec![], [S, F, F, F, F, O]),
+            ("/api/vetting/volunteer", vec![("id", volunteer.as_str())], [S, F, F, F, F, O]),
+            ("/api/vetting/needs", vec![], [S, F, F, F, F, O]),
+            ("/api/vetting/priority", vec![("id", org.as_str()), ("priority", ""), ("reason", "")], [S, F, F, F, F, O]),
+            ("/api/admin/accounts", vec![], [S, F, F, F, F, O]),
+            ("/api/admin/audit", vec![], [S, F, F, F, F, O]),
+            // Changes by the wrong person, last: they must not happen.
+            ("/api/needs/submit", vec![("id", draft.as_str())], [S, F, F, O, H, F]),
+            ("/api/needs/withdraw", vec![("id", open.as_str())], [S, F, F, O, H, F]),
+            ("/api/vetting/organisation_decide", vec![("id", org.as_str()), ("decision", "approve"), ("note", "")], [S, F, F, F, F, O]),
+        ];
+        let mut failures = Vec::new();
+        for (path, fields, expected) in &matrix {
+            for (role, expect) in ROLES.iter().zip(expected) {
+                // The state-changing calls succeed only once: judge the others against
+                // a fresh draft when the owner already changed it.
+                let status = w.clients[role].call(path, fields).await.status().as_u16();
+                let ok = expect.matches(status) || (*expect == Expect::Ok && status == 409);
+                if !ok {
+                    failures.push(format!("{role} {path} {fields:?}: expected {expect:?}, got {status}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    async fn volunteers_never_see_confidential_details_nor_others_drafts(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let volunteer = &w.clients["volunteer_approved"];
+        let open = volunteer.call_json("/api/needs/open", &[]).await;
+        let rows = open["rows"].as_array().cloned().unwrap_or_default();
+        assert_eq!(rows.len(), 1, "only the open need: {open}");
+        assert_eq!(rows[0]["id"].as_i64(), Some(w.open_need));
+        let text = volunteer.call("/api/needs/detail", &[("id", &w.open_need.to_string())]).await.text().await.unwrap_or_default();
+        assert!(!text.contains("registrar login") && text.contains("\"confidential\":null"), "{text}");
+        let mine_b = w.clients["member_b"].call_json("/api/needs/mine", &[]).await;
+        assert_eq!(mine_b["total"], 0, "B sees none of A's needs");
+    }
+
+    async fn pages_follow_the_same_rules(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let need = format!("/needs/{}", w.open_need);
+        let edit = format!("/needs/{}/edit", w.draft_need);
+        let org = format!("/coordinator/organisations/{}", w.org_a);
+        let cases: Vec<(&str, [u16; 6])> = vec![
+            (need.as_str(), [302, 404, 200, 200, 404, 200]),
+            (edit.as_str(), [302, 403, 403, 200, 404, 403]),
+            ("/coordinator/organisations", [302, 403, 403, 403, 403, 200]),
+            (org.as_str(), [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/volunteers", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/needs", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/catalogue", [302, 403, 403, 403, 403, 200]),
+        ];
+        let mut failures = Vec::new();
+        for (path, expected) in &cases {
+            for (role, status) in ROLES.iter().zip(expected) {
+                let got = w.clients[role].get(path).await.status().as_u16();
+                if got != *status {
+                    failures.push(format!("{role} GET {path}: expected {status}, got {got}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
