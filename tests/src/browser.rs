@@ -368,6 +368,88 @@ impl Browser {
     }
 }
 
+/// How long the journey helpers wait for a page to change.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+impl Browser {
+    /// Types `text` into the element matching `css`.
+    ///
+    /// # Panics
+    /// When there is no such element or it cannot take input.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.get(css).await.unwrap_or_else(|e| panic!("{e:#}"));
+        self.type_text(&el, text).await.unwrap_or_else(|e| panic!("{css}: {e:#}"));
+    }
+
+    /// Clicks the element matching `css`.
+    ///
+    /// # Panics
+    /// When there is no such element or it cannot be clicked.
+    pub async fn click_on(&self, css: &str) {
+        let el = self.get(css).await.unwrap_or_else(|e| panic!("{e:#}"));
+        self.click(&el).await.unwrap_or_else(|e| panic!("{css}: {e:#}"));
+    }
+
+    /// Waits until the URL's path is `path`.
+    ///
+    /// # Panics
+    /// On timeout, showing the page.
+    pub async fn wait_for_path(&self, path: &str) {
+        let reached = self
+            .wait_until(&format!("the page {path}"), WAIT, || async {
+                let url = self.current_url().await?;
+                let without_query = url.split('?').next().unwrap_or_default().to_owned();
+                Ok(without_query.ends_with(path))
+            })
+            .await;
+        if let Err(e) = reached {
+            self.fail(&e).await;
+        }
+    }
+
+    /// Waits until the page's HTML contains `text`.
+    ///
+    /// # Panics
+    /// On timeout, showing the page.
+    pub async fn wait_for_text(&self, text: &str) {
+        let found = self
+            .wait_until(&format!("\"{text}\""), WAIT, || async { Ok(self.source().await?.contains(text)) })
+            .await;
+        if let Err(e) = found {
+            self.fail(&e).await;
+        }
+    }
+
+    /// With JavaScript, waits until the page has hydrated (the menu button loses
+    /// its `hidden` attribute), so forms are enhanced before the test uses them.
+    ///
+    /// # Panics
+    /// On timeout.
+    pub async fn settle(&self, javascript: bool) {
+        if !javascript {
+            return;
+        }
+        let hydrated = self
+            .wait_until("hydration", WAIT, || async {
+                let toggle = self.get(".site-nav__toggle").await?;
+                Ok(self.attribute(&toggle, "hidden").await?.is_none())
+            })
+            .await;
+        if let Err(e) = hydrated {
+            self.fail(&e).await;
+        }
+    }
+
+    /// Panics with the error, the page's main content and the console.
+    async fn fail(&self, error: &anyhow::Error) {
+        let page = self.source().await.unwrap_or_default();
+        let main: String = page.split("<main").nth(1).unwrap_or(&page).chars().take(4000).collect();
+        let url = self.current_url().await.unwrap_or_default();
+        let console = self.console().await.unwrap_or_default();
+        panic!("{error:#}\nat {url}\npage: <main{main}\nconsole: {console:#?}");
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         // chromedriver leads its own process group, Chromium included.

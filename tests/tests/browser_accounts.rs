@@ -10,59 +10,6 @@ use frontline_tests::{
 };
 use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn fill(browser: &Browser, css: &str, text: &str) {
-    let el = browser.get(css).await.unwrap_or_else(|e| panic!("{e:#}"));
-    browser
-        .type_text(&el, text)
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
-}
-
-async fn click(browser: &Browser, css: &str) {
-    let el = browser.get(css).await.unwrap_or_else(|e| panic!("{e:#}"));
-    browser.click(&el).await.unwrap_or_else(|e| panic!("{e:#}"));
-}
-
-async fn wait_for_path(browser: &Browser, path: &str) {
-    browser
-        .wait_until(&format!("the page {path}"), WAIT, || async {
-            let url = browser.current_url().await?;
-            Ok(url.split('?').next().is_some_and(|u| u.ends_with(path)))
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
-}
-
-async fn wait_for_text(browser: &Browser, text: &str) {
-    let found = browser
-        .wait_until(&format!("\"{text}\""), WAIT, || async {
-            Ok(browser.source().await?.contains(text))
-        })
-        .await;
-    if let Err(e) = found {
-        let page = browser.source().await.unwrap_or_default();
-        let main = page.split("<main").nth(1).unwrap_or(&page);
-        let console = browser.console().await.unwrap_or_default();
-        panic!("{e:#}\npage: <main{main}\nconsole: {console:#?}");
-    }
-}
-
-/// With JavaScript, waits until the page has hydrated (the menu button loses
-/// its `hidden` attribute), so forms are enhanced before the test uses them.
-async fn settle(browser: &Browser, javascript: bool) {
-    if javascript {
-        browser
-            .wait_until("hydration", WAIT, || async {
-                let toggle = browser.get(".site-nav__toggle").await?;
-                Ok(browser.attribute(&toggle, "hidden").await?.is_none())
-            })
-            .await
-            .unwrap_or_else(|e| panic!("{e:#}"));
-    }
-}
-
 async fn journey(app: &TestApp, javascript: bool) {
     let browser = Browser::start(BrowserOptions {
         javascript,
@@ -76,21 +23,21 @@ async fn journey(app: &TestApp, javascript: bool) {
         .goto(&app.url("/register"))
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
-    settle(&browser, javascript).await;
-    click(&browser, "input[name=role][value=volunteer]").await;
-    fill(&browser, "#field-display_name", "Grace Hopper").await;
-    fill(&browser, "#field-email", "grace@example.org").await;
-    fill(&browser, "#field-password", PASSWORD).await;
-    click(&browser, "form[action='/api/register'] button[type=submit]").await;
-    wait_for_path(&browser, "/account").await;
-    wait_for_text(&browser, "grace@example.org").await;
+    browser.settle(javascript).await;
+    browser.click_on("input[name=role][value=volunteer]").await;
+    browser.fill("#field-display_name", "Grace Hopper").await;
+    browser.fill("#field-email", "grace@example.org").await;
+    browser.fill("#field-password", PASSWORD).await;
+    browser.click_on("form[action='/api/register'] button[type=submit]").await;
+    browser.wait_for_path("/account").await;
+    browser.wait_for_text("grace@example.org").await;
 
     // Enrol TOTP.
-    settle(&browser, javascript).await;
-    click(&browser, "a[href='/account/two-factor'].button").await;
-    wait_for_path(&browser, "/account/two-factor").await;
-    wait_for_text(&browser, "data-secret").await;
-    settle(&browser, javascript).await;
+    browser.settle(javascript).await;
+    browser.click_on("a[href='/account/two-factor'].button").await;
+    browser.wait_for_path("/account/two-factor").await;
+    browser.wait_for_text("data-secret").await;
+    browser.settle(javascript).await;
     let key = browser
         .get("code[data-secret]")
         .await
@@ -106,14 +53,12 @@ async fn journey(app: &TestApp, javascript: bool) {
         browser.find(".qr svg").await.ok().flatten().is_some(),
         "the QR code is drawn"
     );
-    fill(
-        &browser,
-        "form[action='/api/confirm_mfa'] #field-code",
+    browser.fill("form[action='/api/confirm_mfa'] #field-code",
         &user.code(app, 0),
     )
     .await;
-    click(&browser, "form[action='/api/confirm_mfa'] button[type=submit]").await;
-    wait_for_text(&browser, "data-recovery-codes").await;
+    browser.click_on("form[action='/api/confirm_mfa'] button[type=submit]").await;
+    browser.wait_for_text("data-recovery-codes").await;
     let codes = browser
         .source()
         .await
@@ -123,9 +68,9 @@ async fn journey(app: &TestApp, javascript: bool) {
     assert_eq!(codes, 10, "ten recovery codes shown once");
 
     // Sign out.
-    settle(&browser, javascript).await;
-    click(&browser, "form[action='/api/logout'] button").await;
-    wait_for_text(&browser, "href=\"/login\"").await;
+    browser.settle(javascript).await;
+    browser.click_on("form[action='/api/logout'] button").await;
+    browser.wait_for_text("href=\"/login\"").await;
     assert_eq!(app.client().with_session_cookie("x").whoami().await, None);
 
     // Sign in with password and code.
@@ -133,27 +78,23 @@ async fn journey(app: &TestApp, javascript: bool) {
         .goto(&app.url("/login"))
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
-    settle(&browser, javascript).await;
-    fill(&browser, "#field-email", "grace@example.org").await;
-    fill(&browser, "#field-password", PASSWORD).await;
-    click(&browser, "form[action='/api/login'] button[type=submit]").await;
-    wait_for_path(&browser, "/login/second-factor").await;
-    settle(&browser, javascript).await;
+    browser.settle(javascript).await;
+    browser.fill("#field-email", "grace@example.org").await;
+    browser.fill("#field-password", PASSWORD).await;
+    browser.click_on("form[action='/api/login'] button[type=submit]").await;
+    browser.wait_for_path("/login/second-factor").await;
+    browser.settle(javascript).await;
     app.clock.advance(Duration::from_secs(30));
     user.password = PASSWORD.into();
-    fill(
-        &browser,
-        "form[action='/api/login_second_factor'] #field-code",
+    browser.fill("form[action='/api/login_second_factor'] #field-code",
         &user.code(app, 0),
     )
     .await;
-    click(
-        &browser,
-        "form[action='/api/login_second_factor'] button[type=submit]",
+    browser.click_on("form[action='/api/login_second_factor'] button[type=submit]",
     )
     .await;
-    wait_for_path(&browser, "/account").await;
-    wait_for_text(&browser, "data-viewer=\"Grace Hopper\"").await;
+    browser.wait_for_path("/account").await;
+    browser.wait_for_text("data-viewer=\"Grace Hopper\"").await;
 
     if javascript {
         let errors = browser.console_errors().await.unwrap_or_else(|e| panic!("{e:#}"));
@@ -189,11 +130,11 @@ async fn a_wrong_password_shows_the_error_next_to_the_form_and_keeps_the_email()
             .goto(&app.url("/login"))
             .await
             .unwrap_or_else(|e| panic!("{e:#}"));
-        settle(&browser, javascript).await;
-        fill(&browser, "#field-email", "grace@example.org").await;
-        fill(&browser, "#field-password", "not the password at all").await;
-        click(&browser, "form[action='/api/login'] button[type=submit]").await;
-        wait_for_text(&browser, "The email address or the password is incorrect.").await;
+        browser.settle(javascript).await;
+        browser.fill("#field-email", "grace@example.org").await;
+        browser.fill("#field-password", "not the password at all").await;
+        browser.click_on("form[action='/api/login'] button[type=submit]").await;
+        browser.wait_for_text("The email address or the password is incorrect.").await;
         let email = browser
             .get("#field-email")
             .await

@@ -94,7 +94,7 @@ pub fn SkillLevels(
                         .collect();
                     let open = skills.iter().any(|s| levels.get(&s.id.to_string()).is_some_and(|l| l != "0"));
                     view! {
-                        <details class="skills__category" open=open>
+                        <details class="skills__category" open=open data-category=category.code.clone()>
                             <summary>{category.name.clone()}</summary>
                             <div class="skills__rows">
                                 {skills
@@ -168,7 +168,7 @@ pub fn SkillRequirements(
                         .collect();
                     let open = skills.iter().any(|s| levels.get(&s.id.to_string()).is_some_and(|l| l != "0"));
                     view! {
-                        <details class="skills__category" open=open>
+                        <details class="skills__category" open=open data-category=category.code.clone()>
                             <summary>{category.name.clone()}</summary>
                             <div class="skills__rows">
                                 {skills
