@@ -45,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -71,7 +71,11 @@ fn provide_request_nonce() {
 /// writes `<title>` content as raw text, and titles often hold user text (a
 /// need's title). In the browser it is set as `document.title`, which is text.
 fn title_text(page: String) -> String {
-    let title = if page.is_empty() { "Frontline".to_owned() } else { format!("{page} · Frontline") };
+    let title = if page.is_empty() {
+        "Frontline".to_owned()
+    } else {
+        format!("{page} · Frontline")
+    };
     #[cfg(feature = "ssr")]
     let title = crate::components::form::escape_text(&title);
     title

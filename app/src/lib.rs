@@ -38,10 +38,12 @@ pub mod services;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-/// Entry point of the wasm bundle: hydrates the server-rendered page.
+/// Entry point of the wasm bundle: hydrates the islands of the server-rendered
+/// page. Everything else is plain HTML that works without JavaScript; only the
+/// islands (the menu, the fields' live validation…) ship code to the browser.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -166,8 +166,12 @@ async fn demo(settings: Settings, size: crate::demo::Size, if_empty: bool) -> an
     } else {
         println!("  (also saved in data/demo-password.txt)");
     }
-    println!("  coordinator: coordinator@demo.frontline.example (sets up two-factor authentication at first sign-in)");
-    println!("  organisation member: member1.1@demo.frontline.example   volunteer: volunteer1@demo.frontline.example");
+    println!(
+        "  coordinator: coordinator@demo.frontline.example (sets up two-factor authentication at first sign-in)"
+    );
+    println!(
+        "  organisation member: member1.1@demo.frontline.example   volunteer: volunteer1@demo.frontline.example"
+    );
     Ok(())
 }
 

@@ -16,8 +16,8 @@ use entity::{
     vetting::VettingStatus, volunteer, volunteer_skill,
 };
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryOrder as _,
-    TransactionTrait as _,
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait as _, PaginatorTrait as _,
+    QueryOrder as _, TransactionTrait as _,
 };
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
@@ -64,7 +64,12 @@ impl Rng {
     fn skewed(&mut self, n: usize, power: f64) -> usize {
         #[expect(clippy::cast_precision_loss, reason = "a random fraction")]
         let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, reason = "an index below n")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "an index below n"
+        )]
         let i = (u.powf(power) * n as f64) as usize;
         i.min(n.saturating_sub(1))
     }
@@ -145,32 +150,166 @@ const FIRST_NAMES: [&str; 40] = [
     "Chloé", "Ngozi", "Felipe", "Anika",
 ];
 const LAST_NAMES: [&str; 40] = [
-    "Diallo", "Okafor", "Martin", "García", "Silva", "Sharma", "Müller", "Haddad", "Kamau", "Nguyen",
-    "Rossi", "Mensah", "Dubois", "Kowalski", "Ahmed", "Santos", "Patel", "Ibrahim", "Fernández", "Schmidt",
-    "Owusu", "Lefèvre", "Costa", "Tanaka", "Hassan", "Moreau", "Adeyemi", "López", "Novak", "Bakker",
-    "Mwangi", "Petit", "Singh", "Romero", "Yilmaz", "Ferreira", "Osei", "Laurent", "Kim", "Mbeki",
+    "Diallo",
+    "Okafor",
+    "Martin",
+    "García",
+    "Silva",
+    "Sharma",
+    "Müller",
+    "Haddad",
+    "Kamau",
+    "Nguyen",
+    "Rossi",
+    "Mensah",
+    "Dubois",
+    "Kowalski",
+    "Ahmed",
+    "Santos",
+    "Patel",
+    "Ibrahim",
+    "Fernández",
+    "Schmidt",
+    "Owusu",
+    "Lefèvre",
+    "Costa",
+    "Tanaka",
+    "Hassan",
+    "Moreau",
+    "Adeyemi",
+    "López",
+    "Novak",
+    "Bakker",
+    "Mwangi",
+    "Petit",
+    "Singh",
+    "Romero",
+    "Yilmaz",
+    "Ferreira",
+    "Osei",
+    "Laurent",
+    "Kim",
+    "Mbeki",
 ];
 const EMPLOYERS: [&str; 12] = [
-    "", "", "", "Independent consultant", "Northwind Security", "Contoso Bank", "Fabrikam Health IT",
-    "University research lab", "National CERT", "Adatum Cloud", "Tailspin Telecom", "Litware Software",
+    "",
+    "",
+    "",
+    "Independent consultant",
+    "Northwind Security",
+    "Contoso Bank",
+    "Fabrikam Health IT",
+    "University research lab",
+    "National CERT",
+    "Adatum Cloud",
+    "Tailspin Telecom",
+    "Litware Software",
 ];
 
 /// (category code, need titles, summaries, confidential details)
 fn need_texts(category: &str) -> (&'static [&'static str], &'static str, &'static str) {
     match category {
-        "awareness" => (&["Phishing awareness for nurses and reception staff", "Run a phishing simulation for our clinics"], "Staff keep clicking on fake invoices and delivery notices. We want short sessions adapted to shift work, in our language.", "About 300 staff; email on Microsoft 365; two phishing incidents last quarter."),
-        "email_security" => (&["Set up SPF, DKIM and DMARC for our domain", "Stop spoofed emails in our name"], "Attackers send emails that look like they come from us. We need email authentication configured and monitored.", "Domain hosted at a local registrar; mail through Google Workspace; no DMARC record."),
-        "access" => (&["Roll out MFA for all staff accounts", "Clean up administrator accounts"], "We want every account protected by a second factor without stopping clinical work.", "Entra ID tenant with 40 global administrators, several shared accounts."),
-        "endpoints" => (&["Patch our Windows workstations", "Deploy endpoint protection on clinic laptops"], "Many computers miss months of updates. We need a patching routine our two-person IT team can keep up.", "About 150 Windows 10 machines, some Windows 7 in the laboratory."),
-        "asset_inventory" => (&["Build an inventory of our devices and software", "Map what is connected to our network"], "We do not know exactly what runs on our network. We need a first inventory and a way to keep it current.", "Three sites linked by VPN; no central list of devices."),
-        "backup_ransomware" => (&["Review our backups before ransomware hits", "Ransomware tabletop exercise for management"], "We want backups we can restore from, kept offline, and a rehearsed plan for a ransomware attack.", "Nightly backups to a NAS on the same network; restores never tested."),
-        "network" => (&["Harden remote access to our hospital", "Segment the medical devices network"], "Remote access was opened in a hurry during the pandemic. We want it reviewed and made safe.", "RDP exposed on two servers; VPN appliance with outdated firmware."),
-        "vulnerability_assessment" => (&["External vulnerability scan of our public services", "Penetration test of the patient portal"], "We want to know how our public services look to an attacker, within a written scope.", "Patient portal on a vendor platform; public IP range of 16 addresses."),
-        "incident_response" => (&["Help us handle a live ransomware incident", "Write our incident response plan"], "Systems are encrypted and clinical teams are on paper. We need help to contain and recover.", "Encryption started at night; ransom note on file servers; backups partly affected."),
-        "medical_devices" => (&["Secure our PACS and imaging devices", "Isolate infusion pumps from the main network"], "Imaging and monitoring devices share the network with office computers. We need a safe layout.", "PACS server on Windows Server 2012; 20 modalities; vendor remote access always on."),
-        "compliance" => (&["Prepare for a data protection audit", "Write our information security policy"], "We must show that patient data is protected and need policies staff can follow.", "No written policies yet; audit by the health ministry in three months."),
-        "data_protection" => (&["Encrypt patient records at rest", "Classify the data we hold"], "Patient records are copied across shared drives. We want to know where they are and protect them.", "File server shares open to all staff; laptops not encrypted."),
-        _ => (&["Review our cloud configuration", "Secure our Microsoft 365 tenant"], "We moved to the cloud quickly and want the configuration checked against good practice.", "Microsoft 365 tenant and an AWS account for the laboratory system."),
+        "awareness" => (
+            &[
+                "Phishing awareness for nurses and reception staff",
+                "Run a phishing simulation for our clinics",
+            ],
+            "Staff keep clicking on fake invoices and delivery notices. We want short sessions adapted to shift work, in our language.",
+            "About 300 staff; email on Microsoft 365; two phishing incidents last quarter.",
+        ),
+        "email_security" => (
+            &[
+                "Set up SPF, DKIM and DMARC for our domain",
+                "Stop spoofed emails in our name",
+            ],
+            "Attackers send emails that look like they come from us. We need email authentication configured and monitored.",
+            "Domain hosted at a local registrar; mail through Google Workspace; no DMARC record.",
+        ),
+        "access" => (
+            &[
+                "Roll out MFA for all staff accounts",
+                "Clean up administrator accounts",
+            ],
+            "We want every account protected by a second factor without stopping clinical work.",
+            "Entra ID tenant with 40 global administrators, several shared accounts.",
+        ),
+        "endpoints" => (
+            &[
+                "Patch our Windows workstations",
+                "Deploy endpoint protection on clinic laptops",
+            ],
+            "Many computers miss months of updates. We need a patching routine our two-person IT team can keep up.",
+            "About 150 Windows 10 machines, some Windows 7 in the laboratory.",
+        ),
+        "asset_inventory" => (
+            &[
+                "Build an inventory of our devices and software",
+                "Map what is connected to our network",
+            ],
+            "We do not know exactly what runs on our network. We need a first inventory and a way to keep it current.",
+            "Three sites linked by VPN; no central list of devices.",
+        ),
+        "backup_ransomware" => (
+            &[
+                "Review our backups before ransomware hits",
+                "Ransomware tabletop exercise for management",
+            ],
+            "We want backups we can restore from, kept offline, and a rehearsed plan for a ransomware attack.",
+            "Nightly backups to a NAS on the same network; restores never tested.",
+        ),
+        "network" => (
+            &[
+                "Harden remote access to our hospital",
+                "Segment the medical devices network",
+            ],
+            "Remote access was opened in a hurry during the pandemic. We want it reviewed and made safe.",
+            "RDP exposed on two servers; VPN appliance with outdated firmware.",
+        ),
+        "vulnerability_assessment" => (
+            &[
+                "External vulnerability scan of our public services",
+                "Penetration test of the patient portal",
+            ],
+            "We want to know how our public services look to an attacker, within a written scope.",
+            "Patient portal on a vendor platform; public IP range of 16 addresses.",
+        ),
+        "incident_response" => (
+            &[
+                "Help us handle a live ransomware incident",
+                "Write our incident response plan",
+            ],
+            "Systems are encrypted and clinical teams are on paper. We need help to contain and recover.",
+            "Encryption started at night; ransom note on file servers; backups partly affected.",
+        ),
+        "medical_devices" => (
+            &[
+                "Secure our PACS and imaging devices",
+                "Isolate infusion pumps from the main network",
+            ],
+            "Imaging and monitoring devices share the network with office computers. We need a safe layout.",
+            "PACS server on Windows Server 2012; 20 modalities; vendor remote access always on.",
+        ),
+        "compliance" => (
+            &[
+                "Prepare for a data protection audit",
+                "Write our information security policy",
+            ],
+            "We must show that patient data is protected and need policies staff can follow.",
+            "No written policies yet; audit by the health ministry in three months.",
+        ),
+        "data_protection" => (
+            &["Encrypt patient records at rest", "Classify the data we hold"],
+            "Patient records are copied across shared drives. We want to know where they are and protect them.",
+            "File server shares open to all staff; laptops not encrypted.",
+        ),
+        _ => (
+            &[
+                "Review our cloud configuration",
+                "Secure our Microsoft 365 tenant",
+            ],
+            "We moved to the cloud quickly and want the configuration checked against good practice.",
+            "Microsoft 365 tenant and an AWS account for the laboratory system.",
+        ),
     }
 }
 
@@ -246,12 +385,19 @@ pub struct Loaded {
 /// Database errors; a database that already holds data.
 #[expect(clippy::too_many_lines, reason = "one generator, read top to bottom")]
 pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded> {
-    anyhow::ensure!(!has_data(db).await?, "the database already holds data; demo data goes into an empty database");
+    anyhow::ensure!(
+        !has_data(db).await?,
+        "the database already holds data; demo data goes into an empty database"
+    );
     let mut rng = Rng(size.seed);
     let now = app::clock::to_micros(OffsetDateTime::now_utc());
     let password = format!(
         "demo-{}",
-        app::services::tokens::random_token().chars().filter(char::is_ascii_alphanumeric).take(16).collect::<String>()
+        app::services::tokens::random_token()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(16)
+            .collect::<String>()
     );
     let hash = Passwords::new(1)
         .map_err(|e| anyhow::anyhow!("{e}"))?
@@ -259,12 +405,25 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
-    let categories = need_category::Entity::find().order_by_asc(need_category::Column::SortOrder).all(db).await?;
-    let skills = skill::Entity::find().order_by_asc(skill::Column::Id).all(db).await?;
+    let categories = need_category::Entity::find()
+        .order_by_asc(need_category::Column::SortOrder)
+        .all(db)
+        .await?;
+    let skills = skill::Entity::find()
+        .order_by_asc(skill::Column::Id)
+        .all(db)
+        .await?;
     let roles = ecsf_role::Entity::find().all(db).await?;
-    let countries: HashMap<String, country::Model> =
-        country::Entity::find().all(db).await?.into_iter().map(|c| (c.iso2.clone(), c)).collect();
-    anyhow::ensure!(!categories.is_empty() && !skills.is_empty(), "reference data missing: run the migrations first");
+    let countries: HashMap<String, country::Model> = country::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.iso2.clone(), c))
+        .collect();
+    anyhow::ensure!(
+        !categories.is_empty() && !skills.is_empty(),
+        "reference data missing: run the migrations first"
+    );
     let mut loaded = Loaded {
         password: password.clone(),
         ..Loaded::default()
@@ -298,8 +457,18 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
     let txn = db.begin().await?;
     // Coordinators (they enrol their second factor at first sign-in).
     let coordinators = vec![
-        account(take_id(), "coordinator@demo.frontline.example".into(), "Camille Coordinator".into(), account::Role::Coordinator),
-        account(take_id(), "coordinator2@demo.frontline.example".into(), "Idris Coordinator".into(), account::Role::Coordinator),
+        account(
+            take_id(),
+            "coordinator@demo.frontline.example".into(),
+            "Camille Coordinator".into(),
+            account::Role::Coordinator,
+        ),
+        account(
+            take_id(),
+            "coordinator2@demo.frontline.example".into(),
+            "Idris Coordinator".into(),
+            account::Role::Coordinator,
+        ),
     ];
     loaded.coordinators = coordinators.len();
     insert_chunks(&txn, coordinators, 100).await?;
@@ -314,15 +483,33 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
         let city = *rng.pick(cities);
         let (kind, name) = match (rng.below(5), lang) {
             (0, "fr") => (organisation::Kind::Hospital, format!("Hôpital général de {city}")),
-            (0, "es") => (organisation::Kind::Hospital, format!("Hospital General de {city}")),
+            (0, "es") => (
+                organisation::Kind::Hospital,
+                format!("Hospital General de {city}"),
+            ),
             (0, "pt") => (organisation::Kind::Hospital, format!("Hospital Geral de {city}")),
             (0, _) => (organisation::Kind::Hospital, format!("{city} General Hospital")),
-            (1, "fr") => (organisation::Kind::Clinic, format!("Centre de santé {}", rng.pick(&LAST_NAMES))),
-            (1, "es" | "pt") => (organisation::Kind::Clinic, format!("Clínica {}", rng.pick(&LAST_NAMES))),
-            (1, _) => (organisation::Kind::Clinic, format!("{} Community Clinic", rng.pick(&LAST_NAMES))),
-            (2, _) => (organisation::Kind::Laboratory, format!("{city} Medical Laboratory")),
+            (1, "fr") => (
+                organisation::Kind::Clinic,
+                format!("Centre de santé {}", rng.pick(&LAST_NAMES)),
+            ),
+            (1, "es" | "pt") => (
+                organisation::Kind::Clinic,
+                format!("Clínica {}", rng.pick(&LAST_NAMES)),
+            ),
+            (1, _) => (
+                organisation::Kind::Clinic,
+                format!("{} Community Clinic", rng.pick(&LAST_NAMES)),
+            ),
+            (2, _) => (
+                organisation::Kind::Laboratory,
+                format!("{city} Medical Laboratory"),
+            ),
             (3, _) => (organisation::Kind::HealthNgo, format!("Health for All {city}")),
-            _ => (organisation::Kind::Hospital, format!("{city} Children's Hospital")),
+            _ => (
+                organisation::Kind::Hospital,
+                format!("{city} Children's Hospital"),
+            ),
         };
         let name = format!("{name} #{}", i + 1);
         let status = match rng.below(100) {
@@ -332,14 +519,23 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
             _ => VettingStatus::Suspended,
         };
         let created = now - Duration::days(i64::try_from(rng.below(400)).unwrap_or(0) + 5);
-        let languages = if lang == "en" { "en".to_owned() } else { format!("{lang},en") };
+        let languages = if lang == "en" {
+            "en".to_owned()
+        } else {
+            format!("{lang},en")
+        };
         orgs.push(organisation::ActiveModel {
             id: Set(i64::try_from(i).unwrap_or(0) + 1),
             name: Set(name),
             kind: Set(kind),
             country_iso2: Set(country.to_owned()),
             city: Set(city.to_owned()),
-            size: Set(*rng.pick(&[organisation::Size::Under50, organisation::Size::From50, organisation::Size::From250, organisation::Size::From1000])),
+            size: Set(*rng.pick(&[
+                organisation::Size::Under50,
+                organisation::Size::From50,
+                organisation::Size::From250,
+                organisation::Size::From1000,
+            ])),
             languages: Set(languages),
             website: Set(format!("https://org{}.demo.frontline.example", i + 1)),
             contact_name: Set(format!("{} {}", rng.pick(&FIRST_NAMES), rng.pick(&LAST_NAMES))),
@@ -371,8 +567,11 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
     loaded.organisations = orgs.len();
     insert_chunks(&txn, orgs, 500).await?;
     insert_chunks(&txn, member_accounts, 500).await?;
-    let first_member: HashMap<usize, i64> =
-        members.iter().filter(|(_, _, admin)| *admin).map(|(org, id, _)| (*org, *id)).collect();
+    let first_member: HashMap<usize, i64> = members
+        .iter()
+        .filter(|(_, _, admin)| *admin)
+        .map(|(org, id, _)| (*org, *id))
+        .collect();
     let member_rows: Vec<organisation_member::ActiveModel> = members
         .iter()
         .map(|(org, id, admin)| organisation_member::ActiveModel {
@@ -421,27 +620,48 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
             urgency: Set(urgency),
             effort_hours: Set(i32::try_from(4 + rng.below(60)).unwrap_or(8)),
             deadline: Set(None),
-            languages: Set(if lang == "en" || rng.chance(40) { "en".to_owned() } else { format!("{lang},en") }),
+            languages: Set(if lang == "en" || rng.chance(40) {
+                "en".to_owned()
+            } else {
+                format!("{lang},en")
+            }),
             onsite: Set(rng.chance(15)),
             public_summary: Set(summary.to_owned()),
             confidential_details: Set(confidential.to_owned()),
             status: Set(status),
-            authorisation_name: Set(if authorised { "Dr. A. Director".into() } else { String::new() }),
-            authorisation_role: Set(if authorised { "Hospital director".into() } else { String::new() }),
-            authorisation_scope: Set(if authorised { "Public IP range and patient portal; no denial of service.".into() } else { String::new() }),
+            authorisation_name: Set(if authorised {
+                "Dr. A. Director".into()
+            } else {
+                String::new()
+            }),
+            authorisation_role: Set(if authorised {
+                "Hospital director".into()
+            } else {
+                String::new()
+            }),
+            authorisation_scope: Set(if authorised {
+                "Public IP range and patient portal; no denial of service.".into()
+            } else {
+                String::new()
+            }),
             authorisation_date: Set(authorised.then(|| created.date())),
             triage_note: Set(String::new()),
             created_by: Set(*first_member.get(&org).unwrap_or(&1)),
             created_at: Set(created),
             updated_at: Set(created),
             submitted_at: Set((status != need::Status::Draft).then_some(created)),
-            opened_at: Set(matches!(status, need::Status::Open | need::Status::Resolved).then_some(created + Duration::hours(6))),
+            opened_at: Set(matches!(status, need::Status::Open | need::Status::Resolved)
+                .then_some(created + Duration::hours(6))),
         });
         // Two to four skills: mostly from the category, sometimes another.
         let own: Vec<&skill::Model> = skills.iter().filter(|s| s.category_id == category.id).collect();
         let mut chosen: Vec<i64> = Vec::new();
         for k in 0..2 + rng.below(3) {
-            let s = if k > 0 && rng.chance(25) || own.is_empty() { rng.pick(&skills).id } else { rng.pick(&own).id };
+            let s = if k > 0 && rng.chance(25) || own.is_empty() {
+                rng.pick(&skills).id
+            } else {
+                rng.pick(&own).id
+            };
             if !chosen.contains(&s) {
                 chosen.push(s);
                 need_skill_rows.push(need_skill::ActiveModel {
@@ -515,13 +735,34 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
             profiles.push(volunteer::ActiveModel {
                 account_id: Set(id),
                 ecsf_role_id: Set(roles.get(rng.below(roles.len() + 3)).map(|r| r.id)),
-                country_iso2: Set(if region_known { country.to_owned() } else { "FR".to_owned() }),
+                country_iso2: Set(if region_known {
+                    country.to_owned()
+                } else {
+                    "FR".to_owned()
+                }),
                 utc_offset_minutes: Set(utc_offset(country)),
                 hours_per_week: Set(i16::try_from(2 + rng.skewed(12, 1.8)).unwrap_or(4)),
                 max_concurrent: Set(i16::try_from(1 + rng.skewed(3, 2.0)).unwrap_or(1)),
-                onsite_scope: Set((*rng.pick(&["remote_only", "remote_only", "own_country", "sub_region", "region"])).to_owned()),
+                onsite_scope: Set((*rng.pick(&[
+                    "remote_only",
+                    "remote_only",
+                    "own_country",
+                    "sub_region",
+                    "region",
+                ]))
+                .to_owned()),
                 languages: Set(languages.join(",")),
-                certifications: Set((*rng.pick(&["", "", "CISSP", "OSCP", "CISM", "GCIH", "ISO 27001 Lead Auditor", "CEH"])).to_owned()),
+                certifications: Set((*rng.pick(&[
+                    "",
+                    "",
+                    "CISSP",
+                    "OSCP",
+                    "CISM",
+                    "GCIH",
+                    "ISO 27001 Lead Auditor",
+                    "CEH",
+                ]))
+                .to_owned()),
                 employer: Set((*rng.pick(&EMPLOYERS)).to_owned()),
                 bio: Set(String::new()),
                 status: Set(status),

@@ -378,7 +378,9 @@ impl Browser {
     /// When there is no such element or it cannot take input.
     pub async fn fill(&self, css: &str, text: &str) {
         let el = self.get(css).await.unwrap_or_else(|e| panic!("{e:#}"));
-        self.type_text(&el, text).await.unwrap_or_else(|e| panic!("{css}: {e:#}"));
+        self.type_text(&el, text)
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e:#}"));
     }
 
     /// Clicks the element matching `css`.
@@ -413,7 +415,9 @@ impl Browser {
     /// On timeout, showing the page.
     pub async fn wait_for_text(&self, text: &str) {
         let found = self
-            .wait_until(&format!("\"{text}\""), WAIT, || async { Ok(self.source().await?.contains(text)) })
+            .wait_until(&format!("\"{text}\""), WAIT, || async {
+                Ok(self.source().await?.contains(text))
+            })
             .await;
         if let Err(e) = found {
             self.fail(&e).await;
@@ -443,7 +447,13 @@ impl Browser {
     /// Panics with the error, the page's main content and the console.
     async fn fail(&self, error: &anyhow::Error) {
         let page = self.source().await.unwrap_or_default();
-        let main: String = page.split("<main").nth(1).unwrap_or(&page).chars().take(4000).collect();
+        let main: String = page
+            .split("<main")
+            .nth(1)
+            .unwrap_or(&page)
+            .chars()
+            .take(4000)
+            .collect();
         let url = self.current_url().await.unwrap_or_default();
         let console = self.console().await.unwrap_or_default();
         panic!("{error:#}\nat {url}\npage: <main{main}\nconsole: {console:#?}");

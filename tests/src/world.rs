@@ -34,8 +34,14 @@ pub fn need_form(title: &str, category_id: i64, skill_id: i64) -> Vec<(String, S
         ("input[effort_hours]".into(), "12".into()),
         ("input[languages][en]".into(), "on".into()),
         ("input[mode]".into(), "remote".into()),
-        ("input[public_summary]".into(), "Set up SPF, DKIM and DMARC for our domain.".into()),
-        ("input[confidential_details]".into(), "Our domain is stluc.example; the registrar login is shared.".into()),
+        (
+            "input[public_summary]".into(),
+            "Set up SPF, DKIM and DMARC for our domain.".into(),
+        ),
+        (
+            "input[confidential_details]".into(),
+            "Our domain is stluc.example; the registrar login is shared.".into(),
+        ),
         (format!("input[skill_level][{skill_id}]"), "2".into()),
         (format!("input[skill_weight][{skill_id}]"), "must".into()),
     ]
@@ -82,13 +88,20 @@ pub async fn skill(app: &TestApp, code: &str) -> i64 {
 ///
 /// # Panics
 /// When any step fails.
-pub async fn member_with_organisation(app: &TestApp, client: &TestClient, email: &str, name: &str) -> (TestUser, i64) {
+pub async fn member_with_organisation(
+    app: &TestApp,
+    client: &TestClient,
+    email: &str,
+    name: &str,
+) -> (TestUser, i64) {
     let user = app.register(client, "organisation_member", email).await;
     let fields = organisation_form(name, "CD");
     let res = client.call("/api/organisation/create", &pairs(&fields)).await;
     assert!(res.status().is_success(), "create organisation: {}", res.status());
     let org = client.call_json("/api/organisation/mine", &[]).await;
-    let id = org["organisation"]["id"].as_i64().unwrap_or_else(|| panic!("no organisation: {org}"));
+    let id = org["organisation"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no organisation: {org}"));
     (user, id)
 }
 
@@ -105,7 +118,11 @@ pub async fn draft_need(client: &TestClient, fields: &[(String, String)]) -> i64
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    assert!(status.is_success(), "create need: {status}: {}", res.text().await.unwrap_or_default());
+    assert!(
+        status.is_success(),
+        "create need: {status}: {}",
+        res.text().await.unwrap_or_default()
+    );
     location
         .rsplit('/')
         .next()
@@ -119,7 +136,14 @@ pub async fn draft_need(client: &TestClient, fields: &[(String, String)]) -> i64
 /// When the call fails.
 pub async fn vet_organisation(coordinator: &TestClient, id: i64, decision: &str) {
     coordinator
-        .call_json("/api/vetting/organisation_decide", &[("id", &id.to_string()), ("decision", decision), ("note", "checked")])
+        .call_json(
+            "/api/vetting/organisation_decide",
+            &[
+                ("id", &id.to_string()),
+                ("decision", decision),
+                ("note", "checked"),
+            ],
+        )
         .await;
 }
 
@@ -148,16 +172,27 @@ pub fn profile_form(skill_id: i64, accept: bool) -> Vec<(String, String)> {
 ///
 /// # Panics
 /// When any step fails.
-pub async fn volunteer(app: &TestApp, client: &TestClient, email: &str, coordinator: Option<&TestClient>) -> TestUser {
+pub async fn volunteer(
+    app: &TestApp,
+    client: &TestClient,
+    email: &str,
+    coordinator: Option<&TestClient>,
+) -> TestUser {
     let user = app.register(client, "volunteer", email).await;
     let skill = skill(app, "dmarc").await;
-    let res = client.call("/api/volunteer/save", &pairs(&profile_form(skill, true))).await;
+    let res = client
+        .call("/api/volunteer/save", &pairs(&profile_form(skill, true)))
+        .await;
     assert!(res.status().is_success(), "save profile: {}", res.status());
     if let Some(coordinator) = coordinator {
         coordinator
             .call_json(
                 "/api/vetting/volunteer_decide",
-                &[("id", &user.id.to_string()), ("decision", "approve"), ("note", "")],
+                &[
+                    ("id", &user.id.to_string()),
+                    ("decision", "approve"),
+                    ("note", ""),
+                ],
             )
             .await;
     }

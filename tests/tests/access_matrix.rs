@@ -40,17 +40,24 @@ struct World {
 async fn world(app: &TestApp) -> World {
     let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
     let member_a = app.client();
-    let (_, org_a) = world::member_with_organisation(app, &member_a, "a@hospital-a.example", "Hospital A").await;
+    let (_, org_a) =
+        world::member_with_organisation(app, &member_a, "a@hospital-a.example", "Hospital A").await;
     let member_b = app.client();
-    let (_, org_b) = world::member_with_organisation(app, &member_b, "b@hospital-b.example", "Hospital B").await;
+    let (_, org_b) =
+        world::member_with_organisation(app, &member_b, "b@hospital-b.example", "Hospital B").await;
     world::vet_organisation(&coordinator, org_a, "approve").await;
     world::vet_organisation(&coordinator, org_b, "approve").await;
     let category = world::category(app, "email_security").await;
     let skill = world::skill(app, "dmarc").await;
     let open_need = world::draft_need(&member_a, &world::need_form("A's open need", category, skill)).await;
-    member_a.call_json("/api/needs/submit", &[("id", &open_need.to_string())]).await;
+    member_a
+        .call_json("/api/needs/submit", &[("id", &open_need.to_string())])
+        .await;
     coordinator
-        .call_json("/api/vetting/triage", &[("id", &open_need.to_string()), ("decision", "open"), ("note", "")])
+        .call_json(
+            "/api/vetting/triage",
+            &[("id", &open_need.to_string()), ("decision", "open"), ("note", "")],
+        )
         .await;
     let draft_need = world::draft_need(&member_a, &world::need_form("A's draft", category, skill)).await;
     let approved = app.client();
@@ -73,7 +80,17 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
-const ROLES: [&str; 6] = ["anonymous", "volunteer_pending", "volunteer_approved", "member_a", "member_b", "coordinator"];
+/// One row of the matrix: a server function, its fields, and what each role gets.
+type Row<'a> = (&'a str, Vec<(&'a str, &'a str)>, [Expect; 6]);
+
+const ROLES: [&str; 6] = [
+    "anonymous",
+    "volunteer_pending",
+    "volunteer_approved",
+    "member_a",
+    "member_b",
+    "coordinator",
+];
 
 db_tests! {
     async fn every_role_gets_exactly_what_it_may_from_every_server_function(db: DbKind) {
@@ -91,7 +108,7 @@ db_tests! {
         let update: Vec<(&str, &str)> = update.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
 
         // (path, fields, expectation for: anonymous, volunteer pending, volunteer approved, member A, member B, coordinator)
-        let matrix: Vec<(&str, Vec<(&str, &str)>, [Expect; 6])> = vec![
+        let matrix: Vec<Row<'_>> = vec![
             ("/api/needs/detail", vec![("id", open.as_str())], [S, H, O, O, H, O]),
             ("/api/needs/detail", vec![("id", draft.as_str())], [S, H, H, O, H, O]),
             ("/api/needs/form", vec![("id", draft.as_str())], [S, F, F, O, H, F]),

@@ -28,8 +28,14 @@ async fn journey(app: &TestApp, javascript: bool) {
     browser.fill("#field-display_name", "Grace Hopper").await;
     browser.fill("#field-email", "grace@example.org").await;
     browser.fill("#field-password", PASSWORD).await;
-    browser.click_on("form[action='/api/register'] button[type=submit]").await;
-    browser.wait_for_path("/account").await;
+    browser
+        .click_on("form[action='/api/register'] button[type=submit]")
+        .await;
+    browser.wait_for_path("/volunteer").await;
+    browser
+        .goto(&app.url("/account"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     browser.wait_for_text("grace@example.org").await;
 
     // Enrol TOTP.
@@ -53,11 +59,12 @@ async fn journey(app: &TestApp, javascript: bool) {
         browser.find(".qr svg").await.ok().flatten().is_some(),
         "the QR code is drawn"
     );
-    browser.fill("form[action='/api/confirm_mfa'] #field-code",
-        &user.code(app, 0),
-    )
-    .await;
-    browser.click_on("form[action='/api/confirm_mfa'] button[type=submit]").await;
+    browser
+        .fill("form[action='/api/confirm_mfa'] #field-code", &user.code(app, 0))
+        .await;
+    browser
+        .click_on("form[action='/api/confirm_mfa'] button[type=submit]")
+        .await;
     browser.wait_for_text("data-recovery-codes").await;
     let codes = browser
         .source()
@@ -81,18 +88,22 @@ async fn journey(app: &TestApp, javascript: bool) {
     browser.settle(javascript).await;
     browser.fill("#field-email", "grace@example.org").await;
     browser.fill("#field-password", PASSWORD).await;
-    browser.click_on("form[action='/api/login'] button[type=submit]").await;
+    browser
+        .click_on("form[action='/api/login'] button[type=submit]")
+        .await;
     browser.wait_for_path("/login/second-factor").await;
     browser.settle(javascript).await;
     app.clock.advance(Duration::from_secs(30));
     user.password = PASSWORD.into();
-    browser.fill("form[action='/api/login_second_factor'] #field-code",
-        &user.code(app, 0),
-    )
-    .await;
-    browser.click_on("form[action='/api/login_second_factor'] button[type=submit]",
-    )
-    .await;
+    browser
+        .fill(
+            "form[action='/api/login_second_factor'] #field-code",
+            &user.code(app, 0),
+        )
+        .await;
+    browser
+        .click_on("form[action='/api/login_second_factor'] button[type=submit]")
+        .await;
     browser.wait_for_path("/account").await;
     browser.wait_for_text("data-viewer=\"Grace Hopper\"").await;
 
@@ -133,8 +144,12 @@ async fn a_wrong_password_shows_the_error_next_to_the_form_and_keeps_the_email()
         browser.settle(javascript).await;
         browser.fill("#field-email", "grace@example.org").await;
         browser.fill("#field-password", "not the password at all").await;
-        browser.click_on("form[action='/api/login'] button[type=submit]").await;
-        browser.wait_for_text("The email address or the password is incorrect.").await;
+        browser
+            .click_on("form[action='/api/login'] button[type=submit]")
+            .await;
+        browser
+            .wait_for_text("The email address or the password is incorrect.")
+            .await;
         let email = browser
             .get("#field-email")
             .await

@@ -12,14 +12,19 @@ use frontline_tests::{
 use std::time::Duration;
 
 async fn browser(javascript: bool) -> Browser {
-    Browser::start(BrowserOptions { javascript, ..BrowserOptions::default() })
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"))
+    Browser::start(BrowserOptions {
+        javascript,
+        ..BrowserOptions::default()
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// Signs a coordinator in, in the browser (password, then a TOTP code).
 async fn coordinator_signs_in(app: &TestApp, b: &Browser, javascript: bool, user: &TestUser) {
-    b.goto(&app.url("/login")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    b.goto(&app.url("/login"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     b.settle(javascript).await;
     b.fill("#field-email", &user.email).await;
     b.fill("#field-password", &user.password).await;
@@ -27,19 +32,27 @@ async fn coordinator_signs_in(app: &TestApp, b: &Browser, javascript: bool, user
     b.wait_for_path("/login/second-factor").await;
     b.settle(javascript).await;
     app.clock.advance(Duration::from_secs(30));
-    b.fill("form[action='/api/login_second_factor'] #field-code", &user.code(app, 0)).await;
-    b.click_on("form[action='/api/login_second_factor'] button[type=submit]").await;
+    b.fill(
+        "form[action='/api/login_second_factor'] #field-code",
+        &user.code(app, 0),
+    )
+    .await;
+    b.click_on("form[action='/api/login_second_factor'] button[type=submit]")
+        .await;
     b.wait_for_path("/account").await;
 }
 
 async fn register(app: &TestApp, b: &Browser, javascript: bool, role: &str, name: &str, email: &str) {
-    b.goto(&app.url("/register")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    b.goto(&app.url("/register"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     b.settle(javascript).await;
     b.click_on(&format!("input[name=role][value={role}]")).await;
     b.fill("#field-display_name", name).await;
     b.fill("#field-email", email).await;
     b.fill("#field-password", PASSWORD).await;
-    b.click_on("form[action='/api/register'] button[type=submit]").await;
+    b.click_on("form[action='/api/register'] button[type=submit]")
+        .await;
 }
 
 async fn organisation_journey(app: &TestApp, javascript: bool) {
@@ -48,7 +61,15 @@ async fn organisation_journey(app: &TestApp, javascript: bool) {
 
     // The organisation registers.
     let member = browser(javascript).await;
-    register(app, &member, javascript, "organisation_member", "Dr. Mbuyi", "it@stluc.example").await;
+    register(
+        app,
+        &member,
+        javascript,
+        "organisation_member",
+        "Dr. Mbuyi",
+        "it@stluc.example",
+    )
+    .await;
     member.wait_for_path("/organisation").await;
     member.wait_for_text("Register your organisation").await;
     member.settle(javascript).await;
@@ -60,51 +81,92 @@ async fn organisation_journey(app: &TestApp, javascript: bool) {
     member.click_on("input[name='input[languages][fr]']").await;
     member.fill("#field-contact_name", "Dr. Mbuyi").await;
     member.fill("#field-contact_email", "it@stluc.example").await;
-    member.click_on("form[action='/api/organisation/create'] button[type=submit]").await;
-    member.wait_for_text("A coordinator will review your organisation soon").await;
+    member
+        .click_on("form[action='/api/organisation/create'] button[type=submit]")
+        .await;
+    member
+        .wait_for_text("A coordinator will review your organisation soon")
+        .await;
 
     // A coordinator approves it.
     let coord = browser(javascript).await;
     coordinator_signs_in(app, &coord, javascript, &coordinator).await;
-    coord.goto(&app.url("/coordinator/organisations")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    coord
+        .goto(&app.url("/coordinator/organisations"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     coord.wait_for_text("Hôpital Saint-Luc").await;
     coord.settle(javascript).await;
     coord.click_on("tr[data-organisation] a").await;
     coord.wait_for_text("data-vetting-status=\"pending\"").await;
     coord.settle(javascript).await;
-    coord.click_on("form[action='/api/vetting/organisation_decide'] button[value=approve]").await;
+    coord
+        .click_on("form[action='/api/vetting/organisation_decide'] button[value=approve]")
+        .await;
     coord.wait_for_text("data-vetting-status=\"approved\"").await;
 
     // The organisation posts a need and submits it.
-    member.goto(&app.url("/needs/new")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    member
+        .goto(&app.url("/needs/new"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     member.settle(javascript).await;
     member.fill("#field-title", "DMARC for stluc.example").await;
     let category = world::category(app, "email_security").await;
-    member.click_on(&format!("#field-category option[value='{category}']")).await;
+    member
+        .click_on(&format!("#field-category option[value='{category}']"))
+        .await;
     member.click_on("#field-urgency option[value=high]").await;
     member.fill("#field-effort_hours", "12").await;
     member.click_on("input[name='input[languages][fr]']").await;
-    member.fill("#field-public_summary", "Spoofed emails in our name reach patients.").await;
-    member.fill("#field-confidential_details", "Domain stluc.example at registrar X.").await;
-    member.click_on("details[data-category=email_security] summary").await;
+    member
+        .fill(
+            "#field-public_summary",
+            "Spoofed emails in our name reach patients.",
+        )
+        .await;
+    member
+        .fill(
+            "#field-confidential_details",
+            "Domain stluc.example at registrar X.",
+        )
+        .await;
+    member
+        .click_on("details[data-category=email_security] summary")
+        .await;
     let skill = world::skill(app, "dmarc").await;
-    member.click_on(&format!("select[name='input[skill_level][{skill}]'] option[value='2']")).await;
-    member.click_on(&format!("select[name='input[skill_weight][{skill}]'] option[value=must]")).await;
-    member.click_on("form[action='/api/needs/create'] button[type=submit]").await;
+    member
+        .click_on(&format!(
+            "select[name='input[skill_level][{skill}]'] option[value='2']"
+        ))
+        .await;
+    member
+        .click_on(&format!(
+            "select[name='input[skill_weight][{skill}]'] option[value=must]"
+        ))
+        .await;
+    member
+        .click_on("form[action='/api/needs/create'] button[type=submit]")
+        .await;
     member.wait_for_text("data-need-status=\"draft\"").await;
     member.settle(javascript).await;
     member.click_on("form[action='/api/needs/submit'] button").await;
     member.wait_for_text("data-need-status=\"submitted\"").await;
 
     // The coordinator opens it.
-    coord.goto(&app.url("/coordinator/needs")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    coord
+        .goto(&app.url("/coordinator/needs"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     coord.wait_for_text("DMARC for stluc.example").await;
     coord.settle(javascript).await;
     coord.click_on("tr[data-need] a").await;
     coord.wait_for_text("data-need-status=\"submitted\"").await;
     coord.wait_for_text("Domain stluc.example at registrar X.").await;
     coord.settle(javascript).await;
-    coord.click_on("form[action='/api/vetting/triage'] button[value=open]").await;
+    coord
+        .click_on("form[action='/api/vetting/triage'] button[value=open]")
+        .await;
     coord.wait_for_text("data-need-status=\"open\"").await;
 
     if javascript {
@@ -120,7 +182,15 @@ async fn volunteer_journey(app: &TestApp, javascript: bool) {
     coordinator.password = PASSWORD.into();
 
     let v = browser(javascript).await;
-    register(app, &v, javascript, "volunteer", "Grace Hopper", "grace@example.org").await;
+    register(
+        app,
+        &v,
+        javascript,
+        "volunteer",
+        "Grace Hopper",
+        "grace@example.org",
+    )
+    .await;
     v.wait_for_path("/volunteer").await;
     v.settle(javascript).await;
     v.click_on("#field-country option[value=KE]").await;
@@ -128,28 +198,42 @@ async fn volunteer_journey(app: &TestApp, javascript: bool) {
     v.click_on("#field-onsite_scope option[value=own_country]").await;
     v.click_on("input[name='input[languages][en]']").await;
     v.click_on("input[name='input[languages][sw]']").await;
-    v.click_on("details[data-category=incident_response] summary").await;
+    v.click_on("details[data-category=incident_response] summary")
+        .await;
     let skill = world::skill(app, "incident_handling").await;
-    v.click_on(&format!("select[name='input[skill_level][{skill}]'] option[value='3']")).await;
+    v.click_on(&format!(
+        "select[name='input[skill_level][{skill}]'] option[value='3']"
+    ))
+    .await;
     v.fill("#field-employer", "Independent").await;
     v.click_on("input[name='input[accept_code_of_conduct]']").await;
-    v.click_on("form[action='/api/volunteer/save'] button[type=submit]").await;
+    v.click_on("form[action='/api/volunteer/save'] button[type=submit]")
+        .await;
     v.wait_for_text("data-volunteer-status=\"pending\"").await;
 
     let coord = browser(javascript).await;
     coordinator_signs_in(app, &coord, javascript, &coordinator).await;
-    coord.goto(&app.url("/coordinator/volunteers")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    coord
+        .goto(&app.url("/coordinator/volunteers"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     coord.wait_for_text("Grace Hopper").await;
     coord.settle(javascript).await;
     coord.click_on("tr[data-volunteer] a").await;
     coord.wait_for_text("Live incident handling").await;
     coord.settle(javascript).await;
-    coord.click_on("form[action='/api/vetting/volunteer_decide'] button[value=approve]").await;
+    coord
+        .click_on("form[action='/api/vetting/volunteer_decide'] button[value=approve]")
+        .await;
     coord.wait_for_text("data-vetting-status=\"approved\"").await;
 
-    v.goto(&app.url("/volunteer")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    v.goto(&app.url("/volunteer"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     v.wait_for_text("data-volunteer-status=\"approved\"").await;
-    v.goto(&app.url("/needs")).await.unwrap_or_else(|e| panic!("{e:#}"));
+    v.goto(&app.url("/needs"))
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     v.wait_for_text("No needs here yet.").await;
 
     if javascript {

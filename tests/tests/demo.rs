@@ -33,8 +33,14 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
     let mut first_names = None;
     for kind in [DbKind::Sqlite, DbKind::Postgres] {
         let database = TestDatabase::create(kind).await;
-        let out = demo(&database, &["--organisations", "60", "--volunteers", "400", "--needs", "200"]);
-        assert!(out.contains("60 organisations") && out.contains("200 needs") && out.contains("400 volunteers"), "{out}");
+        let out = demo(
+            &database,
+            &["--organisations", "60", "--volunteers", "400", "--needs", "200"],
+        );
+        assert!(
+            out.contains("60 organisations") && out.contains("200 needs") && out.contains("400 volunteers"),
+            "{out}"
+        );
         let again = demo(&database, &["--if-empty"]);
         assert!(again.contains("already holds data"), "{again}");
 
@@ -42,10 +48,16 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
         let names = names(&app).await;
         match &first_names {
             None => first_names = Some(names),
-            Some(first) => assert_eq!(first, &names, "the same seed gives the same data on both databases"),
+            Some(first) => assert_eq!(
+                first, &names,
+                "the same seed gives the same data on both databases"
+            ),
         }
         // Many countries, every income group.
-        let orgs = organisation::Entity::find().all(&app.db).await.unwrap_or_default();
+        let orgs = organisation::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap_or_default();
         let countries: HashMap<String, String> = country::Entity::find()
             .all(&app.db)
             .await
@@ -55,13 +67,19 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
             .collect();
         let places: BTreeSet<&str> = orgs.iter().map(|o| o.country_iso2.as_str()).collect();
         assert!(places.len() >= 15, "{places:?}");
-        let groups: BTreeSet<&str> = orgs.iter().filter_map(|o| countries.get(&o.country_iso2).map(String::as_str)).collect();
+        let groups: BTreeSet<&str> = orgs
+            .iter()
+            .filter_map(|o| countries.get(&o.country_iso2).map(String::as_str))
+            .collect();
         for group in ["low", "lower_middle", "upper_middle", "high"] {
             assert!(groups.contains(group), "{group} missing from {groups:?}");
         }
         // Needs in every category and urgency.
         let needs = need::Entity::find().all(&app.db).await.unwrap_or_default();
-        let categories = need_category::Entity::find().count(&app.db).await.unwrap_or_default();
+        let categories = need_category::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap_or_default();
         let used: BTreeSet<i64> = needs.iter().map(|n| n.category_id).collect();
         assert_eq!(used.len() as u64, categories);
         let urgencies: BTreeSet<String> = needs.iter().map(|n| format!("{:?}", n.urgency)).collect();
@@ -77,13 +95,30 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
         assert!(approved > 250, "{approved}");
 
         // The demo accounts work, and new rows get fresh ids after the bulk load.
-        let password = out.lines().find_map(|l| l.strip_prefix("every demo account's password: ")).unwrap_or_default().trim().to_owned();
+        let password = out
+            .lines()
+            .find_map(|l| l.strip_prefix("every demo account's password: "))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         let client = app.client();
-        let res = client.call("/api/login", &[("email", "member1.1@demo.frontline.example"), ("password", &password)]).await;
+        let res = client
+            .call(
+                "/api/login",
+                &[
+                    ("email", "member1.1@demo.frontline.example"),
+                    ("password", &password),
+                ],
+            )
+            .await;
         assert_eq!(res.status(), 200);
         let category = frontline_tests::world::category(&app, "backup_ransomware").await;
         let skill = frontline_tests::world::skill(&app, "restore_testing").await;
-        let id = frontline_tests::world::draft_need(&client, &frontline_tests::world::need_form("New need", category, skill)).await;
+        let id = frontline_tests::world::draft_need(
+            &client,
+            &frontline_tests::world::need_form("New need", category, skill),
+        )
+        .await;
         assert_eq!(id, 201);
     }
 }

@@ -26,7 +26,9 @@ async fn body(res: reqwest::Response) -> serde_json::Value {
 }
 
 fn field_error(v: &serde_json::Value, field: &str) -> Option<String> {
-    v["Validation"].as_array()?.iter().find(|e| e["field"] == field)?["message"].as_str().map(ToOwned::to_owned)
+    v["Validation"].as_array()?.iter().find(|e| e["field"] == field)?["message"]
+        .as_str()
+        .map(ToOwned::to_owned)
 }
 
 async fn dmarc_need(app: &TestApp, member: &TestClient, title: &str) -> i64 {

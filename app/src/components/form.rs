@@ -9,9 +9,10 @@
 use crate::{
     error::AppError,
     i18n::{t, t_string, use_i18n},
-    validate::Message,
+    validate::{self, Message},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The translated text of a validation message.
@@ -128,8 +129,52 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
     }
 }
 
-/// A shared validator a [`Field`] runs in the browser as the user types.
-pub type Validator = fn(&str) -> Result<(), Message>;
+/// A shared validator a [`Field`] runs in the browser as the user types (the
+/// server runs the same function on submission).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Check {
+    /// [`validate::email`].
+    Email,
+    /// [`validate::display_name`].
+    DisplayName,
+    /// [`validate::new_password`].
+    NewPassword,
+    /// [`validate::totp_code`].
+    TotpCode,
+    /// [`validate::recovery_code`].
+    RecoveryCode,
+    /// [`crate::domain::organisation::website`].
+    Website,
+}
+
+impl Check {
+    /// Runs the validator.
+    ///
+    /// # Errors
+    /// The message to show.
+    pub fn run(self, value: &str) -> Result<(), Message> {
+        match self {
+            Self::Email => validate::email(value).map(|_| ()),
+            Self::DisplayName => validate::display_name(value).map(|_| ()),
+            Self::NewPassword => validate::new_password(value),
+            Self::TotpCode => validate::totp_code(value).map(|_| ()),
+            Self::RecoveryCode => validate::recovery_code(value).map(|_| ()),
+            Self::Website => crate::domain::organisation::website(value).map(|_| ()),
+        }
+    }
+
+    /// Every message [`Self::run`] can give.
+    #[must_use]
+    pub fn messages(self) -> &'static [Message] {
+        match self {
+            Self::Email => &[Message::Required, Message::TooLong, Message::EmailInvalid],
+            Self::DisplayName => &[Message::Required, Message::TooLong, Message::NameInvalid],
+            Self::NewPassword => &[Message::PasswordTooShort, Message::PasswordTooLong],
+            Self::TotpCode | Self::RecoveryCode => &[Message::Required, Message::CodeInvalid],
+            Self::Website => &[Message::TooLong, Message::UrlInvalid],
+        }
+    }
+}
 
 /// What kind of input a [`Field`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -147,8 +192,9 @@ pub enum Kind {
 
 /// A labelled input with its hint and error, wired for assistive technology.
 ///
-/// The error shown is the browser-side validator's (after hydration, as the
-/// user types) or else the server's for this field.
+/// Rendered on the server with the server's error for this field (after a
+/// failed submission); the input itself is an island that runs the shared
+/// validator in the browser as the user types.
 #[component]
 pub fn Field(
     /// The field's name: the server function's argument, and the key of its errors.
@@ -172,7 +218,7 @@ pub fn Field(
     /// A hint under the label.
     #[prop(optional, into)]
     hint: Option<String>,
-    /// The server's error for this field.
+    /// The server's error for this form.
     #[prop(into)]
     server_error: Signal<Option<AppError>>,
     /// Required.
@@ -183,86 +229,129 @@ pub fn Field(
     maxlength: Option<usize>,
     /// The shared validator, run in the browser as the user types.
     #[prop(optional)]
-    validate: Option<Validator>,
+    validate: Option<Check>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    // Arc-backed and closures only: this component is often rebuilt inside a
-    // `Suspense` when its page's data reloads, and its effects may run once more
-    // while the old subtree is torn down. Arena signals owned by the old subtree
-    // would be gone by then.
-    let local_error = ArcRwSignal::new(None::<Message>);
-    let error = {
-        let local_error = local_error.clone();
-        move || {
-            local_error
-                .get()
-                .or_else(|| server_error.get().and_then(|e| e.field(name)))
-        }
-    };
+    let server_message = server_error.get_untracked().and_then(|e| e.field(name));
     let input_type = match kind {
         Kind::Text | Kind::Code => "text",
         Kind::Email => "email",
         Kind::Password => "password",
     };
-    let initial = if kind == Kind::Password { None } else { value };
-    let check = move |current: String| {
-        if let Some(validate) = validate {
-            local_error.set(if current.is_empty() {
+    let input = InputProps {
+        error_id: format!("{id}-error"),
+        hint_id: hint.is_some().then(|| hint_id.clone()),
+        id: id.clone(),
+        name: input_name(prefix, name),
+        input_type: input_type.to_owned(),
+        value: if kind == Kind::Password { None } else { value },
+        autocomplete: (!autocomplete.is_empty()).then(|| autocomplete.to_owned()),
+        numeric: kind == Kind::Code,
+        required,
+        maxlength,
+    };
+    let messages: Vec<(Message, String)> = validate
+        .map(|check| check.messages().iter().map(|m| (*m, message_text(*m))).collect())
+        .unwrap_or_default();
+    view! {
+        <div class="field" class:field--invalid=server_message.is_some()>
+            <label for=id>{label}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=hint_id>{hint}</p> })}
+            <ValidatedInput input server_message=server_message.map(message_text) check=validate messages />
+        </div>
+    }
+}
+
+/// What the browser needs to draw an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputProps {
+    /// Element id.
+    pub id: String,
+    /// Form name.
+    pub name: String,
+    /// `type`.
+    pub input_type: String,
+    /// Initial value.
+    pub value: Option<String>,
+    /// `autocomplete`.
+    pub autocomplete: Option<String>,
+    /// A numeric keyboard.
+    pub numeric: bool,
+    /// Required.
+    pub required: bool,
+    /// Longest value.
+    pub maxlength: Option<usize>,
+    /// The hint's id, if there is a hint.
+    pub hint_id: Option<String>,
+    /// The error message's id.
+    pub error_id: String,
+}
+
+/// The input and its error message: an island, so the shared validator runs as
+/// the user types.
+#[island]
+fn ValidatedInput(
+    /// The input's attributes.
+    input: InputProps,
+    /// The server's message for this field, if the last submission failed.
+    server_message: Option<String>,
+    /// The validator to run in the browser.
+    check: Option<Check>,
+    /// The validator's messages, translated.
+    messages: Vec<(Message, String)>,
+) -> impl IntoView {
+    // None: not checked here yet (show the server's message); Some(m): checked.
+    let local = RwSignal::new(None::<Option<String>>);
+    let shown = move || local.get().unwrap_or_else(|| server_message.clone());
+    let run = move |current: String| {
+        if let Some(check) = check {
+            let message = if current.is_empty() {
                 None
             } else {
-                validate(&current).err()
-            });
+                check.run(&current).err().and_then(|m| {
+                    messages
+                        .iter()
+                        .find(|(k, _)| *k == m)
+                        .map(|(_, text)| text.clone())
+                })
+            };
+            local.set(Some(message));
         }
     };
-    let check_on_blur = check.clone();
-    let has_hint = hint.is_some();
+    let hint_id = input.hint_id.clone();
+    let error_id = input.error_id.clone();
     let described_by = {
+        let shown = shown.clone();
         let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        let error = error.clone();
         move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error().is_some() {
-                ids.push(error_id.clone());
-            }
+            let ids: Vec<String> = hint_id
+                .iter()
+                .cloned()
+                .chain(shown().map(|_| error_id.clone()))
+                .collect();
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
     let invalid = {
-        let error = error.clone();
-        move || error().is_some()
-    };
-    let aria_invalid = {
-        let error = error.clone();
-        move || error().is_some().then_some("true")
+        let shown = shown.clone();
+        move || shown().map(|_| "true")
     };
     view! {
-        <div class="field" class:field--invalid=invalid>
-            <label for=id.clone()>{label}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
-            <input
-                id=id.clone()
-                name=input_name(prefix, name)
-                type=input_type
-                value=initial
-                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
-                inputmode=(kind == Kind::Code).then_some("numeric")
-                required=required
-                maxlength=maxlength
-                aria-invalid=aria_invalid
-                aria-describedby=described_by
-                on:change=move |ev| check(event_target_value(&ev))
-                on:blur=move |ev| check_on_blur(event_target_value(&ev))
-            />
-            {move || {
-                error().map(|m| view! { <p class="field__error" id=error_id.clone()>{message_text(m)}</p> })
-            }}
-        </div>
+        <input
+            id=input.id
+            name=input.name
+            type=input.input_type
+            value=input.value
+            autocomplete=input.autocomplete
+            inputmode=input.numeric.then_some("numeric")
+            required=input.required
+            maxlength=input.maxlength
+            aria-invalid=invalid
+            aria-describedby=described_by
+            on:change=move |ev| run(event_target_value(&ev))
+        />
+        {move || shown().map(|m| view! { <p class="field__error" id=error_id.clone()>{m}</p> })}
     }
 }
 
@@ -441,26 +530,18 @@ pub fn GroupError(
     move || error().map(|m| view! { <p class="field__error" role="alert">{message_text(m)}</p> })
 }
 
-/// A submit button that says so while its action is pending (after hydration).
+/// A submit button.
 #[component]
 pub fn Submit(
     /// The button text.
     #[prop(into)]
     label: String,
-    /// Whether the action is running.
-    #[prop(optional, into)]
-    pending: Signal<bool>,
     /// A secondary (less prominent) button.
     #[prop(optional)]
     secondary: bool,
 ) -> impl IntoView {
     view! {
-        <button
-            type="submit"
-            class="button"
-            class:button--secondary=secondary
-            aria-disabled=move || pending.get().then_some("true")
-        >
+        <button type="submit" class="button" class:button--secondary=secondary>
             {label}
         </button>
     }

@@ -6,20 +6,14 @@ use crate::{
     i18n::{t, t_string, use_i18n},
     model::{Role, Viewer},
 };
-use leptos::{prelude::*, server_fn::ServerFn};
+use leptos::prelude::*;
 use leptos_router::components::A;
-
-/// Bumped whenever sign-in state may have changed, so the header asks again.
-#[derive(Clone, Copy, Debug)]
-pub struct AuthVersion(pub RwSignal<u32>);
 
 /// Header, navigation and footer around the page content.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let version = RwSignal::new(0u32);
-    provide_context(AuthVersion(version));
-    let viewer = Resource::new(move || version.get(), |_| whoami());
+    let viewer = Resource::new(|| (), |()| whoami());
     view! {
         <a class="skip-link" href="#content">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
@@ -46,54 +40,18 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// Refreshes the header's idea of who is signed in once `action` succeeds.
-pub fn refresh_viewer_on_success<S>(action: ServerAction<S>)
-where
-    S: ServerFn<Error = crate::error::AppError> + Send + Sync + Clone + 'static,
-    S::Output: Send + Sync + Clone + 'static,
-{
-    if let Some(AuthVersion(version)) = use_context::<AuthVersion>() {
-        Effect::new(move |_| {
-            if matches!(action.value().get(), Some(Ok(_))) {
-                version.update(|v| *v += 1);
-            }
-        });
-    }
-}
-
-/// The main navigation.
-///
-/// On narrow screens, once the page has hydrated, the links fold behind a "Menu"
-/// button. Without JavaScript the button stays hidden and the links stay visible,
-/// so the page remains usable.
+/// The main navigation (rendered on the server; the folding menu is an island).
 #[component]
 fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
-    let hydrated = use_hydrated();
-    let (open, set_open) = signal(false);
     let logout = ServerAction::<Logout>::new();
-    refresh_viewer_on_success(logout);
     let signed_in = viewer.is_some();
     let role = viewer.as_ref().map(|v| v.role);
     let coordinator = role == Some(Role::Coordinator);
     let name = viewer.map(|v| v.display_name).unwrap_or_default();
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
-            <button
-                type="button"
-                class="site-nav__toggle"
-                aria-controls="site-nav-links"
-                aria-expanded=move || open.get().to_string()
-                hidden=move || !hydrated.get()
-                on:click=move |_| set_open.update(|o| *o = !*o)
-            >
-                {t!(i18n, nav.menu)}
-            </button>
-            <ul
-                id="site-nav-links"
-                class="site-nav__links"
-                class:site-nav__links--folded=move || hydrated.get() && !open.get()
-            >
+            <NavMenu label=t_string!(i18n, nav.menu).to_string()>
                 <li><A href="/">{t!(i18n, nav.home)}</A></li>
                 <li><A href="/about">{t!(i18n, nav.about)}</A></li>
                 {if signed_in {
@@ -122,7 +80,40 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
                     }
                         .into_any()
                 }}
-            </ul>
+            </NavMenu>
         </nav>
+    }
+}
+
+/// The navigation links, folding behind a "Menu" button on narrow screens once
+/// the island has hydrated. Without JavaScript the button stays hidden and the
+/// links stay visible, so the page remains usable.
+#[island]
+fn NavMenu(
+    /// The button's text.
+    label: String,
+    /// The links (rendered on the server).
+    children: Children,
+) -> impl IntoView {
+    let hydrated = use_hydrated();
+    let (open, set_open) = signal(false);
+    view! {
+        <button
+            type="button"
+            class="site-nav__toggle"
+            aria-controls="site-nav-links"
+            aria-expanded=move || open.get().to_string()
+            hidden=move || !hydrated.get()
+            on:click=move |_| set_open.update(|o| *o = !*o)
+        >
+            {label}
+        </button>
+        <ul
+            id="site-nav-links"
+            class="site-nav__links"
+            class:site-nav__links--folded=move || hydrated.get() && !open.get()
+        >
+            {children()}
+        </ul>
     }
 }

@@ -4,11 +4,10 @@
 use crate::{
     api::account::{ConfirmMfa, DisableMfa, TwoFactorState, mfa_state},
     components::{
-        form::{Field, FormAlert, Kind, Submit, action_error, use_form_memory},
+        form::{Check, Field, FormAlert, Kind, Submit, action_error, use_form_memory},
         guard::page_error,
     },
     i18n::{t, t_string, use_i18n},
-    validate,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -63,7 +62,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                                     autocomplete="current-password" required=true server_error=disable_error />
                                 <Field name="code" kind=Kind::Code label=t_string!(i18n, fields.totp_or_recovery).to_string()
                                     autocomplete="one-time-code" required=true maxlength=20 server_error=disable_error />
-                                <Submit label=t_string!(i18n, two_factor.disable).to_string() secondary=true pending=disable.pending() />
+                                <Submit label=t_string!(i18n, two_factor.disable).to_string() secondary=true />
                             </ActionForm>
                         }
                             .into_any(),
@@ -84,8 +83,8 @@ pub fn TwoFactorPage() -> impl IntoView {
                                 <FormAlert error=confirm_error />
                                 <Field name="code" kind=Kind::Code label=t_string!(i18n, fields.totp_code).to_string()
                                     autocomplete="one-time-code" required=true maxlength=7 server_error=confirm_error
-                                    validate=|v| validate::totp_code(v).map(|_| ()) />
-                                <Submit label=t_string!(i18n, two_factor.confirm).to_string() pending=confirm.pending() />
+                                    validate=Check::TotpCode />
+                                <Submit label=t_string!(i18n, two_factor.confirm).to_string() />
                             </ActionForm>
                         }
                             .into_any(),

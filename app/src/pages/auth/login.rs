@@ -3,7 +3,6 @@
 use crate::{
     api::auth::Login,
     components::form::{Field, FormAlert, Kind, Submit, action_error, use_form_memory},
-    components::layout::refresh_viewer_on_success,
     i18n::{t, t_string, use_i18n},
     validate,
 };
@@ -16,7 +15,6 @@ use leptos_router::{components::A, hooks::use_query_map};
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Login>::new();
-    refresh_viewer_on_success(action);
     let error = action_error(action);
     let memory = use_form_memory::<Login>();
     let query = use_query_map();
@@ -49,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
                             <Field name="password" kind=Kind::Password label=t_string!(i18n, fields.password).to_string()
                                 autocomplete="current-password" required=true maxlength=validate::PASSWORD_MAX
                                 server_error=error />
-                            <Submit label=t_string!(i18n, login.submit).to_string() pending=action.pending() />
+                            <Submit label=t_string!(i18n, login.submit).to_string() />
                         </ActionForm>
                     }
                 })}

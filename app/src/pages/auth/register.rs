@@ -2,8 +2,7 @@
 
 use crate::{
     api::auth::Register,
-    components::form::{Field, FormAlert, Kind, Submit, action_error, use_form_memory},
-    components::layout::refresh_viewer_on_success,
+    components::form::{Check, Field, FormAlert, Kind, Submit, action_error, use_form_memory},
     i18n::{t, t_string, use_i18n},
     validate,
 };
@@ -16,7 +15,6 @@ use leptos_router::components::A;
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Register>::new();
-    refresh_viewer_on_success(action);
     let error = action_error(action);
     let memory = use_form_memory::<Register>();
     view! {
@@ -46,15 +44,15 @@ pub fn RegisterPage() -> impl IntoView {
                             </fieldset>
                             <Field name="display_name" label=t_string!(i18n, fields.display_name).to_string()
                                 value=value("display_name") autocomplete="name" required=true maxlength=validate::NAME_MAX
-                                server_error=error validate=|v| validate::display_name(v).map(|_| ()) />
+                                server_error=error validate=Check::DisplayName />
                             <Field name="email" kind=Kind::Email label=t_string!(i18n, fields.email).to_string()
                                 value=value("email") autocomplete="email" required=true maxlength=validate::EMAIL_MAX
-                                server_error=error validate=|v| validate::email(v).map(|_| ()) />
+                                server_error=error validate=Check::Email />
                             <Field name="password" kind=Kind::Password label=t_string!(i18n, fields.password).to_string()
                                 hint=t_string!(i18n, fields.password_hint).to_string()
                                 autocomplete="new-password" required=true maxlength=validate::PASSWORD_MAX
-                                server_error=error validate=validate::new_password />
-                            <Submit label=t_string!(i18n, register.submit).to_string() pending=action.pending() />
+                                server_error=error validate=Check::NewPassword />
+                            <Submit label=t_string!(i18n, register.submit).to_string() />
                         </ActionForm>
                     }
                 })}

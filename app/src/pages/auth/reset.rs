@@ -4,7 +4,7 @@ use crate::{
     api::auth::{ResetPassword, reset_link},
     components::{
         error_view::ErrorView,
-        form::{Field, FormAlert, Kind, Submit, action_error},
+        form::{Check, Field, FormAlert, Kind, Submit, action_error},
     },
     error::AppError,
     i18n::{t, t_string, use_i18n},
@@ -40,10 +40,10 @@ pub fn ResetPage() -> impl IntoView {
                                 <Field name="new_password" kind=Kind::Password label=t_string!(i18n, fields.new_password).to_string()
                                     hint=t_string!(i18n, fields.password_hint).to_string()
                                     autocomplete="new-password" required=true maxlength=validate::PASSWORD_MAX
-                                    server_error=error validate=validate::new_password />
+                                    server_error=error validate=Check::NewPassword />
                                 <Field name="confirm_password" kind=Kind::Password label=t_string!(i18n, fields.confirm_password).to_string()
                                     autocomplete="new-password" required=true maxlength=validate::PASSWORD_MAX server_error=error />
-                                <Submit label=t_string!(i18n, reset.submit).to_string() pending=action.pending() />
+                                <Submit label=t_string!(i18n, reset.submit).to_string() />
                             </ActionForm>
                         }
                             .into_any(),

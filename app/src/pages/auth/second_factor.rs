@@ -2,13 +2,11 @@
 
 use crate::{
     api::auth::{LoginSecondFactor, second_factor_pending},
-    components::layout::refresh_viewer_on_success,
     components::{
         error_view::first_error,
-        form::{Field, FormAlert, Kind, Submit, action_error},
+        form::{Check, Field, FormAlert, Kind, Submit, action_error},
     },
     i18n::{t, t_string, use_i18n},
-    validate,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +17,6 @@ use leptos_router::components::A;
 pub fn SecondFactorPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<LoginSecondFactor>::new();
-    refresh_viewer_on_success(action);
     let error = action_error(action);
     let pending = Resource::new(|| (), |()| second_factor_pending());
     view! {
@@ -37,15 +34,15 @@ pub fn SecondFactorPage() -> impl IntoView {
                                     <FormAlert error />
                                     <Field name="code" kind=Kind::Code label=t_string!(i18n, fields.totp_code).to_string()
                                         autocomplete="one-time-code" maxlength=7 server_error=error
-                                        validate=|v| validate::totp_code(v).map(|_| ()) />
-                                    <Submit label=t_string!(i18n, second_factor.submit).to_string() pending=action.pending() />
+                                        validate=Check::TotpCode />
+                                    <Submit label=t_string!(i18n, second_factor.submit).to_string() />
                                 </ActionForm>
                                 <details class="disclosure">
                                     <summary>{t!(i18n, second_factor.use_recovery)}</summary>
                                     <ActionForm action attr:class="form" attr:novalidate="">
                                         <Field name="recovery_code" label=t_string!(i18n, fields.recovery_code).to_string()
                                             autocomplete="off" maxlength=20 server_error=error
-                                            validate=|v| validate::recovery_code(v).map(|_| ()) />
+                                            validate=Check::RecoveryCode />
                                         <Submit label=t_string!(i18n, second_factor.submit).to_string() secondary=true />
                                     </ActionForm>
                                 </details>

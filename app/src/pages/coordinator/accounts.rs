@@ -7,7 +7,7 @@ use crate::{
         list_accounts,
     },
     components::{
-        form::{Field, FormAlert, Kind, Submit, action_error, use_form_memory},
+        form::{Check, Field, FormAlert, Kind, Submit, action_error, use_form_memory},
         guard::page_error,
     },
     i18n::{t, t_string, use_i18n},
@@ -174,11 +174,11 @@ pub fn AccountsPage() -> impl IntoView {
                         <FormAlert error=invite_error />
                         <Field name="display_name" label=t_string!(i18n, fields.display_name).to_string()
                             value=value("display_name") required=true maxlength=validate::NAME_MAX server_error=invite_error
-                            validate=|v| validate::display_name(v).map(|_| ()) />
+                            validate=Check::DisplayName />
                         <Field name="email" kind=Kind::Email label=t_string!(i18n, fields.email).to_string()
                             value=value("email") required=true maxlength=validate::EMAIL_MAX server_error=invite_error
-                            validate=|v| validate::email(v).map(|_| ()) />
-                        <Submit label=t_string!(i18n, accounts.invite).to_string() pending=invite.pending() />
+                            validate=Check::Email />
+                        <Submit label=t_string!(i18n, accounts.invite).to_string() />
                     </ActionForm>
                 }
             })}

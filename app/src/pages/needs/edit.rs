@@ -47,7 +47,7 @@ pub fn EditNeedPage() -> impl IntoView {
                 view! {
                     <ActionForm action=update attr:class="form" attr:novalidate="">
                         <input type="hidden" name="id" value=id().to_string() />
-                        <NeedFields catalogue input error submit=t_string!(i18n, needs.save).to_string() pending=update.pending() />
+                        <NeedFields catalogue input error submit=t_string!(i18n, needs.save).to_string() />
                     </ActionForm>
                 }
                     .into_any()

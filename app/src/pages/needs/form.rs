@@ -28,9 +28,6 @@ pub fn NeedFields(
     /// The submit button's label.
     #[prop(into)]
     submit: String,
-    /// Whether the action runs.
-    #[prop(into)]
-    pending: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let current_category: i64 = input.category.parse().unwrap_or_default();
@@ -91,6 +88,6 @@ pub fn NeedFields(
             <Field name="authorisation_date" prefix="input" label=t_string!(i18n, needs.authorisation_date).to_string()
                 hint=t_string!(i18n, needs.date_hint).to_string() value=Some(input.authorisation_date) maxlength=10 server_error=error />
         </fieldset>
-        <Submit label=submit pending />
+        <Submit label=submit />
     }
 }

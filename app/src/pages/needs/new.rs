@@ -38,7 +38,7 @@ pub fn NewNeedPage() -> impl IntoView {
                 });
                 view! {
                     <ActionForm action=create attr:class="form" attr:novalidate="">
-                        <NeedFields catalogue input error submit=t_string!(i18n, needs.save_draft).to_string() pending=create.pending() />
+                        <NeedFields catalogue input error submit=t_string!(i18n, needs.save_draft).to_string() />
                     </ActionForm>
                 }
                     .into_any()

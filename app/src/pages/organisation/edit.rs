@@ -51,7 +51,7 @@ pub fn EditOrganisationPage() -> impl IntoView {
                 });
                 view! {
                     <ActionForm action=update attr:class="form" attr:novalidate="">
-                        <OrganisationFields catalogue input error submit=t_string!(i18n, org.save).to_string() pending=update.pending() />
+                        <OrganisationFields catalogue input error submit=t_string!(i18n, org.save).to_string() />
                     </ActionForm>
                 }
                     .into_any()

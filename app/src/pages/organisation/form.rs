@@ -3,7 +3,7 @@
 use crate::{
     components::{
         choices::LanguageChoice,
-        form::{Field, FormAlert, Kind, SelectField, Submit},
+        form::{Check, Field, FormAlert, Kind, SelectField, Submit},
     },
     domain::{
         organisation::{KINDS, OrganisationInput, SIZES},
@@ -53,9 +53,6 @@ pub fn OrganisationFields(
     /// The submit button's label.
     #[prop(into)]
     submit: String,
-    /// Whether the action runs.
-    #[prop(into)]
-    pending: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let countries: Vec<(String, String)> = catalogue
@@ -80,14 +77,14 @@ pub fn OrganisationFields(
             placeholder=t_string!(i18n, fields.choose).to_string() value=Some(input.size) required=true server_error=error />
         <LanguageChoice prefix="input" legend=t_string!(i18n, org.languages).to_string() checked server_error=error />
         <Field name="website" prefix="input" label=t_string!(i18n, org.website).to_string() value=Some(input.website)
-            maxlength=300 server_error=error validate=|v| crate::domain::organisation::website(v).map(|_| ()) />
+            maxlength=300 server_error=error validate=Check::Website />
         <Field name="contact_name" prefix="input" label=t_string!(i18n, org.contact_name).to_string()
             value=Some(input.contact_name) required=true maxlength=100 server_error=error />
         <Field name="contact_email" prefix="input" kind=Kind::Email label=t_string!(i18n, org.contact_email).to_string()
             value=Some(input.contact_email) required=true maxlength=validate::EMAIL_MAX server_error=error
-            validate=|v| validate::email(v).map(|_| ()) />
+            validate=Check::Email />
         <Field name="contact_phone" prefix="input" label=t_string!(i18n, org.contact_phone).to_string()
             value=Some(input.contact_phone) maxlength=40 server_error=error />
-        <Submit label=submit pending />
+        <Submit label=submit />
     }
 }

@@ -51,7 +51,7 @@ pub fn OrganisationPage() -> impl IntoView {
                         <p class="lead">{t!(i18n, org.register_lead)}</p>
                         <ActionForm action=create attr:class="form" attr:novalidate="">
                             <OrganisationFields catalogue input error=create_error
-                                submit=t_string!(i18n, org.register_submit).to_string() pending=create.pending() />
+                                submit=t_string!(i18n, org.register_submit).to_string() />
                         </ActionForm>
                     }
                         .into_any();

@@ -164,7 +164,7 @@ pub fn VolunteerPage() -> impl IntoView {
                                     .into_any()
                             }}
                         </fieldset>
-                        <Submit label=t_string!(i18n, volunteer.save).to_string() pending=save.pending() />
+                        <Submit label=t_string!(i18n, volunteer.save).to_string() />
                     </ActionForm>
                 }
                     .into_any()
