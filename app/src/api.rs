@@ -8,6 +8,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod engagements;
 mod figures;
 pub mod needs;
 pub mod organisation;
@@ -113,8 +114,12 @@ mod ssr {
     /// Who may call a server function.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub(crate) enum Access {
-        /// Any signed-in account.
+        /// Any signed-in account (account pages: where a coordinator enrols a
+        /// second factor).
         SignedIn,
+        /// Any signed-in account; coordinators only once their session passed a
+        /// second factor (they see everything there).
+        Participant,
         /// Accounts with this role.
         Role(Role),
         /// Coordinators whose session passed a second factor.
@@ -176,11 +181,11 @@ mod ssr {
         let allowed = match access {
             Access::SignedIn => true,
             Access::Role(role) => user.role == role,
-            Access::Coordinator => {
+            Access::Participant | Access::Coordinator => {
                 if user.role == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
                     return Err(AppError::MfaEnrolmentRequired);
                 }
-                user.role == Role::Coordinator
+                access == Access::Participant || user.role == Role::Coordinator
             }
         };
         if allowed {
@@ -224,6 +229,7 @@ mod ssr {
                 role: user.role.into(),
                 mfa_enabled: user.mfa_enabled,
                 mfa_verified: user.mfa_verified,
+                unread: 0,
             }
         }
     }

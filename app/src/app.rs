@@ -14,11 +14,12 @@ use crate::{
             needs::NeedsOverview, organisation::OrganisationReview, organisations::OrganisationsQueue,
             volunteer::VolunteerReview, volunteers::VolunteersQueue,
         },
+        engagements::{detail::EngagementDetail, list::EngagementsPage, notifications::NotificationsPage},
         home::HomePage,
         needs::{detail::NeedPage, edit::EditNeedPage, list::NeedsPage, new::NewNeedPage},
         not_found::NotFound,
         organisation::{edit::EditOrganisationPage, invite::InvitePage, overview::OrganisationPage},
-        volunteer::profile::VolunteerPage,
+        volunteer::{history::HistoryPage, profile::VolunteerPage},
     },
 };
 use leptos::prelude::*;
@@ -118,6 +119,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/needs/:id") view=NeedPage ssr=SsrMode::Async />
                         <Route path=path!("/needs/:id/edit") view=EditNeedPage ssr=SsrMode::Async />
                         <Route path=path!("/volunteer") view=VolunteerPage ssr=SsrMode::Async />
+                        <Route path=path!("/volunteer/history") view=HistoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/engagements") view=EngagementsPage ssr=SsrMode::Async />
+                        <Route path=path!("/engagements/:id") view=EngagementDetail ssr=SsrMode::Async />
+                        <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

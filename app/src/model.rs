@@ -74,6 +74,8 @@ pub struct Viewer {
     pub mfa_enabled: bool,
     /// This session passed the second factor.
     pub mfa_verified: bool,
+    /// Notifications not read yet.
+    pub unread: u64,
 }
 
 impl Viewer {

@@ -4,6 +4,7 @@ pub mod about;
 pub mod account;
 pub mod auth;
 pub mod coordinator;
+pub mod engagements;
 pub mod home;
 pub mod needs;
 pub mod not_found;

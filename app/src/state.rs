@@ -46,6 +46,10 @@ pub struct AppConfig {
     pub public_url: String,
     /// How long a coordinator's password reset link stays valid.
     pub reset_link_lifetime: Duration,
+    /// How long a proposal waits for an answer before it expires.
+    pub response_window: Duration,
+    /// The period of background jobs, and the length of their leases.
+    pub job_interval: Duration,
 }
 
 /// How the server runs.

@@ -47,6 +47,12 @@ pub enum Message {
     MustAccept,
     /// The organisation must be approved by a coordinator first.
     OrganisationNotApproved,
+    /// The volunteer has no engagement slot or weekly hours left.
+    NoCapacity,
+    /// This volunteer is already proposed for (or working on) this need.
+    AlreadyProposed,
+    /// Lower than what is already committed.
+    BelowCommitted,
 }
 
 /// One field's error.

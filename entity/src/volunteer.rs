@@ -28,6 +28,10 @@ pub struct Model {
     /// The code of conduct version accepted (0: none).
     pub coc_version: i32,
     pub coc_accepted_at: Option<TimeDateTimeWithTimeZone>,
+    /// Engagements accepted and not finished (at most `max_concurrent`).
+    pub active_engagements: i16,
+    /// Weekly hours those engagements take (at most `hours_per_week`).
+    pub committed_hours: i16,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
     pub approved_at: Option<TimeDateTimeWithTimeZone>,

@@ -14,6 +14,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_reference;
 mod m20261128_000002_accounts;
 mod m20261128_000003_organisations;
+mod m20261128_000004_engagements;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_reference::Migration),
             Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_organisations::Migration),
+            Box::new(m20261128_000004_engagements::Migration),
         ]
     }
 }

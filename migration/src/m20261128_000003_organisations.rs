@@ -105,6 +105,8 @@ enum Volunteer {
     VettingNote,
     CocVersion,
     CocAcceptedAt,
+    ActiveEngagements,
+    CommittedHours,
     CreatedAt,
     UpdatedAt,
     ApprovedAt,
@@ -364,9 +366,16 @@ impl MigrationTrait for Migration {
                     .col(text(Volunteer::VettingNote))
                     .col(integer(Volunteer::CocVersion))
                     .col(timestamp_with_time_zone_null(Volunteer::CocAcceptedAt))
+                    .col(small_integer(Volunteer::ActiveEngagements).default(0))
+                    .col(small_integer(Volunteer::CommittedHours).default(0))
                     .col(timestamp_with_time_zone(Volunteer::CreatedAt))
                     .col(timestamp_with_time_zone(Volunteer::UpdatedAt))
                     .col(timestamp_with_time_zone_null(Volunteer::ApprovedAt))
+                    // Capacity can never be overbooked, whatever the code does.
+                    .check(Expr::cust(
+                        "active_engagements >= 0 AND active_engagements <= max_concurrent \
+                         AND committed_hours >= 0 AND committed_hours <= hours_per_week",
+                    ))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Volunteer::Table, Volunteer::AccountId)

@@ -152,13 +152,15 @@ async fn demo(settings: Settings, size: crate::demo::Size, if_empty: bool) -> an
     let started = std::time::Instant::now();
     let loaded = crate::demo::load(&db, size).await?;
     println!(
-        "demo data loaded in {:.1} s: {} coordinators, {} organisations ({} members), {} needs, {} volunteers",
+        "demo data loaded in {:.1} s: {} coordinators, {} organisations ({} members), {} needs, {} volunteers, \
+         {} engagements",
         started.elapsed().as_secs_f64(),
         loaded.coordinators,
         loaded.organisations,
         loaded.members,
         loaded.needs,
-        loaded.volunteers
+        loaded.volunteers,
+        loaded.engagements
     );
     println!("every demo account's password: {}", loaded.password);
     if let Err(e) = save_demo_password(&loaded.password) {

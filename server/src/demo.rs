@@ -6,14 +6,18 @@
 //! gives the same data. Every demo account shares one password, drawn at random
 //! for each load and printed once: the demo has no default credentials.
 //!
+//! Some needs are under way: proposals waiting for an answer, active
+//! engagements with messages and logged hours, completed ones with ratings;
+//! volunteers' held capacity matches their live engagements.
+//!
 //! Rows go in with multi-row inserts in large transactions, so the large set
 //! (100 000 volunteers, 20 000 needs) loads in minutes.
 
 use anyhow::Context as _;
 use app::services::passwords::Passwords;
 use entity::{
-    account, country, ecsf_role, need, need_category, need_skill, organisation, organisation_member, skill,
-    vetting::VettingStatus, volunteer, volunteer_skill,
+    account, country, ecsf_role, engagement, hours_log, message, need, need_category, need_skill,
+    organisation, organisation_member, skill, vetting::VettingStatus, volunteer, volunteer_skill,
 };
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait as _, PaginatorTrait as _,
@@ -375,6 +379,8 @@ pub struct Loaded {
     pub volunteers: usize,
     /// Needs.
     pub needs: usize,
+    /// Engagements.
+    pub engagements: usize,
     /// The shared password of the demo accounts.
     pub password: String,
 }
@@ -587,6 +593,7 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
     // Needs: in every category and urgency; open ones belong to approved organisations.
     let mut need_rows = Vec::new();
     let mut need_skill_rows = Vec::new();
+    let mut demo_needs = Vec::new();
     for n in 0..size.needs {
         let org = rng.below(size.organisations.max(1));
         let (org_status, lang) = org_places[org];
@@ -600,7 +607,9 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
         };
         let status = if org_status == VettingStatus::Approved {
             match rng.below(100) {
-                0..=69 => need::Status::Open,
+                0..=59 => need::Status::Open,
+                60..=63 => need::Status::Matched,
+                64..=69 => need::Status::InProgress,
                 70..=77 => need::Status::Submitted,
                 78..=85 => need::Status::Draft,
                 86..=93 => need::Status::Resolved,
@@ -612,13 +621,21 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
         let created = now - Duration::days(i64::try_from(rng.below(120)).unwrap_or(0) + 1);
         let authorised = category.requires_authorisation;
         let id = i64::try_from(n).unwrap_or(0) + 1;
+        let effort = i32::try_from(4 + rng.below(60)).unwrap_or(8);
+        demo_needs.push(DemoNeed {
+            id,
+            organisation: org,
+            status,
+            effort,
+            created,
+        });
         need_rows.push(need::ActiveModel {
             id: Set(id),
             organisation_id: Set(i64::try_from(org).unwrap_or(0) + 1),
             title: Set(rng.pick(titles).to_string()),
             category_id: Set(category.id),
             urgency: Set(urgency),
-            effort_hours: Set(i32::try_from(4 + rng.below(60)).unwrap_or(8)),
+            effort_hours: Set(effort),
             deadline: Set(None),
             languages: Set(if lang == "en" || rng.chance(40) {
                 "en".to_owned()
@@ -650,8 +667,14 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
             created_at: Set(created),
             updated_at: Set(created),
             submitted_at: Set((status != need::Status::Draft).then_some(created)),
-            opened_at: Set(matches!(status, need::Status::Open | need::Status::Resolved)
-                .then_some(created + Duration::hours(6))),
+            opened_at: Set(matches!(
+                status,
+                need::Status::Open
+                    | need::Status::Matched
+                    | need::Status::InProgress
+                    | need::Status::Resolved
+            )
+            .then_some(created + Duration::hours(6))),
         });
         // Two to four skills: mostly from the category, sometimes another.
         let own: Vec<&skill::Model> = skills.iter().filter(|s| s.category_id == category.id).collect();
@@ -686,6 +709,7 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
     let total_weight: u64 = VOLUNTEER_COUNTRIES.iter().map(|c| c.2).sum();
     let batch = 10_000;
     let mut v = 0;
+    let mut approved = Vec::new();
     while v < size.volunteers {
         let end = (v + batch).min(size.volunteers);
         let txn = db.begin().await?;
@@ -732,6 +756,15 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
             };
             let created = now - Duration::days(i64::try_from(rng.below(500)).unwrap_or(0) + 1);
             let region_known = countries.contains_key(country);
+            let hours_per_week = i16::try_from(2 + rng.skewed(12, 1.8)).unwrap_or(4);
+            let max_concurrent = i16::try_from(1 + rng.skewed(3, 2.0)).unwrap_or(1);
+            if status == VettingStatus::Approved {
+                approved.push(Capacity {
+                    id,
+                    slots: max_concurrent,
+                    hours: hours_per_week,
+                });
+            }
             profiles.push(volunteer::ActiveModel {
                 account_id: Set(id),
                 ecsf_role_id: Set(roles.get(rng.below(roles.len() + 3)).map(|r| r.id)),
@@ -741,8 +774,8 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
                     "FR".to_owned()
                 }),
                 utc_offset_minutes: Set(utc_offset(country)),
-                hours_per_week: Set(i16::try_from(2 + rng.skewed(12, 1.8)).unwrap_or(4)),
-                max_concurrent: Set(i16::try_from(1 + rng.skewed(3, 2.0)).unwrap_or(1)),
+                hours_per_week: Set(hours_per_week),
+                max_concurrent: Set(max_concurrent),
                 onsite_scope: Set((*rng.pick(&[
                     "remote_only",
                     "remote_only",
@@ -769,6 +802,8 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
                 vetting_note: Set(String::new()),
                 coc_version: Set(app::domain::volunteer::CODE_OF_CONDUCT_VERSION),
                 coc_accepted_at: Set(Some(created)),
+                active_engagements: Set(0),
+                committed_hours: Set(0),
                 created_at: Set(created),
                 updated_at: Set(created),
                 approved_at: Set((status == VettingStatus::Approved).then_some(created + Duration::days(1))),
@@ -794,8 +829,16 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
         loaded.volunteers += end - v;
         v = end;
     }
+    loaded.engagements = engagements(db, &mut rng, now, &demo_needs, &first_member, &mut approved).await?;
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        for table in ["account", "organisation", "need"] {
+        for table in [
+            "account",
+            "organisation",
+            "need",
+            "engagement",
+            "message",
+            "hours_log",
+        ] {
             db.execute_unprepared(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"
             ))
@@ -803,4 +846,161 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
         }
     }
     Ok(loaded)
+}
+
+/// A need as the engagement generator needs it.
+struct DemoNeed {
+    id: i64,
+    organisation: usize,
+    status: need::Status,
+    effort: i32,
+    created: OffsetDateTime,
+}
+
+/// An approved volunteer's capacity left.
+struct Capacity {
+    id: i64,
+    slots: i16,
+    hours: i16,
+}
+
+const MESSAGES: [(&str, bool); 6] = [
+    (
+        "Hello! Thank you for taking this on. When could we have a first call?",
+        false,
+    ),
+    (
+        "Hello, happy to help. Tuesday or Wednesday afternoon (UTC) works for me.",
+        true,
+    ),
+    ("Wednesday 14:00 UTC then. Our IT lead will join.", false),
+    (
+        "I have reviewed what you sent. First findings and next steps are below.",
+        true,
+    ),
+    (
+        "Thank you, this is very clear. We will apply the changes this week.",
+        false,
+    ),
+    ("Great. I will check again once the changes are in.", true),
+];
+
+/// Engagements for the needs under way, with messages and hours; proposals for
+/// some open needs. Volunteers' held capacity is set from the live ones.
+async fn engagements(
+    db: &DatabaseConnection,
+    rng: &mut Rng,
+    now: OffsetDateTime,
+    needs: &[DemoNeed],
+    members: &HashMap<usize, i64>,
+    volunteers: &mut [Capacity],
+) -> anyhow::Result<usize> {
+    if volunteers.is_empty() {
+        return Ok(0);
+    }
+    let mut rows = Vec::new();
+    let mut messages = Vec::new();
+    let mut hours = Vec::new();
+    let mut next_id: i64 = 1;
+    for n in needs {
+        let (status, holds) = match n.status {
+            need::Status::Matched | need::Status::InProgress => (engagement::Status::Active, true),
+            need::Status::Resolved => (engagement::Status::Completed, false),
+            need::Status::Open if rng.chance(30) => (engagement::Status::Proposed, false),
+            _ => continue,
+        };
+        let weekly = app::domain::engagement::weekly_hours(n.effort, None);
+        // A volunteer with room left (a few tries; else the need stays as it is).
+        let mut chosen = None;
+        for _ in 0..20 {
+            let i = rng.below(volunteers.len());
+            let v = &volunteers[i];
+            if !holds || (v.slots > 0 && v.hours >= weekly) {
+                chosen = Some(i);
+                break;
+            }
+        }
+        let Some(i) = chosen else { continue };
+        if holds {
+            volunteers[i].slots -= 1;
+            volunteers[i].hours -= weekly;
+        }
+        let volunteer = volunteers[i].id;
+        let id = next_id;
+        next_id += 1;
+        let started = n.created + Duration::days(2);
+        let finished = status == engagement::Status::Completed;
+        rows.push(engagement::ActiveModel {
+            id: Set(id),
+            need_id: Set(n.id),
+            volunteer_id: Set(volunteer),
+            status: Set(status),
+            proposed_by: Set(Some(1)),
+            proposer_kind: Set(engagement::ProposerKind::Coordinator),
+            reason: Set("Skills and languages match; available this month.".into()),
+            weekly_hours: Set(weekly),
+            holds_capacity: Set(holds),
+            expires_at: Set((status == engagement::Status::Proposed).then_some(now + Duration::hours(48))),
+            organisation_rating: Set(finished.then(|| i16::try_from(3 + rng.below(3)).unwrap_or(5))),
+            organisation_comment: Set(finished.then(|| "Clear advice, patient with our team.".to_owned())),
+            volunteer_rating: Set(finished.then(|| i16::try_from(3 + rng.below(3)).unwrap_or(5))),
+            volunteer_comment: Set(finished.then(|| "Well-prepared team, quick to act.".to_owned())),
+            created_at: Set(n.created + Duration::days(1)),
+            updated_at: Set(if finished {
+                started + Duration::days(20)
+            } else {
+                started
+            }),
+            accepted_at: Set((status != engagement::Status::Proposed).then_some(started)),
+            confirmed_at: Set((status != engagement::Status::Proposed).then_some(started)),
+            finished_at: Set(finished.then_some(started + Duration::days(20))),
+            ..Default::default()
+        });
+        if status == engagement::Status::Proposed || n.status == need::Status::Matched {
+            continue;
+        }
+        let author = *members.get(&n.organisation).unwrap_or(&1);
+        let count = if finished {
+            MESSAGES.len()
+        } else {
+            2 + rng.below(3)
+        };
+        for (k, (body, by_volunteer)) in MESSAGES.iter().take(count).enumerate() {
+            let k = i64::try_from(k).unwrap_or(0);
+            messages.push(message::ActiveModel {
+                engagement_id: Set(id),
+                author_id: Set(if *by_volunteer { volunteer } else { author }),
+                body: Set((*body).to_owned()),
+                created_at: Set(started + Duration::hours(5 * k + 1)),
+                ..Default::default()
+            });
+        }
+        for d in 0..1 + rng.below(4) {
+            let d = i64::try_from(d).unwrap_or(0);
+            hours.push(hours_log::ActiveModel {
+                engagement_id: Set(id),
+                logged_on: Set((started + Duration::days(2 * d + 1)).date()),
+                minutes: Set(i32::try_from(30 * (1 + rng.below(6))).unwrap_or(60)),
+                note: Set(String::new()),
+                created_at: Set(started + Duration::days(2 * d + 1)),
+                ..Default::default()
+            });
+        }
+    }
+    let count = rows.len();
+    let txn = db.begin().await?;
+    insert_chunks(&txn, rows, 1000).await?;
+    insert_chunks(&txn, messages, 2000).await?;
+    insert_chunks(&txn, hours, 2000).await?;
+    txn.execute_unprepared(
+        "UPDATE volunteer SET \
+         active_engagements = (SELECT COUNT(*) FROM engagement e \
+             WHERE e.volunteer_id = volunteer.account_id AND e.holds_capacity), \
+         committed_hours = (SELECT COALESCE(SUM(e.weekly_hours), 0) FROM engagement e \
+             WHERE e.volunteer_id = volunteer.account_id AND e.holds_capacity) \
+         WHERE account_id IN (SELECT volunteer_id FROM engagement WHERE holds_capacity)",
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(count)
 }

@@ -66,6 +66,11 @@ pub struct Settings {
     pub password_hash_concurrency: usize,
     /// How long a password reset link stays valid, in hours.
     pub reset_link_hours: u64,
+    /// How long a volunteer or an organisation has to answer a proposal, in hours.
+    pub proposal_response_hours: u64,
+    /// How often periodic work (expiring proposals) is attempted, in seconds.
+    /// Across instances it runs once per period: the first to take the lease.
+    pub job_interval_secs: u64,
 }
 
 /// How log lines are written.
@@ -140,6 +145,8 @@ impl Settings {
             .merge(Serialized::default("session_absolute_hours", 12))
             .merge(Serialized::default("password_hash_concurrency", 2))
             .merge(Serialized::default("reset_link_hours", 24))
+            .merge(Serialized::default("proposal_response_hours", 72))
+            .merge(Serialized::default("job_interval_secs", 60))
     }
 
     /// The layered sources, before extraction.
@@ -178,6 +185,8 @@ impl Settings {
             ("session_absolute_hours", self.session_absolute_hours),
             ("password_hash_concurrency", self.password_hash_concurrency as u64),
             ("reset_link_hours", self.reset_link_hours),
+            ("proposal_response_hours", self.proposal_response_hours),
+            ("job_interval_secs", self.job_interval_secs),
         ] {
             if value == 0 {
                 return Err(SettingsError::Rejected {
@@ -205,6 +214,8 @@ impl Settings {
             trusted_proxies: self.trusted_proxies.clone(),
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             reset_link_lifetime: Duration::from_secs(self.reset_link_hours.saturating_mul(3600)),
+            response_window: Duration::from_secs(self.proposal_response_hours.saturating_mul(3600)),
+            job_interval: Duration::from_secs(self.job_interval_secs),
         }
     }
 

@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use app::{
     app::{App, shell},
     clock::{Clock, SystemClock},
-    services::{passwords::Passwords, session_store::DbSessionStore, throttle},
+    services::{jobs, passwords::Passwords, session_store::DbSessionStore, throttle},
     state::AppState,
 };
 use axum::{
@@ -118,6 +118,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let deadline = self.settings.shutdown_deadline();
         let housekeeping = tokio::spawn(housekeeping(self.state.clone(), self.sessions.clone()));
+        let jobs = tokio::spawn(periodic_jobs(self.state.clone()));
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let serve = axum::serve(
             self.listener,
@@ -140,6 +141,7 @@ impl Application {
             }
         }
         housekeeping.abort();
+        jobs.abort();
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
         Ok(())
@@ -157,6 +159,24 @@ async fn housekeeping(state: AppState, sessions: DbSessionStore) {
         }
         if let Err(e) = throttle::forget_stale(&state.db, state.clock.now()).await {
             tracing::warn!(error = %e, "could not forget stale throttling counters");
+        }
+    }
+}
+
+/// Periodic work that must run once across instances (expiring proposals): each
+/// period, the instance that takes the job's lease in the database runs it.
+async fn periodic_jobs(state: AppState) {
+    let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    tracing::info!(%holder, "periodic jobs: this instance competes for leases");
+    let period = state.config.job_interval;
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match jobs::tick(&state, &holder).await {
+            Ok(Some(expired)) if expired > 0 => tracing::info!(expired, "expired unanswered proposals"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "periodic job failed; retrying next period"),
         }
     }
 }

@@ -61,6 +61,18 @@ impl TestDatabase {
     }
 }
 
+impl TestDatabase {
+    /// The same database, for a second instance (the first keeps a SQLite file alive).
+    #[must_use]
+    pub fn shared(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            kind: self.kind,
+            _dir: None,
+        }
+    }
+}
+
 /// The PostgreSQL cluster the tests may create databases on.
 ///
 /// # Panics

@@ -14,6 +14,7 @@ pub mod cli;
 mod clock;
 mod database;
 pub mod fixtures;
+pub mod journeys;
 mod test_app;
 pub mod users;
 pub mod world;

@@ -110,24 +110,11 @@ pub async fn member_with_organisation(
 /// # Panics
 /// When creation fails.
 pub async fn draft_need(client: &TestClient, fields: &[(String, String)]) -> i64 {
-    let res = client.call("/api/needs/create", &pairs(fields)).await;
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    assert!(
-        status.is_success(),
-        "create need: {status}: {}",
-        res.text().await.unwrap_or_default()
-    );
-    location
-        .rsplit('/')
-        .next()
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no need id in {location:?}"))
+    created_id(
+        client.call("/api/needs/create", &pairs(fields)).await,
+        "create need",
+    )
+    .await
 }
 
 /// A coordinator decides about an organisation (`approve`, `reject`, `suspend`).
@@ -197,4 +184,115 @@ pub async fn volunteer(
             .await;
     }
     user
+}
+
+/// Drafts, submits and opens a DMARC need of the member's organisation; returns its id.
+///
+/// # Panics
+/// When any step fails.
+pub async fn open_need(app: &TestApp, member: &TestClient, coordinator: &TestClient, title: &str) -> i64 {
+    let category = category(app, "email_security").await;
+    let skill = skill(app, "dmarc").await;
+    let id = draft_need(member, &need_form(title, category, skill)).await;
+    member
+        .call_json("/api/needs/submit", &[("id", &id.to_string())])
+        .await;
+    coordinator
+        .call_json(
+            "/api/vetting/triage",
+            &[("id", &id.to_string()), ("decision", "open"), ("note", "")],
+        )
+        .await;
+    id
+}
+
+/// The id at the end of a redirect's `Location`.
+///
+/// # Panics
+/// When the response is not a success with such a location.
+pub async fn created_id(res: reqwest::Response, what: &str) -> i64 {
+    let status = res.status();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        status.is_success(),
+        "{what}: {status}: {}",
+        res.text().await.unwrap_or_default()
+    );
+    location
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{what}: no id in {location:?}"))
+}
+
+/// A coordinator proposes a volunteer (email or id) for a need; returns the engagement id.
+///
+/// # Panics
+/// When the proposal fails.
+pub async fn propose(coordinator: &TestClient, need: i64, volunteer: &str) -> i64 {
+    let res = coordinator
+        .call(
+            "/api/engagements/propose",
+            &[
+                ("need", &need.to_string()),
+                ("volunteer", volunteer),
+                ("reason", "DMARC expert, speaks French, available now."),
+            ],
+        )
+        .await;
+    created_id(res, "propose").await
+}
+
+/// Everyone an engagement needs, signed in: a coordinator, a member of an
+/// approved organisation with an open need, and an approved volunteer.
+pub struct Cast {
+    /// Coordinator (second factor passed).
+    pub coordinator: TestClient,
+    /// The coordinator's account.
+    pub coordinator_user: TestUser,
+    /// Member of the organisation.
+    pub member: TestClient,
+    /// The organisation.
+    pub organisation: i64,
+    /// An open need of it.
+    pub need: i64,
+    /// An approved volunteer.
+    pub volunteer: TestClient,
+    /// The volunteer's account.
+    pub volunteer_user: TestUser,
+}
+
+/// Builds a [`Cast`] through the HTTP API.
+///
+/// # Panics
+/// When any step fails.
+pub async fn cast(app: &TestApp) -> Cast {
+    let (coordinator, coordinator_user) = app.signed_in_coordinator("coord@example.org").await;
+    let member = app.client();
+    let (_, organisation) =
+        member_with_organisation(app, &member, "it@stluc.example", "Hôpital Saint-Luc").await;
+    vet_organisation(&coordinator, organisation, "approve").await;
+    let need = open_need(app, &member, &coordinator, "DMARC for stluc.example").await;
+    let volunteer_client = app.client();
+    let volunteer_user = volunteer(
+        app,
+        &volunteer_client,
+        "ada@volunteers.example",
+        Some(&coordinator),
+    )
+    .await;
+    Cast {
+        coordinator,
+        coordinator_user,
+        member,
+        organisation,
+        need,
+        volunteer: volunteer_client,
+        volunteer_user,
+    }
 }

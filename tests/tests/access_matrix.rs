@@ -16,6 +16,10 @@ enum Expect {
     Forbidden,
     /// 404 (may not know it exists).
     Hidden,
+    /// 409 (allowed to ask, not in this state: the lifecycle refuses).
+    Conflict,
+    /// 422 (allowed to ask; the input is refused).
+    Invalid,
 }
 
 impl Expect {
@@ -25,6 +29,8 @@ impl Expect {
             Self::SignIn => status == 401,
             Self::Forbidden => status == 403,
             Self::Hidden => status == 404,
+            Self::Conflict => status == 409,
+            Self::Invalid => status == 422,
         }
     }
 }
@@ -35,6 +41,7 @@ struct World {
     open_need: i64,
     draft_need: i64,
     volunteer_id: i64,
+    engagement: i64,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -64,6 +71,7 @@ async fn world(app: &TestApp) -> World {
     let volunteer = world::volunteer(app, &approved, "approved@example.org", Some(&coordinator)).await;
     let pending = app.client();
     world::volunteer(app, &pending, "pending@example.org", None).await;
+    let engagement = world::propose(&coordinator, open_need, "approved@example.org").await;
     let mut clients = BTreeMap::new();
     clients.insert("anonymous", app.client());
     clients.insert("volunteer_pending", pending);
@@ -77,6 +85,7 @@ async fn world(app: &TestApp) -> World {
         open_need,
         draft_need,
         volunteer_id: volunteer.id,
+        engagement,
     }
 }
 
@@ -94,13 +103,14 @@ const ROLES: [&str; 6] = [
 
 db_tests! {
     async fn every_role_gets_exactly_what_it_may_from_every_server_function(db: DbKind) {
-        use Expect::{Forbidden as F, Hidden as H, Ok as O, SignIn as S};
+        use Expect::{Conflict as C, Forbidden as F, Hidden as H, Invalid as I, Ok as O, SignIn as S};
         let app = TestApp::spawn(db).await;
         let w = world(&app).await;
         let open = w.open_need.to_string();
         let draft = w.draft_need.to_string();
         let org = w.org_a.to_string();
         let volunteer = w.volunteer_id.to_string();
+        let e = w.engagement.to_string();
         let category = world::category(&app, "email_security").await;
         let skill = world::skill(&app, "dmarc").await;
         let mut update = world::need_form("Changed by someone", category, skill);
@@ -127,7 +137,19 @@ db_tests! {
             ("/api/vetting/priority", vec![("id", org.as_str()), ("priority", ""), ("reason", "")], [S, F, F, F, F, O]),
             ("/api/admin/accounts", vec![], [S, F, F, F, F, O]),
             ("/api/admin/audit", vec![], [S, F, F, F, F, O]),
+            ("/api/engagements/page", vec![("id", e.as_str())], [S, H, O, O, H, O]),
+            ("/api/engagements/messages", vec![("id", e.as_str()), ("after", "0")], [S, H, O, O, H, O]),
+            ("/api/engagements/list", vec![], [S, O, O, O, O, O]),
+            ("/api/engagements/history", vec![], [S, O, O, F, F, F]),
+            ("/api/notifications/list", vec![], [S, O, O, O, O, O]),
+            ("/api/notifications/read", vec![], [S, O, O, O, O, O]),
+            ("/api/engagements/message", vec![("id", e.as_str()), ("body", "Hello")], [S, H, O, O, H, O]),
+            ("/api/engagements/offer", vec![("need", open.as_str()), ("note", "")], [S, F, I, F, F, F]),
+            ("/api/engagements/propose", vec![("need", open.as_str()), ("volunteer", "pending@example.org"), ("reason", "r")], [S, F, F, F, F, I]),
             // Changes by the wrong person, last: they must not happen.
+            ("/api/engagements/confirm", vec![("id", e.as_str())], [S, H, C, C, H, C]),
+            ("/api/engagements/accept", vec![("id", e.as_str())], [S, H, O, C, H, C]),
+            ("/api/engagements/complete", vec![("id", e.as_str()), ("rating", "5"), ("comment", ""), ("resolved", "on")], [S, H, C, C, H, C]),
             ("/api/needs/submit", vec![("id", draft.as_str())], [S, F, F, O, H, F]),
             ("/api/needs/withdraw", vec![("id", open.as_str())], [S, F, F, O, H, F]),
             ("/api/vetting/organisation_decide", vec![("id", org.as_str()), ("decision", "approve"), ("note", "")], [S, F, F, F, F, O]),
@@ -167,6 +189,7 @@ db_tests! {
         let need = format!("/needs/{}", w.open_need);
         let edit = format!("/needs/{}/edit", w.draft_need);
         let org = format!("/coordinator/organisations/{}", w.org_a);
+        let engagement = format!("/engagements/{}", w.engagement);
         let cases: Vec<(&str, [u16; 6])> = vec![
             (need.as_str(), [302, 404, 200, 200, 404, 200]),
             (edit.as_str(), [302, 403, 403, 200, 404, 403]),
@@ -175,6 +198,10 @@ db_tests! {
             ("/coordinator/volunteers", [302, 403, 403, 403, 403, 200]),
             ("/coordinator/needs", [302, 403, 403, 403, 403, 200]),
             ("/coordinator/catalogue", [302, 403, 403, 403, 403, 200]),
+            (engagement.as_str(), [302, 404, 200, 200, 404, 200]),
+            ("/engagements", [302, 200, 200, 200, 200, 200]),
+            ("/notifications", [302, 200, 200, 200, 200, 200]),
+            ("/volunteer/history", [302, 200, 200, 403, 403, 403]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {
@@ -186,5 +213,27 @@ db_tests! {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+}
+
+db_tests! {
+    async fn a_coordinator_sees_nothing_confidential_before_the_second_factor(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let fresh = app.coordinator("new-coord@example.org").await;
+        let client = app.client();
+        app.sign_in(&client, &fresh).await;
+        for (path, fields) in [
+            ("/api/needs/detail", vec![("id", w.open_need.to_string())]),
+            ("/api/engagements/page", vec![("id", w.engagement.to_string())]),
+            ("/api/engagements/list", vec![]),
+        ] {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = client.call(path, &fields).await;
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap_or_default();
+            assert_eq!(status, 403, "{path}: {body}");
+            assert!(body.contains("MfaEnrolmentRequired") && !body.contains("registrar"), "{path}: {body}");
+        }
     }
 }

@@ -4,43 +4,12 @@
 
 use frontline_tests::{
     DbKind, TestApp,
-    browser::{Browser, BrowserOptions},
+    browser::Browser,
     db_tests,
-    users::{PASSWORD, TestUser},
+    journeys::{browser, coordinator_signs_in},
+    users::PASSWORD,
     world,
 };
-use std::time::Duration;
-
-async fn browser(javascript: bool) -> Browser {
-    Browser::start(BrowserOptions {
-        javascript,
-        ..BrowserOptions::default()
-    })
-    .await
-    .unwrap_or_else(|e| panic!("{e:#}"))
-}
-
-/// Signs a coordinator in, in the browser (password, then a TOTP code).
-async fn coordinator_signs_in(app: &TestApp, b: &Browser, javascript: bool, user: &TestUser) {
-    b.goto(&app.url("/login"))
-        .await
-        .unwrap_or_else(|e| panic!("{e:#}"));
-    b.settle(javascript).await;
-    b.fill("#field-email", &user.email).await;
-    b.fill("#field-password", &user.password).await;
-    b.click_on("form[action='/api/login'] button[type=submit]").await;
-    b.wait_for_path("/login/second-factor").await;
-    b.settle(javascript).await;
-    app.clock.advance(Duration::from_secs(30));
-    b.fill(
-        "form[action='/api/login_second_factor'] #field-code",
-        &user.code(app, 0),
-    )
-    .await;
-    b.click_on("form[action='/api/login_second_factor'] button[type=submit]")
-        .await;
-    b.wait_for_path("/account").await;
-}
 
 async fn register(app: &TestApp, b: &Browser, javascript: bool, role: &str, name: &str, email: &str) {
     b.goto(&app.url("/register"))

@@ -1,6 +1,6 @@
 //! `frontline demo`: deterministic, realistic demo data, on both databases.
 
-use entity::{country, need, need_category, organisation, vetting::VettingStatus, volunteer};
+use entity::{country, engagement, need, need_category, organisation, vetting::VettingStatus, volunteer};
 use frontline_tests::{DbKind, TestApp, TestDatabase, cli};
 use sea_orm::{EntityTrait as _, PaginatorTrait as _, QueryOrder as _};
 use std::collections::{BTreeSet, HashMap};
@@ -93,6 +93,40 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
             .filter(|v| v.status == VettingStatus::Approved)
             .count();
         assert!(approved > 250, "{approved}");
+
+        // Some needs are under way; held capacity matches the live engagements.
+        let engagements = engagement::Entity::find().all(&app.db).await.unwrap_or_default();
+        let statuses: BTreeSet<String> = engagements.iter().map(|e| format!("{:?}", e.status)).collect();
+        for s in ["Proposed", "Active", "Completed"] {
+            assert!(statuses.contains(s), "{s} missing from {statuses:?}");
+        }
+        let by_need: HashMap<i64, need::Status> = needs.iter().map(|n| (n.id, n.status)).collect();
+        for e in &engagements {
+            let n = by_need.get(&e.need_id).copied();
+            let fits = match e.status {
+                engagement::Status::Active => {
+                    matches!(n, Some(need::Status::Matched | need::Status::InProgress))
+                }
+                engagement::Status::Completed => n == Some(need::Status::Resolved),
+                _ => n == Some(need::Status::Open),
+            };
+            assert!(fits, "engagement {} is {:?} on a {n:?} need", e.id, e.status);
+        }
+        let mut held: HashMap<i64, (i16, i16)> = HashMap::new();
+        for e in engagements.iter().filter(|e| e.holds_capacity) {
+            let h = held.entry(e.volunteer_id).or_default();
+            h.0 += 1;
+            h.1 += e.weekly_hours;
+        }
+        for v in volunteer::Entity::find().all(&app.db).await.unwrap_or_default() {
+            let expected = held.get(&v.account_id).copied().unwrap_or_default();
+            assert_eq!(
+                (v.active_engagements, v.committed_hours),
+                expected,
+                "volunteer {}",
+                v.account_id
+            );
+        }
 
         // The demo accounts work, and new rows get fresh ids after the bulk load.
         let password = out

@@ -21,8 +21,12 @@ use {
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     let ctx = anyone()?;
-    let user = auth::current_user(&ctx.state, &ctx.session).await?;
-    Ok(user.as_ref().map(Viewer::from))
+    let Some(user) = auth::current_user(&ctx.state, &ctx.session).await? else {
+        return Ok(None);
+    };
+    let mut viewer = Viewer::from(&user);
+    viewer.unread = crate::services::notifications::unread(&ctx.state.db, user.id).await?;
+    Ok(Some(viewer))
 }
 
 /// Registers an organisation member or a volunteer, and signs them in.

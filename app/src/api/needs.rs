@@ -84,7 +84,7 @@ pub async fn open_needs(
 /// [`AppError::NotFound`] when the viewer may not see it.
 #[server(endpoint = "needs/detail")]
 pub async fn fetch_need(id: i64) -> Result<NeedDetail, AppError> {
-    let (ctx, user) = guard(Access::SignedIn).await?;
+    let (ctx, user) = guard(Access::Participant).await?;
     Ok(needs::detail(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?)
 }
 

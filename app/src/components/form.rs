@@ -38,6 +38,9 @@ pub fn message_text(message: Message) -> String {
         Message::AuthorisationRequired => t_string!(i18n, validation.authorisation_required).to_string(),
         Message::MustAccept => t_string!(i18n, validation.must_accept).to_string(),
         Message::OrganisationNotApproved => t_string!(i18n, validation.organisation_not_approved).to_string(),
+        Message::NoCapacity => t_string!(i18n, validation.no_capacity).to_string(),
+        Message::AlreadyProposed => t_string!(i18n, validation.already_proposed).to_string(),
+        Message::BelowCommitted => t_string!(i18n, validation.below_committed).to_string(),
     }
 }
 

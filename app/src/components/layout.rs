@@ -48,6 +48,7 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
     let signed_in = viewer.is_some();
     let role = viewer.as_ref().map(|v| v.role);
     let coordinator = role == Some(Role::Coordinator);
+    let unread = viewer.as_ref().map_or(0, |v| v.unread);
     let name = viewer.map(|v| v.display_name).unwrap_or_default();
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
@@ -65,6 +66,15 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
                             <li><A href="/volunteer">{t!(i18n, nav.profile)}</A></li>
                             <li><A href="/needs">{t!(i18n, nav.needs)}</A></li>
                         })}
+                        <li><A href="/engagements">{t!(i18n, nav.engagements)}</A></li>
+                        <li>
+                            <A href="/notifications" attr:data-unread=unread.to_string()>
+                                {t!(i18n, nav.notifications)}
+                                {(unread > 0).then(|| view! {
+                                    " " <span class="badge" aria-label=format!("{unread} {}", t_string!(i18n, nav.unread))>{unread}</span>
+                                })}
+                            </A>
+                        </li>
                         <li><A href="/account" attr:data-viewer=name.clone()>{t!(i18n, nav.account)}</A></li>
                         <li>
                             <ActionForm action=logout attr:class="inline-form">

@@ -144,6 +144,12 @@ pub struct NeedDetail {
     pub triageable: bool,
     /// Whether the category needs a written authorisation.
     pub requires_authorisation: bool,
+    /// A coordinator may propose volunteers (open need, approved organisation).
+    pub proposable: bool,
+    /// The viewer (a volunteer) may offer to help.
+    pub offerable: bool,
+    /// The viewer's (a volunteer's) latest engagement on this need.
+    pub my_engagement: Option<i64>,
 }
 
 /// A volunteer profile as the volunteer and coordinators see it.
@@ -200,4 +206,150 @@ pub struct Page<T> {
     pub page: u64,
     /// Rows per page.
     pub page_size: u64,
+}
+
+/// An engagement as a participant sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementView {
+    /// Id.
+    pub id: i64,
+    /// Status code.
+    pub status: String,
+    /// The need.
+    pub need: NeedSummary,
+    /// The need's public summary.
+    pub need_summary: String,
+    /// The volunteer.
+    pub volunteer_id: i64,
+    /// Their name.
+    pub volunteer_name: String,
+    /// Their role profile.
+    pub volunteer_role: String,
+    /// Their languages.
+    pub volunteer_languages: Vec<String>,
+    /// Who proposed (`coordinator`, `volunteer`, `matcher`).
+    pub proposer_kind: String,
+    /// Why.
+    pub reason: String,
+    /// Weekly hours asked.
+    pub weekly_hours: i16,
+    /// When the waiting side must answer (UTC), if waiting.
+    pub expires: String,
+    /// `volunteer` or `organisation`.
+    pub declined_by: String,
+    /// The decline reason code (an organisation's only for coordinators and the organisation).
+    pub decline_reason: String,
+    /// The decline note (likewise).
+    pub decline_note: String,
+    /// The organisation's rating and comment, once completed.
+    pub organisation_rating: Option<i16>,
+    /// Comment.
+    pub organisation_comment: String,
+    /// The volunteer's rating and comment.
+    pub volunteer_rating: Option<i16>,
+    /// Comment.
+    pub volunteer_comment: String,
+    /// Minutes logged in all.
+    pub minutes_logged: i64,
+    /// The confidential part, when the viewer may read it.
+    pub confidential: Option<ConfidentialPart>,
+    /// Proposed (UTC).
+    pub created: String,
+    /// What the viewer may do now.
+    pub can: EngagementActions,
+    /// The viewer's side.
+    pub viewer: String,
+}
+
+/// The actions open to the viewer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementActions {
+    /// Accept the proposal (the volunteer).
+    pub accept: bool,
+    /// Decline it.
+    pub decline: bool,
+    /// Confirm (the organisation).
+    pub confirm: bool,
+    /// Log hours (the volunteer, while active).
+    pub log_hours: bool,
+    /// Complete and rate (the organisation, while active).
+    pub complete: bool,
+    /// Rate the experience (the volunteer, once completed).
+    pub rate: bool,
+    /// Cancel.
+    pub cancel: bool,
+    /// Post messages.
+    pub message: bool,
+}
+
+/// One message in a thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    /// Id.
+    pub id: i64,
+    /// Author's name.
+    pub author: String,
+    /// Author's side (`volunteer`, `organisation`, `coordinator`).
+    pub side: String,
+    /// The text.
+    pub body: String,
+    /// When (UTC).
+    pub at: String,
+}
+
+/// Logged time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursView {
+    /// Date (YYYY-MM-DD).
+    pub on: String,
+    /// Minutes.
+    pub minutes: i32,
+    /// Note.
+    pub note: String,
+}
+
+/// An engagement's page: the engagement, its thread and its logged hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementPage {
+    /// The engagement.
+    pub engagement: EngagementView,
+    /// The thread, oldest first.
+    pub messages: Vec<MessageView>,
+    /// Hours logged, oldest first.
+    pub hours: Vec<HoursView>,
+    /// Today (UTC, YYYY-MM-DD): the default day to log hours on.
+    pub today: String,
+}
+
+/// A volunteer's history: their engagements and the time they gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// Engagements, newest first.
+    pub engagements: Vec<EngagementView>,
+    /// Minutes logged over all of them.
+    pub minutes: i64,
+    /// Completed engagements.
+    pub completed: usize,
+}
+
+/// Notifications shown per page.
+pub const NOTIFICATIONS_PAGE: u64 = 50;
+
+/// A notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    /// Id.
+    pub id: i64,
+    /// What happened.
+    pub kind: String,
+    /// The engagement, if any.
+    pub engagement_id: Option<i64>,
+    /// The need, if any.
+    pub need_id: Option<i64>,
+    /// The need's title.
+    pub subject: String,
+    /// When (UTC).
+    pub at: String,
+    /// Read already.
+    pub read: bool,
 }

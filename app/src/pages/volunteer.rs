@@ -1,3 +1,4 @@
 //! A volunteer's own pages.
 
+pub mod history;
 pub mod profile;

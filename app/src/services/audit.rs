@@ -73,11 +73,21 @@ pub enum Action {
     CodeOfConductAccepted,
     /// The skill or category catalogue changed.
     CatalogueChanged,
+    /// An engagement was proposed (by a coordinator, a volunteer's offer or the matcher).
+    EngagementProposed,
+    /// An engagement moved in its lifecycle.
+    EngagementTransition,
+    /// A volunteer logged hours on an engagement.
+    HoursLogged,
+    /// A volunteer rated an engagement.
+    EngagementRated,
+    /// A message was posted to an engagement's thread.
+    MessagePosted,
 }
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 31] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -104,6 +114,11 @@ impl Action {
         Self::VolunteerProfileSaved,
         Self::CodeOfConductAccepted,
         Self::CatalogueChanged,
+        Self::EngagementProposed,
+        Self::EngagementTransition,
+        Self::HoursLogged,
+        Self::EngagementRated,
+        Self::MessagePosted,
     ];
 
     /// The stored name.
@@ -136,6 +151,11 @@ impl Action {
             Self::VolunteerProfileSaved => "volunteer.profile_saved",
             Self::CodeOfConductAccepted => "volunteer.code_of_conduct_accepted",
             Self::CatalogueChanged => "catalogue.changed",
+            Self::EngagementProposed => "engagement.proposed",
+            Self::EngagementTransition => "engagement.transition",
+            Self::HoursLogged => "engagement.hours_logged",
+            Self::EngagementRated => "engagement.rated",
+            Self::MessagePosted => "engagement.message_posted",
         }
     }
 }

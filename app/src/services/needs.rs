@@ -26,7 +26,7 @@ use crate::{
 };
 use entity::{
     account::Role,
-    country, need,
+    country, engagement, need,
     need::{Status, Urgency},
     need_category, need_skill, organisation, skill,
     vetting::VettingStatus,
@@ -435,6 +435,7 @@ pub async fn withdraw(
     let txn = begin_write(&state.db).await?;
     let need = own_need(&txn, user, need_id).await?;
     transition(&txn, now, actor, &need, NeedAction::Withdraw, None).await?;
+    super::engagements::call_off(&txn, now, actor, &need, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -493,9 +494,20 @@ pub struct Filter {
     pub page: u64,
 }
 
+/// The summary of one need.
+///
+/// # Errors
+/// Database errors.
+pub async fn summary<C: ConnectionTrait>(db: &C, need: &need::Model) -> Result<NeedSummary, ServiceError> {
+    summaries(db, std::slice::from_ref(need))
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)
+}
+
 /// Builds summaries for needs, loading organisations, countries and categories
 /// in bulk.
-async fn summaries<C: ConnectionTrait>(
+pub async fn summaries<C: ConnectionTrait>(
     db: &C,
     needs: &[need::Model],
 ) -> Result<Vec<NeedSummary>, ServiceError> {
@@ -725,13 +737,19 @@ pub async fn detail(
         .is_some_and(|m| m.organisation_id == need.organisation_id)
     {
         Visibility::Member
-    } else if need.status == Status::Open
+    } else if (need.status == Status::Open
         && org.status == VettingStatus::Approved
-        && approved_volunteer(db, user).await?
+        && approved_volunteer(db, user).await?)
+        || own_engagement(db, user, need.id).await?.is_some()
     {
         Visibility::Public
     } else {
         return Err(ServiceError::NotFound);
+    };
+    let my_engagement = if user.role == Role::Volunteer {
+        own_engagement(db, user, need.id).await?
+    } else {
+        None
     };
     let category = need_category::Entity::find_by_id(need.category_id)
         .one(db)
@@ -799,7 +817,34 @@ pub async fn detail(
         withdrawable: member && rules::transition(status, NeedAction::Withdraw).is_some(),
         triageable: visibility == Visibility::Coordinator && status == NeedStatus::Submitted,
         requires_authorisation: category.is_some_and(|c| c.requires_authorisation),
+        proposable: visibility == Visibility::Coordinator
+            && status == NeedStatus::Open
+            && org.status == VettingStatus::Approved,
+        offerable: user.role == Role::Volunteer
+            && status == NeedStatus::Open
+            && org.status == VettingStatus::Approved
+            && my_engagement.is_none_or(|(_, live)| !live)
+            && approved_volunteer(db, user).await?,
+        my_engagement: my_engagement.map(|(id, _)| id),
     })
+}
+
+/// A volunteer's latest engagement on a need, and whether it is live.
+async fn own_engagement<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+    need_id: i64,
+) -> Result<Option<(i64, bool)>, ServiceError> {
+    if user.role != Role::Volunteer {
+        return Ok(None);
+    }
+    Ok(engagement::Entity::find()
+        .filter(engagement::Column::NeedId.eq(need_id))
+        .filter(engagement::Column::VolunteerId.eq(user.id))
+        .order_by_desc(engagement::Column::Id)
+        .one(db)
+        .await?
+        .map(|e| (e.id, super::engagements::shared(e.status).is_live())))
 }
 
 /// The need as its edit form needs it (members, drafts only).

@@ -124,13 +124,26 @@ pub async fn save(
     }
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
-    let existing = volunteer::Entity::find_by_id(user.id).one(&txn).await?;
+    // Locked on PostgreSQL (SQLite's write transaction already is): an
+    // engagement accepted meanwhile cannot slip under the new limits.
+    let existing = volunteer::Entity::find_by_id(user.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let coc_needed = existing
         .as_ref()
         .is_none_or(|p| p.coc_version < CODE_OF_CONDUCT_VERSION);
     let valid = input.validate(coc_needed).map_err(ServiceError::Validation)?;
 
     let mut errors = Vec::new();
+    if let Some(current) = &existing {
+        if valid.max_concurrent < current.active_engagements {
+            errors.push(FieldError::new("max_concurrent", Message::BelowCommitted));
+        }
+        if valid.hours_per_week < current.committed_hours {
+            errors.push(FieldError::new("hours_per_week", Message::BelowCommitted));
+        }
+    }
     if country::Entity::find_by_id(valid.country.clone())
         .one(&txn)
         .await?

@@ -2,15 +2,17 @@
 
 use crate::{
     api::{
+        engagements::{OfferHelp, ProposeVolunteer, list_engagements},
         needs::{SubmitNeed, WithdrawNeed, fetch_need},
         vetting::TriageNeed,
     },
     components::{
-        form::{FormAlert, GroupError, TextArea},
+        form::{Field, FormAlert, GroupError, TextArea, action_error, use_form_memory},
         guard::page_error,
     },
     domain::views::NeedDetail,
     i18n::{t, t_string, use_i18n},
+    pages::engagements::EngagementsTable,
     pages::needs::table::{status_name, urgency_name},
 };
 use leptos::prelude::*;
@@ -32,6 +34,10 @@ pub fn NeedPage() -> impl IntoView {
     let submit = ServerAction::<SubmitNeed>::new();
     let withdraw = ServerAction::<WithdrawNeed>::new();
     let triage = ServerAction::<TriageNeed>::new();
+    let propose = ServerAction::<ProposeVolunteer>::new();
+    let offer = ServerAction::<OfferHelp>::new();
+    let kept_proposal = use_form_memory::<ProposeVolunteer>();
+    let engagements = Resource::new(id, |id| list_engagements(Some(id)));
     let need = Resource::new(
         move || {
             (
@@ -62,6 +68,10 @@ pub fn NeedPage() -> impl IntoView {
                 };
                 let s = need.summary.clone();
                 let id = s.id;
+                let engagements = engagements.await.unwrap_or_default();
+                let kept_proposal = kept_proposal.await;
+                let propose_error = action_error(propose);
+                let offer_error = action_error(offer);
                 view! {
                     <Title text=s.title.clone() />
                     <p><A href="/needs">{t!(i18n, needs.back)}</A></p>
@@ -131,6 +141,45 @@ pub fn NeedPage() -> impl IntoView {
                             </ActionForm>
                         })}
                     </div>
+                    {need.my_engagement.map(|e| view! {
+                        <p><A href=format!("/engagements/{e}") attr:class="button button--secondary">{t!(i18n, engagements.yours)}</A></p>
+                    })}
+                    {need.offerable.then(|| view! {
+                        <section aria-labelledby="offer-title">
+                            <h2 id="offer-title">{t!(i18n, engagements.offer)}</h2>
+                            <p class="muted">{t!(i18n, engagements.offer_hint)}</p>
+                            <ActionForm action=offer attr:class="form" attr:data-form="offer">
+                                <FormAlert error=offer_error />
+                                <GroupError name="capacity" server_error=offer_error />
+                                <GroupError name="volunteer" server_error=offer_error />
+                                <input type="hidden" name="need" value=id.to_string() />
+                                <TextArea name="note" label=t_string!(i18n, engagements.offer_note).to_string() rows=3 maxlength=2000 server_error=offer_error />
+                                <button type="submit" class="button">{t!(i18n, engagements.offer_button)}</button>
+                            </ActionForm>
+                        </section>
+                    })}
+                    {(need.proposable || !engagements.is_empty()).then(|| view! {
+                        <section aria-labelledby="engagements-title">
+                            <h2 id="engagements-title">{t!(i18n, engagements.title)}</h2>
+                            <EngagementsTable engagements=engagements.clone() show_need=false />
+                        </section>
+                    })}
+                    {need.proposable.then(|| view! {
+                        <section aria-labelledby="propose-title">
+                            <h2 id="propose-title">{t!(i18n, engagements.propose)}</h2>
+                            <ActionForm action=propose attr:class="form" attr:data-form="propose">
+                                <FormAlert error=propose_error />
+                                <GroupError name="capacity" server_error=propose_error />
+                                <input type="hidden" name="need" value=id.to_string() />
+                                <Field name="volunteer" label=t_string!(i18n, engagements.volunteer_ref).to_string()
+                                    hint=t_string!(i18n, engagements.volunteer_ref_hint).to_string() required=true maxlength=254
+                                    value=kept_proposal.get("volunteer").cloned() server_error=propose_error />
+                                <TextArea name="reason" label=t_string!(i18n, engagements.why).to_string() rows=3 maxlength=2000
+                                    required=true value=kept_proposal.get("reason").cloned() server_error=propose_error />
+                                <button type="submit" class="button">{t!(i18n, engagements.propose_button)}</button>
+                            </ActionForm>
+                        </section>
+                    })}
                     {need.triageable.then(|| view! {
                         <h2>{t!(i18n, needs.triage)}</h2>
                         <ActionForm action=triage attr:class="form">

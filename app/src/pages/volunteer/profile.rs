@@ -50,6 +50,7 @@ pub fn VolunteerPage() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, volunteer.title).to_string() />
         <h1>{t!(i18n, volunteer.title)}</h1>
+        <p><A href="/volunteer/history">{t!(i18n, history.link)}</A></p>
         <Show when=saved>
             <p class="alert alert--ok" role="status">{t!(i18n, volunteer.saved)}</p>
         </Show>

@@ -1,0 +1,106 @@
+//! `/notifications`: what happened on the viewer's engagements, newest first;
+//! mark one or all read.
+
+use crate::{
+    api::engagements::{MarkRead, my_notifications},
+    components::guard::page_error,
+    domain::views::NotificationView,
+    i18n::{t, t_string, use_i18n},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// The translated sentence for a notification kind.
+pub fn notification_text(kind: &str) -> String {
+    let i18n = use_i18n();
+    match kind {
+        "engagement.proposed" => t_string!(i18n, notification_kinds.proposed),
+        "engagement.offered" => t_string!(i18n, notification_kinds.offered),
+        "engagement.accepted" => t_string!(i18n, notification_kinds.accepted),
+        "engagement.declined" => t_string!(i18n, notification_kinds.declined),
+        "engagement.confirmed" => t_string!(i18n, notification_kinds.confirmed),
+        "engagement.completed" => t_string!(i18n, notification_kinds.completed),
+        "engagement.cancelled" => t_string!(i18n, notification_kinds.cancelled),
+        "engagement.expired" => t_string!(i18n, notification_kinds.expired),
+        "message.posted" => t_string!(i18n, notification_kinds.message),
+        _ => t_string!(i18n, notification_kinds.other),
+    }
+    .to_string()
+}
+
+/// The notifications page.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mark = ServerAction::<MarkRead>::new();
+    let list = Resource::new(
+        move || (page(), mark.version().get()),
+        |(page, _)| my_notifications(Some(page)),
+    );
+    view! {
+        <Title text=move || t_string!(i18n, notifications.title).to_string() />
+        <h1>{t!(i18n, notifications.title)}</h1>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let items: Vec<NotificationView> = match list.await {
+                    Ok(items) => items,
+                    Err(e) => return page_error(e),
+                };
+                let any_unread = items.iter().any(|n| !n.read);
+                let full = items.len() as u64 == crate::domain::views::NOTIFICATIONS_PAGE;
+                let current = page();
+                view! {
+                    {any_unread.then(|| view! {
+                        <ActionForm action=mark attr:class="inline-form">
+                            <button type="submit" class="button button--secondary" data-action="read-all">{t!(i18n, notifications.mark_all)}</button>
+                        </ActionForm>
+                    })}
+                    {if items.is_empty() {
+                        view! { <p class="muted">{t!(i18n, notifications.none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="notifications">
+                                {items.into_iter().map(|n| {
+                                    let link = n.engagement_id.map_or_else(
+                                        || n.need_id.map(|id| format!("/needs/{id}")).unwrap_or_default(),
+                                        |id| format!("/engagements/{id}"),
+                                    );
+                                    view! {
+                                        <li class="notification" class:notification--unread=!n.read data-notification=n.kind.clone()>
+                                            <p>
+                                                {(!n.read).then(|| view! { <strong class="badge">{t!(i18n, notifications.new)}</strong> " " })}
+                                                {notification_text(&n.kind)} " "
+                                                <A href=link>{n.subject.clone()}</A>
+                                            </p>
+                                            <p class="muted"><time>{n.at.clone()}</time></p>
+                                            {(!n.read).then(|| view! {
+                                                <ActionForm action=mark attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=n.id.to_string() />
+                                                    <button type="submit" class="link-button">{t!(i18n, notifications.mark_one)}</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <nav class="pager" aria-label=t_string!(i18n, pager.label).to_string()>
+                        {(current > 0).then(|| view! { <A href=format!("/notifications?page={}", current - 1)>{t!(i18n, pager.previous)}</A> })}
+                        {full.then(|| view! { <A href=format!("/notifications?page={}", current + 1)>{t!(i18n, pager.next)}</A> })}
+                    </nav>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
