@@ -60,6 +60,24 @@ pub enum Command {
         #[command(subcommand)]
         action: CoordinatorAction,
     },
+    /// Measure the matcher (no database needed).
+    Bench {
+        /// What to measure.
+        #[command(subcommand)]
+        action: BenchAction,
+    },
+}
+
+/// What `frontline bench` measures.
+#[derive(Debug, Subcommand)]
+pub enum BenchAction {
+    /// Solve a DIMACS `p min` matching instance with the matcher's exact solver and print
+    /// `solver=frontline cost=C assigned=A seconds=T`; only the solve is timed, not reading
+    /// or parsing the file.
+    Solve {
+        /// The instance file (the format of the benchmark anchors' `gen.py`).
+        file: PathBuf,
+    },
 }
 
 /// What `frontline coordinator` does.
@@ -139,7 +157,33 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Coordinator {
             action: CoordinatorAction::Create { email, name },
         } => create_coordinator(settings, &email, &name).await,
+        // Pure computation: no database connection, no migrations.
+        Command::Bench { action } => bench(action),
     }
+}
+
+fn bench(action: BenchAction) -> anyhow::Result<()> {
+    match action {
+        BenchAction::Solve { file } => bench_solve(&file),
+    }
+}
+
+/// Reads and parses `file`, then times the solve alone and prints one line in the format
+/// of the benchmark anchors, so the outputs can be compared line by line.
+fn bench_solve(file: &std::path::Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let instance = app::matcher::dimacs::parse(&text)
+        .with_context(|| format!("{} is not a valid DIMACS `p min` instance", file.display()))?;
+    drop(text);
+    let started = std::time::Instant::now();
+    let solution =
+        app::matcher::dimacs::solve(&instance).with_context(|| format!("cannot solve {}", file.display()))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "solver=frontline cost={} assigned={} seconds={seconds:.4}",
+        solution.cost, solution.assigned
+    );
+    Ok(())
 }
 
 async fn demo(settings: Settings, size: crate::demo::Size, if_empty: bool) -> anyhow::Result<()> {
@@ -217,6 +261,7 @@ async fn create_coordinator(settings: Settings, email: &str, name: &str) -> anyh
         clock: Arc::new(SystemClock),
         config: Arc::new(settings.app_config()),
         passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
+        matching: app::services::matching::Cache::default(),
     };
     let actor = Actor {
         account_id: None,

@@ -167,3 +167,79 @@ async fn migrate_reports_status_and_goes_down_and_up() {
     frontline(&["migrate"]);
     assert!(!frontline(&["migrate", "status"]).contains("pending"));
 }
+
+/// Four needs (nodes 1–4), volunteers A (node 5, capacity 1) and B (node 6, capacity 2),
+/// the sink (node 7). Utilities: need 1 → A 10, → B 8; need 2 → A 9, → B 1; need 3 → B 6;
+/// need 4 has no candidate. Taking need 1's best pair first (1→A, then 2→B, 3→B) is worth
+/// 17; the optimum gives A to need 2 instead: 2→A 9 + 1→B 8 + 3→B 6 = 23, three assigned.
+const TINY_INSTANCE: &str = "\
+c a hand-checked b-matching
+p min 7 11
+n 1 1
+n 2 1
+n 3 1
+n 4 1
+n 7 -4
+a 1 5 0 1 -10
+a 1 6 0 1 -8
+a 2 5 0 1 -9
+a 2 6 0 1 -1
+a 3 6 0 1 -6
+a 5 7 0 1 0
+a 6 7 0 2 0
+a 1 7 0 1 0
+a 2 7 0 1 0
+a 3 7 0 1 0
+a 4 7 0 1 0
+";
+
+#[test]
+fn bench_solve_prints_the_optimal_cost_without_a_database() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("tiny.min");
+    std::fs::write(&file, TINY_INSTANCE).unwrap_or_else(|e| panic!("{e}"));
+    // A database that cannot be reached: the command must not try.
+    let out = run(cli::command(dir.path())
+        .args(["bench", "solve"])
+        .arg(&file)
+        .env("DATABASE_URL", "postgres://frontline@127.0.0.1:1/frontline"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let fields: Vec<&str> = lines[0].split(' ').collect();
+    assert_eq!(
+        fields[..3],
+        ["solver=frontline", "cost=-23", "assigned=3"],
+        "{stdout}"
+    );
+    let seconds = fields[3].strip_prefix("seconds=").unwrap_or_default();
+    assert!(
+        seconds.parse::<f64>().is_ok() && seconds.split('.').nth(1).map(str::len) == Some(4),
+        "{stdout}"
+    );
+    assert!(!dir.path().join("data").exists(), "no database file is created");
+}
+
+#[test]
+fn bench_solve_rejects_a_malformed_instance_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("broken.min");
+    // Line 9 lacks the arc's cost.
+    let broken = TINY_INSTANCE.replace("a 1 6 0 1 -8", "a 1 6 0 1");
+    std::fs::write(&file, broken).unwrap_or_else(|e| panic!("{e}"));
+    let out = run(cli::command(dir.path()).args(["bench", "solve"]).arg(&file));
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("broken.min") && err.contains("line 9") && err.contains("wrong number of fields"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("solver="));
+
+    let missing = run(cli::command(dir.path())
+        .args(["bench", "solve"])
+        .arg(dir.path().join("absent.min")));
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("cannot read"), "{}", stderr(&missing));
+}

@@ -16,6 +16,7 @@ pub const MAX_CANDIDATES_PER_NEED: usize = 100_000;
 
 /// Relative weights of the fit factors.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct FitWeights {
     /// Skill fit.
     pub skill: f64,
@@ -59,6 +60,7 @@ impl FitWeights {
 
 /// Weights of must / should / nice skills inside the skill fit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SkillImportance {
     /// Weight of a must skill.
     pub must: f64,
@@ -78,8 +80,10 @@ impl Default for SkillImportance {
     }
 }
 
-/// Everything the matcher can be tuned with.
+/// Everything the matcher can be tuned with. Every field has a default, so a
+/// settings file names only what it changes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct MatchConfig {
     /// Fit factor weights.
     pub weights: FitWeights,
