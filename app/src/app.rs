@@ -16,6 +16,12 @@ use crate::{
         },
         engagements::{detail::EngagementDetail, list::EngagementsPage, notifications::NotificationsPage},
         home::HomePage,
+        matching::{
+            batch::{BatchPage, BatchesPage},
+            console::ConsolePage,
+            fits::FitsPage,
+            triage::TriagePage,
+        },
         needs::{detail::NeedPage, edit::EditNeedPage, list::NeedsPage, new::NewNeedPage},
         not_found::NotFound,
         organisation::{edit::EditOrganisationPage, invite::InvitePage, overview::OrganisationPage},
@@ -111,6 +117,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/coordinator/volunteers/:id") view=VolunteerReview ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/needs") view=NeedsOverview ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/catalogue") view=CataloguePage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/triage") view=TriagePage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/match/:id") view=ConsolePage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/batch") view=BatchesPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/batch/:id") view=BatchPage ssr=SsrMode::Async />
                         <Route path=path!("/organisation") view=OrganisationPage ssr=SsrMode::Async />
                         <Route path=path!("/organisation/edit") view=EditOrganisationPage ssr=SsrMode::Async />
                         <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
@@ -120,6 +130,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/needs/:id/edit") view=EditNeedPage ssr=SsrMode::Async />
                         <Route path=path!("/volunteer") view=VolunteerPage ssr=SsrMode::Async />
                         <Route path=path!("/volunteer/history") view=HistoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/volunteer/matches") view=FitsPage ssr=SsrMode::Async />
                         <Route path=path!("/engagements") view=EngagementsPage ssr=SsrMode::Async />
                         <Route path=path!("/engagements/:id") view=EngagementDetail ssr=SsrMode::Async />
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async />

@@ -3,6 +3,7 @@
 //! and the need lifecycle. Pure code: no database, no web types.
 
 pub mod engagement;
+pub mod geo;
 pub mod languages;
 pub mod need;
 pub mod organisation;

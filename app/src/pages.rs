@@ -6,6 +6,7 @@ pub mod auth;
 pub mod coordinator;
 pub mod engagements;
 pub mod home;
+pub mod matching;
 pub mod needs;
 pub mod not_found;
 pub mod organisation;

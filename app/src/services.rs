@@ -14,6 +14,7 @@ mod error;
 pub mod figures;
 pub mod flash;
 pub mod jobs;
+pub mod matching;
 pub mod mfa;
 pub mod needs;
 pub mod notifications;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub config: Arc<AppConfig>,
     /// Password hashing, capped in concurrency.
     pub passwords: Passwords,
+    /// The matcher's profiles, cached until the data changes.
+    pub matching: crate::services::matching::Cache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -50,6 +52,8 @@ pub struct AppConfig {
     pub response_window: Duration,
     /// The period of background jobs, and the length of their leases.
     pub job_interval: Duration,
+    /// The matcher's weights and bounds (validated).
+    pub matcher: crate::matcher::MatchConfig,
 }
 
 /// How the server runs.

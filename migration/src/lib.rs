@@ -15,6 +15,7 @@ mod m20261128_000001_reference;
 mod m20261128_000002_accounts;
 mod m20261128_000003_organisations;
 mod m20261128_000004_engagements;
+mod m20261128_000005_match_runs;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_accounts::Migration),
             Box::new(m20261128_000003_organisations::Migration),
             Box::new(m20261128_000004_engagements::Migration),
+            Box::new(m20261128_000005_match_runs::Migration),
         ]
     }
 }

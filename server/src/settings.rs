@@ -71,6 +71,9 @@ pub struct Settings {
     /// How often periodic work (expiring proposals) is attempted, in seconds.
     /// Across instances it runs once per period: the first to take the lease.
     pub job_interval_secs: u64,
+    /// The matcher's weights and bounds (`[matcher]`, `[matcher.weights]` in TOML;
+    /// `FRONTLINE_MATCHER__WEIGHTS__SKILL=0.6` in the environment).
+    pub matcher: app::matcher::MatchConfig,
 }
 
 /// How log lines are written.
@@ -147,6 +150,10 @@ impl Settings {
             .merge(Serialized::default("reset_link_hours", 24))
             .merge(Serialized::default("proposal_response_hours", 72))
             .merge(Serialized::default("job_interval_secs", 60))
+            .merge(Serialized::default(
+                "matcher",
+                app::matcher::MatchConfig::default(),
+            ))
     }
 
     /// The layered sources, before extraction.
@@ -163,7 +170,7 @@ impl Settings {
             None => Self::default_figment(),
         };
         Ok(figment
-            .merge(Env::prefixed("FRONTLINE_").ignore(&["config"]))
+            .merge(Env::prefixed("FRONTLINE_").ignore(&["config"]).split("__"))
             .merge(Env::raw().only(&["DATABASE_URL"])))
     }
 
@@ -195,6 +202,12 @@ impl Settings {
                 });
             }
         }
+        if let Err(e) = self.matcher.validate() {
+            return Err(SettingsError::Rejected {
+                key: "matcher",
+                reason: e.to_string(),
+            });
+        }
         if !(self.public_url.starts_with("http://") || self.public_url.starts_with("https://")) {
             return Err(SettingsError::Rejected {
                 key: "public_url",
@@ -216,6 +229,7 @@ impl Settings {
             reset_link_lifetime: Duration::from_secs(self.reset_link_hours.saturating_mul(3600)),
             response_window: Duration::from_secs(self.proposal_response_hours.saturating_mul(3600)),
             job_interval: Duration::from_secs(self.job_interval_secs),
+            matcher: self.matcher,
         }
     }
 

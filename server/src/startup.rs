@@ -87,6 +87,7 @@ impl Application {
             clock,
             config: Arc::new(config),
             passwords,
+            matching: app::services::matching::Cache::default(),
         };
         let router = router(state.clone(), &settings, sessions.clone());
         Ok(Self {

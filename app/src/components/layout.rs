@@ -64,6 +64,7 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
                         })}
                         {(role == Some(Role::Volunteer)).then(|| view! {
                             <li><A href="/volunteer">{t!(i18n, nav.profile)}</A></li>
+                            <li><A href="/volunteer/matches">{t!(i18n, nav.fits)}</A></li>
                             <li><A href="/needs">{t!(i18n, nav.needs)}</A></li>
                         })}
                         <li><A href="/engagements">{t!(i18n, nav.engagements)}</A></li>

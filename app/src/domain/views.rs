@@ -353,3 +353,292 @@ pub struct NotificationView {
     /// Read already.
     pub read: bool,
 }
+
+/// One factor of a fit: its value in [0, 1], its weight, and value × weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorView {
+    /// `skill`, `language`, `timezone`, `region`, `load`, `track_record`.
+    pub name: String,
+    /// Value in [0, 1].
+    pub value: f64,
+    /// Normalised weight.
+    pub weight: f64,
+    /// value × weight.
+    pub contribution: f64,
+}
+
+/// Why a volunteer cannot take a need: the gate and its facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GateView {
+    /// `approved`, `capacity`, `language`, `must_skills`, `conflict_of_interest`, `onsite_range`.
+    pub gate: String,
+    /// The missing skill's name (must_skills).
+    pub skill: String,
+    /// Level held / required (must_skills); free / needed hours (capacity).
+    pub have: i64,
+    /// See `have`.
+    pub need: i64,
+}
+
+/// A ranked candidate for a need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateView {
+    /// Rank, from 1.
+    pub rank: usize,
+    /// The volunteer.
+    pub volunteer_id: i64,
+    /// Name.
+    pub name: String,
+    /// ECSF role.
+    pub role: String,
+    /// Country code.
+    pub country: String,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Fit in [0, 1].
+    pub fit: f64,
+    /// The factors.
+    pub factors: Vec<FactorView>,
+    /// Below 1 when earlier declines lowered this pair.
+    pub lowered: f64,
+    /// Already proposed for or working on this need.
+    pub engaged: bool,
+    /// A one-line explanation, used as the proposal's reason.
+    pub reason: String,
+}
+
+/// A volunteer a gate excluded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcludedView {
+    /// The volunteer.
+    pub volunteer_id: i64,
+    /// Name.
+    pub name: String,
+    /// The first gate they failed.
+    pub gate: GateView,
+}
+
+/// The matching console for one need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsoleView {
+    /// The need.
+    pub need: NeedSummary,
+    /// Open for matching (else nothing can be proposed).
+    pub open: bool,
+    /// Volunteers in the index (approved).
+    pub volunteers: u32,
+    /// Volunteers passing every gate.
+    pub eligible: u32,
+    /// How many each gate excluded: (gate, count).
+    pub excluded_by_gate: Vec<(String, u32)>,
+    /// The best candidates.
+    pub candidates: Vec<CandidateView>,
+    /// Volunteers holding the need's skills whom a gate stopped.
+    pub near_misses: Vec<ExcludedView>,
+    /// The answer to "why not this volunteer?", when asked.
+    pub asked: Option<AskedView>,
+}
+
+/// One volunteer looked up in the console.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AskedView {
+    /// Who was asked about (as typed).
+    pub query: String,
+    /// Their candidacy, when they pass every gate.
+    pub candidate: Option<CandidateView>,
+    /// The gate that stopped them.
+    pub excluded: Option<ExcludedView>,
+}
+
+/// One row of the triage board.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriageRow {
+    /// The need.
+    pub need: NeedSummary,
+    /// UN M49 region of the organisation.
+    pub region: String,
+    /// Income group code of its country.
+    pub income_group: String,
+    /// Days since it opened.
+    pub waiting_days: i64,
+    /// Live engagements on it (proposals waiting, work on).
+    pub live_engagements: u32,
+}
+
+/// Triage rows per page.
+pub const TRIAGE_PAGE: u64 = 50;
+
+/// The triage board: open needs by priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriageBoard {
+    /// This page's rows.
+    pub rows: Vec<TriageRow>,
+    /// Rows matching the filters.
+    pub total: u64,
+    /// Zero-based page.
+    pub page: u64,
+    /// Regions to filter by.
+    pub regions: Vec<String>,
+}
+
+/// A need that fits a volunteer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitView {
+    /// The need.
+    pub need: NeedSummary,
+    /// Fit in [0, 1].
+    pub fit: f64,
+    /// The factors.
+    pub factors: Vec<FactorView>,
+    /// Weekly hours it asks.
+    pub weekly_hours: u16,
+}
+
+/// "Needs that fit you".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitsView {
+    /// The best needs, most urgent tier first.
+    pub needs: Vec<FitView>,
+    /// Open needs considered.
+    pub open_needs: u32,
+    /// Weekly hours still free / engagement slots still free.
+    pub free_hours: u16,
+    /// See `free_hours`.
+    pub free_slots: u8,
+    /// Approved (else nothing is matched).
+    pub approved: bool,
+}
+
+/// Batch pairs per preview page.
+pub const PAIRS_PAGE: u64 = 50;
+
+/// A runner-up of a batch pair and why they lost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunnerUpView {
+    /// The volunteer.
+    pub volunteer_id: i64,
+    /// Name.
+    pub name: String,
+    /// Fit.
+    pub fit: f64,
+    /// `capacity`, `more_urgent`, `lower_utility`, `gate`.
+    pub reason: String,
+    /// The need that took them (capacity, more_urgent).
+    pub taken_by: String,
+    /// The gate (gate).
+    pub gate: Option<GateView>,
+}
+
+/// A proposed pair in a batch preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairView {
+    /// The need.
+    pub need_id: i64,
+    /// Title.
+    pub need_title: String,
+    /// Organisation (country).
+    pub organisation: String,
+    /// Urgency code.
+    pub urgency: String,
+    /// Emerging-economy priority 0–3.
+    pub priority: u8,
+    /// The volunteer.
+    pub volunteer_id: i64,
+    /// Name.
+    pub volunteer_name: String,
+    /// Fit.
+    pub fit: f64,
+    /// The factors.
+    pub factors: Vec<FactorView>,
+    /// Who else, and why not.
+    pub runners_up: Vec<RunnerUpView>,
+}
+
+/// A need a batch run could not serve.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnservedView {
+    /// The need.
+    pub need_id: i64,
+    /// Title.
+    pub need_title: String,
+    /// Urgency code.
+    pub urgency: String,
+    /// `no_eligible` or `taken`.
+    pub reason: String,
+    /// Who could have, and why they did not.
+    pub runners_up: Vec<RunnerUpView>,
+}
+
+/// Counts of a batch run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Open needs without a live proposal, matched over.
+    pub needs: u32,
+    /// Approved volunteers.
+    pub volunteers: u32,
+    /// Pairs proposed, per tier (critical, high, normal, low).
+    pub assigned_per_tier: [u32; 4],
+    /// Needs left unserved.
+    pub unserved: u32,
+    /// Candidate arcs solved over.
+    pub candidate_arcs: u64,
+    /// Arcs re-added by the dual-price check.
+    pub readded_arcs: u64,
+    /// Seconds spent computing.
+    pub seconds: f64,
+}
+
+/// What applying a batch created and skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunOutcome {
+    /// Proposals created.
+    pub created: u32,
+    /// Skipped: the need is no longer open or already has a live engagement.
+    pub stale_need: u32,
+    /// Skipped: the volunteer is no longer approved or has no capacity left.
+    pub stale_volunteer: u32,
+}
+
+/// A batch run, one page of its preview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunView {
+    /// Id.
+    pub id: i64,
+    /// `running`, `ready`, `applied`, `failed`.
+    pub status: String,
+    /// The step under way.
+    pub stage: String,
+    /// 0–100.
+    pub progress: i16,
+    /// Started (UTC).
+    pub started: String,
+    /// Who started it.
+    pub started_by: String,
+    /// Counts, once computed.
+    pub summary: Option<RunSummary>,
+    /// This page of proposed pairs.
+    pub pairs: Vec<PairView>,
+    /// Proposed pairs in all.
+    pub pairs_total: u64,
+    /// Unserved needs (first page only).
+    pub unserved: Vec<UnservedView>,
+    /// Zero-based page.
+    pub page: u64,
+    /// What applying did.
+    pub outcome: Option<RunOutcome>,
+    /// Why it failed.
+    pub error: String,
+}
+
+/// A batch run in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunRow {
+    /// Id.
+    pub id: i64,
+    /// Status code.
+    pub status: String,
+    /// Started (UTC).
+    pub started: String,
+    /// Pairs proposed.
+    pub pairs: u32,
+}

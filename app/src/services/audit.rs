@@ -83,11 +83,15 @@ pub enum Action {
     EngagementRated,
     /// A message was posted to an engagement's thread.
     MessagePosted,
+    /// A coordinator started a batch run of the matcher.
+    MatchRunStarted,
+    /// A coordinator applied a batch run: its proposals were created.
+    MatchRunApplied,
 }
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 33] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -119,6 +123,8 @@ impl Action {
         Self::HoursLogged,
         Self::EngagementRated,
         Self::MessagePosted,
+        Self::MatchRunStarted,
+        Self::MatchRunApplied,
     ];
 
     /// The stored name.
@@ -156,6 +162,8 @@ impl Action {
             Self::HoursLogged => "engagement.hours_logged",
             Self::EngagementRated => "engagement.rated",
             Self::MessagePosted => "engagement.message_posted",
+            Self::MatchRunStarted => "matching.run_started",
+            Self::MatchRunApplied => "matching.run_applied",
         }
     }
 }

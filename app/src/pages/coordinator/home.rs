@@ -37,6 +37,14 @@ pub fn CoordinatorHome() -> impl IntoView {
                             <p>{t!(i18n, coordinator.volunteers_lead)}</p>
                         </li>
                         <li>
+                            <A href="/coordinator/triage">{t!(i18n, matching.triage)}</A>
+                            <p>{t!(i18n, matching.triage_lead)}</p>
+                        </li>
+                        <li>
+                            <A href="/coordinator/batch">{t!(i18n, batch.title)}</A>
+                            <p>{t!(i18n, batch.lead)}</p>
+                        </li>
+                        <li>
                             <A href="/coordinator/needs">{t!(i18n, needs.title)}</A>
                             <p>{t!(i18n, coordinator.needs_lead)}</p>
                         </li>

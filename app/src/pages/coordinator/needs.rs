@@ -24,8 +24,8 @@ const STATUSES: [&str; 8] = [
     "closed",
     "cancelled",
 ];
-const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
-const INCOME_GROUPS: [&str; 4] = ["low", "lower_middle", "upper_middle", "high"];
+pub const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
+pub const INCOME_GROUPS: [&str; 4] = ["low", "lower_middle", "upper_middle", "high"];
 
 /// The coordinators' needs page.
 #[component]

@@ -167,6 +167,7 @@ pub fn NeedPage() -> impl IntoView {
                     {need.proposable.then(|| view! {
                         <section aria-labelledby="propose-title">
                             <h2 id="propose-title">{t!(i18n, engagements.propose)}</h2>
+                            <p><A href=format!("/coordinator/match/{id}") attr:class="button button--secondary">{t!(i18n, matching.open_console)}</A></p>
                             <ActionForm action=propose attr:class="form" attr:data-form="propose">
                                 <FormAlert error=propose_error />
                                 <GroupError name="capacity" server_error=propose_error />

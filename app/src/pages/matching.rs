@@ -1,0 +1,109 @@
+//! The matcher's pages: the triage board, the console, batch runs and "needs
+//! that fit you"; and how factors and gates are shown.
+
+pub mod batch;
+pub mod console;
+pub mod fits;
+pub mod triage;
+
+use crate::{
+    domain::views::{FactorView, GateView},
+    i18n::{t_string, use_i18n},
+};
+use leptos::prelude::*;
+
+/// The translated name of a fit factor.
+pub fn factor_name(name: &str) -> String {
+    let i18n = use_i18n();
+    match name {
+        "skill" => t_string!(i18n, factors.skill),
+        "language" => t_string!(i18n, factors.language),
+        "timezone" => t_string!(i18n, factors.timezone),
+        "region" => t_string!(i18n, factors.region),
+        "load" => t_string!(i18n, factors.load),
+        _ => t_string!(i18n, factors.track_record),
+    }
+    .to_string()
+}
+
+/// A share as a whole percentage.
+#[must_use]
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", (share * 100.0).clamp(0.0, 100.0))
+}
+
+/// The factors of a fit, each as a bar (value) with value × weight beside it.
+#[component]
+pub fn FactorBars(factors: Vec<FactorView>) -> impl IntoView {
+    view! {
+        <dl class="factors">
+            {factors
+                .into_iter()
+                .map(|f| {
+                    let label = factor_name(&f.name);
+                    view! {
+                        <div class="factor" data-factor=f.name.clone()>
+                            <dt>{label.clone()}</dt>
+                            <dd>
+                                <meter min="0" max="1" value=f.value aria-label=label></meter>
+                                " " <span>{percent(f.value)}</span>
+                                <span class="muted">" × " {format!("{:.2}", f.weight)} " = " {format!("{:.3}", f.contribution)}</span>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}
+
+/// What a gate means for one volunteer, in words.
+pub fn gate_text(g: &GateView) -> String {
+    let i18n = use_i18n();
+    match g.gate.as_str() {
+        "approved" => t_string!(i18n, gates.approved).to_string(),
+        "capacity" => format!(
+            "{} ({} h / {} h)",
+            t_string!(i18n, gates.capacity),
+            g.have,
+            g.need
+        ),
+        "language" => t_string!(i18n, gates.language).to_string(),
+        "must_skills" => format!(
+            "{}: {} ({} / {})",
+            t_string!(i18n, gates.must_skills),
+            g.skill,
+            g.have,
+            g.need
+        ),
+        "conflict_of_interest" => t_string!(i18n, gates.conflict_of_interest).to_string(),
+        _ if g.skill == "remote_only" => t_string!(i18n, gates.remote_only).to_string(),
+        _ => t_string!(i18n, gates.onsite_range).to_string(),
+    }
+}
+
+/// The name of a gate (for counts).
+pub fn gate_name(code: &str) -> String {
+    let i18n = use_i18n();
+    match code {
+        "approved" => t_string!(i18n, gates.approved),
+        "capacity" => t_string!(i18n, gates.capacity),
+        "language" => t_string!(i18n, gates.language),
+        "must_skills" => t_string!(i18n, gates.must_skills),
+        "conflict_of_interest" => t_string!(i18n, gates.conflict_of_interest),
+        _ => t_string!(i18n, gates.onsite_range),
+    }
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    #[test]
+    fn shares_are_whole_percentages() {
+        assert_eq!(percent(0.826), "83%");
+        assert_eq!(percent(1.2), "100%");
+        assert_eq!(percent(-0.1), "0%");
+    }
+}

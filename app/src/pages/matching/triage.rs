@@ -1,0 +1,124 @@
+//! `/coordinator/triage`: open needs by priority — urgency tier, then
+//! emerging-economy priority, then the longest waiting — with filters.
+
+use crate::{
+    api::{matching::fetch_triage, reference::fetch_catalogue},
+    components::guard::page_error,
+    domain::need::URGENCIES,
+    i18n::{t, t_string, use_i18n},
+    pages::{
+        coordinator::{
+            accounts::Pager,
+            needs::{INCOME_GROUPS, income_name},
+        },
+        needs::table::urgency_name,
+    },
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+/// The triage board.
+#[component]
+pub fn TriagePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move |k: &'static str| query.read().get(k).filter(|v| !v.is_empty());
+    let board = Resource::new(
+        move || {
+            (
+                q("region"),
+                q("income"),
+                q("category"),
+                q("urgency"),
+                q("page").and_then(|p| p.parse::<u64>().ok()),
+            )
+        },
+        |(r, i, c, u, p)| fetch_triage(r, i, c, u, p),
+    );
+    let catalogue = Resource::new(|| (), |()| fetch_catalogue());
+    view! {
+        <Title text=move || t_string!(i18n, matching.triage).to_string() />
+        <h1>{t!(i18n, matching.triage)}</h1>
+        <p class="muted">{t!(i18n, matching.triage_lead)}</p>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let board = match board.await {
+                    Ok(b) => b,
+                    Err(e) => return page_error(e),
+                };
+                let catalogue = catalogue.await.unwrap_or_default();
+                let selected = move |k: &'static str, v: &str| q(k).as_deref() == Some(v);
+                view! {
+                    <form method="get" action="/coordinator/triage" class="filters" role="search">
+                        <label for="region">{t!(i18n, needs.region)}</label>
+                        <select id="region" name="region">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {board.regions.iter().map(|r| view! { <option value=r.clone() selected=selected("region", r)>{r.clone()}</option> }).collect_view()}
+                        </select>
+                        <label for="income">{t!(i18n, needs.income_group)}</label>
+                        <select id="income" name="income">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {INCOME_GROUPS.iter().map(|g| view! { <option value=*g selected=selected("income", g)>{income_name(g)}</option> }).collect_view()}
+                        </select>
+                        <label for="category">{t!(i18n, needs.category)}</label>
+                        <select id="category" name="category">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {catalogue.categories.iter().map(|c| {
+                                let v = c.id.to_string();
+                                let is = selected("category", &v);
+                                view! { <option value=v selected=is>{c.name.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                        <label for="urgency">{t!(i18n, needs.urgency)}</label>
+                        <select id="urgency" name="urgency">
+                            <option value="">{t!(i18n, needs.any)}</option>
+                            {URGENCIES.iter().map(|u| view! { <option value=*u selected=selected("urgency", u)>{urgency_name(u)}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
+                    </form>
+                    <p class="muted">{t!(i18n, needs.count, count = board.total)}</p>
+                    {if board.rows.is_empty() {
+                        view! { <p class="muted">{t!(i18n, needs.none)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, needs.urgency)}</th>
+                                            <th scope="col">{t!(i18n, needs.title_column)}</th>
+                                            <th scope="col">{t!(i18n, needs.organisation)}</th>
+                                            <th scope="col">{t!(i18n, matching.priority)}</th>
+                                            <th scope="col">{t!(i18n, matching.waiting)}</th>
+                                            <th scope="col">{t!(i18n, matching.live)}</th>
+                                            <th scope="col"><span class="visually-hidden">{t!(i18n, matching.console)}</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {board.rows.into_iter().map(|r| {
+                                            let n = r.need;
+                                            view! {
+                                                <tr data-triage-need=n.id.to_string()>
+                                                    <td><span class=format!("urgency urgency--{}", n.urgency)>{urgency_name(&n.urgency)}</span></td>
+                                                    <td><A href=format!("/needs/{}", n.id)>{n.title.clone()}</A><br /><span class="muted">{n.category.clone()}</span></td>
+                                                    <td>{n.organisation.clone()} " (" {n.country.clone()} ")"<br /><span class="muted">{r.region.clone()}</span></td>
+                                                    <td>{n.priority} " · " {income_name(&r.income_group)}</td>
+                                                    <td>{t!(i18n, matching.days, count = r.waiting_days)}</td>
+                                                    <td>{r.live_engagements}</td>
+                                                    <td><A href=format!("/coordinator/match/{}", n.id) attr:class="button button--secondary">{t!(i18n, matching.open_console)}</A></td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    }}
+                    <Pager total=board.total page=board.page page_size=crate::domain::views::TRIAGE_PAGE />
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,232 @@
+//! The matcher over HTTP on both databases: the console's ranking and its
+//! explanations, the triage board's order, "needs that fit you", batch runs
+//! from start to apply (stale pairs skipped), and what the database adds to
+//! the profiles (pending proposals use capacity, declines lower a pair, new
+//! approvals show without a restart).
+
+use entity::{engagement, need};
+use frontline_tests::{DbKind, TestApp, TestClient, db_tests, world};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+};
+use serde_json::Value;
+use std::time::Duration;
+
+async fn console(coordinator: &TestClient, need: i64) -> Value {
+    coordinator
+        .call_json("/api/matching/console", &[("need", &need.to_string())])
+        .await
+}
+
+fn candidate_ids(console: &Value) -> Vec<i64> {
+    console["candidates"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|c| c["volunteer_id"].as_i64()).collect())
+        .unwrap_or_default()
+}
+
+async fn set_urgency(app: &TestApp, need: i64, urgency: &str) {
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE need SET urgency = '{urgency}' WHERE id = {need}"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Waits (bounded) for a batch run to leave `running`; returns its view.
+async fn finished(coordinator: &TestClient, run: i64) -> Value {
+    for _ in 0..200 {
+        let v = coordinator
+            .call_json("/api/matching/batch", &[("id", &run.to_string())])
+            .await;
+        if v["status"] != "running" {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("batch run {run} never finished");
+}
+
+db_tests! {
+    async fn the_console_ranks_and_explains(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        let view = console(&c.coordinator, c.need).await;
+        assert_eq!(view["open"], true, "{view}");
+        assert_eq!(view["eligible"], 1);
+        assert_eq!(candidate_ids(&view), vec![v]);
+        let factors = view["candidates"][0]["factors"].as_array().cloned().unwrap_or_default();
+        let names: Vec<&str> = factors.iter().filter_map(|f| f["name"].as_str()).collect();
+        assert_eq!(names, ["skill", "language", "timezone", "region", "load", "track_record"]);
+        let sum: f64 = factors.iter().filter_map(|f| f["contribution"].as_f64()).sum();
+        let fit = view["candidates"][0]["fit"].as_f64().unwrap_or_default();
+        assert!((sum - fit).abs() < 1e-9 && fit > 0.5 && fit <= 1.0, "fit {fit} = Σ {sum}");
+        assert_eq!(factors[0]["value"], 1.0, "expert (3) for a practitioner (2) need");
+
+        // A volunteer without the must skill is excluded, and the console says why.
+        let other = app.client();
+        let user = app.register(&other, "volunteer", "nodmarc@volunteers.example").await;
+        let backups = world::skill(&app, "restore_testing").await;
+        let profile = world::profile_form(backups, true);
+        let fields: Vec<(&str, &str)> = profile.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        other.call_json("/api/volunteer/save", &fields).await;
+        c.coordinator
+            .call_json("/api/vetting/volunteer_decide", &[("id", &user.id.to_string()), ("decision", "approve"), ("note", "")])
+            .await;
+        let view = console(&c.coordinator, c.need).await;
+        assert_eq!(view["volunteers"], 2, "the new approval is seen without a restart");
+        assert_eq!(view["eligible"], 1);
+        assert_eq!(view["excluded_by_gate"], serde_json::json!([["must_skills", 1]]));
+        let asked = c
+            .coordinator
+            .call_json("/api/matching/console", &[("need", &c.need.to_string()), ("ask", "nodmarc@volunteers.example")])
+            .await;
+        let gate = &asked["asked"]["excluded"]["gate"];
+        assert_eq!((gate["gate"].as_str(), gate["have"].as_i64(), gate["need"].as_i64()), (Some("must_skills"), Some(0), Some(2)), "{asked}");
+        assert_eq!(gate["skill"], "SPF, DKIM and DMARC configuration");
+
+        // Proposing from the console makes a proposal of #5; the candidate is then marked.
+        let res = c.coordinator.call(
+            "/api/engagements/propose",
+            &[("need", &c.need.to_string()), ("volunteer", &v.to_string()), ("reason", view["candidates"][0]["reason"].as_str().unwrap_or_default())],
+        ).await;
+        world::created_id(res, "propose").await;
+        let view = console(&c.coordinator, c.need).await;
+        assert_eq!(view["candidates"][0]["engaged"], true);
+
+        // Only coordinators see the console.
+        assert_eq!(c.volunteer.call("/api/matching/console", &[("need", &c.need.to_string())]).await.status(), 403);
+        assert_eq!(c.member.call("/api/matching/console", &[("need", &c.need.to_string())]).await.status(), 403);
+    }
+
+    async fn pending_proposals_use_capacity_and_declines_lower_a_pair(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        // Two slots: two pending proposals fill them for matching purposes.
+        let second = world::open_need(&app, &c.member, &c.coordinator, "DMARC for the lab").await;
+        let third = world::open_need(&app, &c.member, &c.coordinator, "DMARC for the clinic").await;
+        world::propose(&c.coordinator, c.need, &v.to_string()).await;
+        world::propose(&c.coordinator, second, &v.to_string()).await;
+        let view = console(&c.coordinator, third).await;
+        assert_eq!(view["eligible"], 0, "{view}");
+        assert_eq!(view["excluded_by_gate"], serde_json::json!([["capacity", 1]]));
+
+        // The organisation declines one: the other needs of that organisation rank the volunteer lower.
+        let first = engagement::Entity::find()
+            .filter(engagement::Column::NeedId.eq(c.need))
+            .one(&app.db)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no engagement"));
+        let before = console(&c.coordinator, third).await;
+        c.member
+            .call_json("/api/engagements/decline", &[("id", &first.id.to_string()), ("reason", "availability"), ("note", "")])
+            .await;
+        let view = console(&c.coordinator, third).await;
+        assert_eq!(view["eligible"], 1, "a slot is free again: {view}");
+        let lowered = view["candidates"][0]["lowered"].as_f64().unwrap_or(1.0);
+        assert!((lowered - 0.6).abs() < 1e-9, "{view}");
+        assert_eq!(before["eligible"], 0);
+    }
+
+    async fn the_triage_board_orders_by_tier_then_priority_then_waiting(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let low = c.need;
+        let critical = world::open_need(&app, &c.member, &c.coordinator, "Ransomware on the lab network").await;
+        let high = world::open_need(&app, &c.member, &c.coordinator, "Phishing wave").await;
+        set_urgency(&app, low, "low").await;
+        set_urgency(&app, critical, "critical").await;
+        set_urgency(&app, high, "high").await;
+        let board = c.coordinator.call_json("/api/matching/triage", &[]).await;
+        let order: Vec<i64> = board["rows"].as_array().map(|r| r.iter().filter_map(|r| r["need"]["id"].as_i64()).collect()).unwrap_or_default();
+        assert_eq!(order, vec![critical, high, low], "{board}");
+        let filtered = c.coordinator.call_json("/api/matching/triage", &[("urgency", "high")]).await;
+        assert_eq!(filtered["total"], 1);
+        let africa = c.coordinator.call_json("/api/matching/triage", &[("region", "Africa"), ("income", "low")]).await;
+        assert_eq!(africa["total"], 3, "DR Congo is a low-income African country: {africa}");
+        let europe = c.coordinator.call_json("/api/matching/triage", &[("region", "Europe")]).await;
+        assert_eq!(europe["total"], 0);
+        let html = c.coordinator.get_text("/coordinator/triage", 200).await;
+        assert!(html.find("Ransomware on the lab network") < html.find("Phishing wave"));
+    }
+
+    async fn needs_that_fit_a_volunteer(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let fits = c.volunteer.call_json("/api/matching/fits", &[]).await;
+        assert_eq!(fits["approved"], true);
+        let needs: Vec<i64> = fits["needs"].as_array().map(|n| n.iter().filter_map(|n| n["need"]["id"].as_i64()).collect()).unwrap_or_default();
+        assert_eq!(needs, vec![c.need], "{fits}");
+        assert_eq!(fits["needs"][0]["weekly_hours"], 3);
+        // Offered: no longer listed as something to offer.
+        world::created_id(c.volunteer.call("/api/engagements/offer", &[("need", &c.need.to_string()), ("note", "")]).await, "offer").await;
+        let fits = c.volunteer.call_json("/api/matching/fits", &[]).await;
+        assert_eq!(fits["needs"].as_array().map(Vec::len), Some(0), "{fits}");
+        let pending = app.client();
+        world::volunteer(&app, &pending, "pending@volunteers.example", None).await;
+        let fits = pending.call_json("/api/matching/fits", &[]).await;
+        assert_eq!(fits["approved"], false);
+        assert_eq!(c.member.call("/api/matching/fits", &[]).await.status(), 403);
+        let html = c.volunteer.get_text("/volunteer/matches", 200).await;
+        assert!(html.contains("Needs that fit you"));
+    }
+
+    async fn a_batch_run_previews_then_applies_skipping_stale_pairs(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let second = app.client();
+        let grace = world::volunteer(&app, &second, "grace@volunteers.example", Some(&c.coordinator)).await;
+        let lab = world::open_need(&app, &c.member, &c.coordinator, "DMARC for the lab").await;
+        let clinic = world::open_need(&app, &c.member, &c.coordinator, "DMARC for the clinic").await;
+        set_urgency(&app, clinic, "critical").await;
+
+        let res = c.coordinator.call("/api/matching/batch_start", &[]).await;
+        let run = world::created_id(res, "start batch").await;
+        let view = finished(&c.coordinator, run).await;
+        assert_eq!(view["status"], "ready", "{view}");
+        // Two volunteers with two slots each (3 h of 6 per need): all three needs served.
+        assert_eq!(view["summary"]["needs"], 3);
+        assert_eq!(view["pairs_total"], 3);
+        assert_eq!(view["pairs"][0]["need_id"], clinic, "the critical need first");
+        assert!(view["pairs"][0]["factors"].as_array().is_some_and(|f| f.len() == 6));
+
+        // The lab need is withdrawn before the run is applied: that pair is skipped.
+        c.member.call_json("/api/needs/withdraw", &[("id", &lab.to_string())]).await;
+        let outcome = c.coordinator.call_json("/api/matching/batch_apply", &[("id", &run.to_string())]).await;
+        assert_eq!((outcome["created"].as_i64(), outcome["stale_need"].as_i64()), (Some(2), Some(1)), "{outcome}");
+        let created = engagement::Entity::find()
+            .filter(engagement::Column::ProposerKind.eq(engagement::ProposerKind::Matcher))
+            .all(&app.db)
+            .await
+            .unwrap_or_default();
+        assert_eq!(created.len(), 2);
+        assert!(created.iter().all(|e| e.status == engagement::Status::Proposed && e.reason.starts_with("Matcher (batch run")));
+        let notified = entity::notification::Entity::find()
+            .filter(entity::notification::Column::Kind.eq("engagement.proposed"))
+            .filter(entity::notification::Column::AccountId.is_in([c.volunteer_user.id, grace.id]))
+            .count(&app.db)
+            .await
+            .unwrap_or_default();
+        assert_eq!(notified, 2, "each proposed volunteer is told");
+        let again = c.coordinator.call("/api/matching/batch_apply", &[("id", &run.to_string())]).await;
+        assert_eq!(again.status(), 409, "applied once");
+        let view = c.coordinator.call_json("/api/matching/batch", &[("id", &run.to_string())]).await;
+        assert_eq!(view["status"], "applied");
+        assert_eq!(view["outcome"]["created"], 2);
+
+        // A second run has nothing left to do: every open need has a proposal.
+        let res = c.coordinator.call("/api/matching/batch_start", &[]).await;
+        let run = world::created_id(res, "start batch").await;
+        let view = finished(&c.coordinator, run).await;
+        assert_eq!(view["summary"]["needs"], 0, "{view}");
+        let html = c.coordinator.get_text(&format!("/coordinator/batch/{run}"), 200).await;
+        assert!(html.contains("data-run-status=\"ready\""));
+        let open = need::Entity::find().filter(need::Column::Status.eq(need::Status::Open)).count(&app.db).await.unwrap_or_default();
+        assert_eq!(open, 2);
+    }
+}
