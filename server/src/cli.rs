@@ -78,6 +78,20 @@ pub enum BenchAction {
         /// The instance file (the format of the benchmark anchors' `gen.py`).
         file: PathBuf,
     },
+    /// Rank every approved volunteer for open needs of the configured database (load the
+    /// large demo set first) and print the time of one ranking: median, 99th percentile and
+    /// worst over the needs, in microseconds, on one core. Loading the pools is not timed.
+    Rank {
+        /// How many open needs to rank (spread evenly over all of them).
+        #[arg(long, default_value_t = 2000)]
+        needs: usize,
+        /// How many candidates to keep per need (the console shows 20).
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Rankings of each need; the fastest counts, which filters out machine noise.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+    },
 }
 
 /// What `frontline coordinator` does.
@@ -158,13 +172,12 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
             action: CoordinatorAction::Create { email, name },
         } => create_coordinator(settings, &email, &name).await,
         // Pure computation: no database connection, no migrations.
-        Command::Bench { action } => bench(action),
-    }
-}
-
-fn bench(action: BenchAction) -> anyhow::Result<()> {
-    match action {
-        BenchAction::Solve { file } => bench_solve(&file),
+        Command::Bench {
+            action: BenchAction::Solve { file },
+        } => bench_solve(&file),
+        Command::Bench {
+            action: BenchAction::Rank { needs, top, repeat },
+        } => bench_rank(settings, needs, top, repeat).await,
     }
 }
 
@@ -184,6 +197,75 @@ fn bench_solve(file: &std::path::Path) -> anyhow::Result<()> {
         solution.cost, solution.assigned
     );
     Ok(())
+}
+
+/// Loads the pools the matching console uses, then times `rank_volunteers` alone.
+async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize) -> anyhow::Result<()> {
+    anyhow::ensure!(needs > 0 && repeat > 0, "--needs and --repeat must be at least 1");
+    let db = db::connect(&settings).await?;
+    db::migrate(&db).await?;
+    let state = command_line_state(&settings, db)?;
+    let loading = std::time::Instant::now();
+    let volunteers = app::services::matching::volunteers(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the volunteers: {e}"))?;
+    let pool = app::services::matching::open_needs(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the open needs: {e}"))?;
+    let load_seconds = loading.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        !pool.profiles.is_empty() && !volunteers.index.is_empty(),
+        "the database holds no open needs or no approved volunteers: load the demo set first \
+         (frontline demo --volunteers 100000 --needs 20000)"
+    );
+    let step = (pool.profiles.len() / needs).max(1);
+    let chosen: Vec<_> = pool.profiles.iter().step_by(step).take(needs).collect();
+    let mut micros = Vec::with_capacity(chosen.len());
+    let mut eligible = 0_u64;
+    for need in &chosen {
+        let mut best = f64::INFINITY;
+        let mut passed = 0;
+        for _ in 0..repeat {
+            let started = std::time::Instant::now();
+            let ranking =
+                std::hint::black_box(app::matcher::rank::rank_volunteers(&volunteers.index, need, top));
+            best = best.min(started.elapsed().as_secs_f64() * 1e6);
+            passed = ranking.eligible;
+        }
+        eligible = eligible.saturating_add(u64::from(passed));
+        micros.push(best);
+    }
+    micros.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        // Nearest rank: the smallest value with at least q of the sample at or below it.
+        let rank = (q * micros.len() as f64).ceil() as usize;
+        micros[rank.clamp(1, micros.len()) - 1]
+    };
+    let mean = micros.iter().sum::<f64>() / micros.len() as f64;
+    println!(
+        "bench=rank volunteers={} needs={} top={top} mean_eligible={} median_us={:.1} p99_us={:.1} max_us={:.1} mean_us={mean:.1} load_seconds={load_seconds:.2}",
+        volunteers.index.len(),
+        chosen.len(),
+        eligible / chosen.len() as u64,
+        at(0.5),
+        at(0.99),
+        at(1.0),
+    );
+    Ok(())
+}
+
+/// The services' state for a command: no site, one password hash at a time.
+fn command_line_state(settings: &Settings, db: sea_orm::DatabaseConnection) -> anyhow::Result<AppState> {
+    Ok(AppState {
+        db,
+        leptos_options: leptos::config::LeptosOptions::builder()
+            .output_name("frontline")
+            .build(),
+        clock: Arc::new(SystemClock),
+        config: Arc::new(settings.app_config()),
+        passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
+        matching: app::services::matching::Cache::default(),
+    })
 }
 
 async fn demo(settings: Settings, size: crate::demo::Size, if_empty: bool) -> anyhow::Result<()> {
@@ -253,16 +335,7 @@ async fn create_coordinator(settings: Settings, email: &str, name: &str) -> anyh
     let password = read_password()?;
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
-    let state = AppState {
-        db,
-        leptos_options: leptos::config::LeptosOptions::builder()
-            .output_name("frontline")
-            .build(),
-        clock: Arc::new(SystemClock),
-        config: Arc::new(settings.app_config()),
-        passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
-        matching: app::services::matching::Cache::default(),
-    };
+    let state = command_line_state(&settings, db)?;
     let actor = Actor {
         account_id: None,
         address: Some("command line".into()),

@@ -156,3 +156,64 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
         assert_eq!(id, 201);
     }
 }
+
+/// The value of `key=` in a `bench=…` line.
+fn field<'a>(line: &'a str, key: &str) -> &'a str {
+    line.split(' ')
+        .find_map(|f| f.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+        .unwrap_or_else(|| panic!("no {key} in {line}"))
+}
+
+#[tokio::test]
+async fn bench_rank_times_the_ranking_on_the_demo_set_and_refuses_an_empty_database() {
+    let database = TestDatabase::create(DbKind::Sqlite).await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let bench = |extra: &[&str]| {
+        cli::command(dir.path())
+            .args(["bench", "rank"])
+            .args(extra)
+            .env("DATABASE_URL", &database.url)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let empty = bench(&[]);
+    assert!(!empty.status.success());
+    let err = String::from_utf8_lossy(&empty.stderr);
+    assert!(err.contains("load the demo set first"), "{err}");
+
+    demo(&database, &["--volunteers", "200", "--needs", "60"]);
+    let out = bench(&["--needs", "7", "--repeat", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("bench=rank "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let app = TestApp::spawn_on(database, |_| {}).await;
+    let approved = volunteer::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|v| v.status == VettingStatus::Approved)
+        .count();
+    assert_eq!(field(line, "volunteers"), approved.to_string(), "{line}");
+    assert_eq!(field(line, "needs"), "7", "{line}");
+    assert_eq!(field(line, "top"), "20", "{line}");
+    let micros: Vec<f64> = ["median_us", "p99_us", "max_us"]
+        .iter()
+        .map(|k| {
+            field(line, k)
+                .parse()
+                .unwrap_or_else(|e| panic!("{k}: {e} in {line}"))
+        })
+        .collect();
+    assert!(
+        micros[0] > 0.0 && micros[0] <= micros[1] && micros[1] <= micros[2],
+        "{line}"
+    );
+    assert!(
+        field(line, "mean_eligible").parse::<u64>().is_ok_and(|n| n > 0),
+        "{line}"
+    );
+}
