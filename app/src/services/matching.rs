@@ -154,6 +154,10 @@ async fn stamp<C: ConnectionTrait>(db: &C, actions: &[Action]) -> Result<Stamp, 
         .collect())
 }
 
+/// What a volunteer's profile takes from one engagement: volunteer, need, status,
+/// weekly hours, the organisation's rating, the decline reason.
+type EngagementFacts = (i64, i64, engagement::Status, i16, Option<i16>, Option<String>);
+
 /// Approved volunteers, indexed, with what the pages show of them.
 pub struct VolunteerPool {
     /// The index the matcher ranks and assigns over.
@@ -388,25 +392,24 @@ async fn build_volunteers<C: ConnectionTrait>(
     }
     // Proposals waiting for an answer count against capacity; completed work
     // makes the track record; conflict-of-interest declines make conflicts.
-    let engagements: Vec<(i64, i64, engagement::Status, i16, Option<i16>, Option<String>)> =
-        engagement::Entity::find()
-            .select_only()
-            .columns([
-                engagement::Column::VolunteerId,
-                engagement::Column::NeedId,
-                engagement::Column::Status,
-                engagement::Column::WeeklyHours,
-                engagement::Column::OrganisationRating,
-                engagement::Column::DeclineReason,
-            ])
-            .filter(engagement::Column::Status.is_in([
-                engagement::Status::Proposed,
-                engagement::Status::Completed,
-                engagement::Status::Declined,
-            ]))
-            .into_tuple()
-            .all(db)
-            .await?;
+    let engagements: Vec<EngagementFacts> = engagement::Entity::find()
+        .select_only()
+        .columns([
+            engagement::Column::VolunteerId,
+            engagement::Column::NeedId,
+            engagement::Column::Status,
+            engagement::Column::WeeklyHours,
+            engagement::Column::OrganisationRating,
+            engagement::Column::DeclineReason,
+        ])
+        .filter(engagement::Column::Status.is_in([
+            engagement::Status::Proposed,
+            engagement::Status::Completed,
+            engagement::Status::Declined,
+        ]))
+        .into_tuple()
+        .all(db)
+        .await?;
     let declined_needs: HashSet<i64> = engagements
         .iter()
         .filter(|e| e.5.as_deref() == Some("conflict_of_interest"))
