@@ -146,6 +146,14 @@ db_tests! {
             ("/api/engagements/message", vec![("id", e.as_str()), ("body", "Hello")], [S, H, O, O, H, O]),
             ("/api/engagements/offer", vec![("need", open.as_str()), ("note", "")], [S, F, I, F, F, F]),
             ("/api/engagements/propose", vec![("need", open.as_str()), ("volunteer", "pending@example.org"), ("reason", "r")], [S, F, F, F, F, I]),
+            ("/api/matching/triage", vec![], [S, F, F, F, F, O]),
+            ("/api/matching/console", vec![("need", open.as_str())], [S, F, F, F, F, O]),
+            ("/api/matching/console", vec![("need", draft.as_str())], [S, F, F, F, F, O]),
+            ("/api/matching/batches", vec![], [S, F, F, F, F, O]),
+            ("/api/matching/batch", vec![("id", "999999")], [S, F, F, F, F, H]),
+            ("/api/matching/fits", vec![], [S, O, O, F, F, F]),
+            ("/api/matching/batch_apply", vec![("id", "999999")], [S, F, F, F, F, H]),
+            ("/api/matching/batch_start", vec![], [S, F, F, F, F, O]),
             // Changes by the wrong person, last: they must not happen.
             ("/api/engagements/confirm", vec![("id", e.as_str())], [S, H, C, C, H, C]),
             ("/api/engagements/accept", vec![("id", e.as_str())], [S, H, O, C, H, C]),
@@ -190,6 +198,7 @@ db_tests! {
         let edit = format!("/needs/{}/edit", w.draft_need);
         let org = format!("/coordinator/organisations/{}", w.org_a);
         let engagement = format!("/engagements/{}", w.engagement);
+        let console = format!("/coordinator/match/{}", w.open_need);
         let cases: Vec<(&str, [u16; 6])> = vec![
             (need.as_str(), [302, 404, 200, 200, 404, 200]),
             (edit.as_str(), [302, 403, 403, 200, 404, 403]),
@@ -202,6 +211,10 @@ db_tests! {
             ("/engagements", [302, 200, 200, 200, 200, 200]),
             ("/notifications", [302, 200, 200, 200, 200, 200]),
             ("/volunteer/history", [302, 200, 200, 403, 403, 403]),
+            ("/volunteer/matches", [302, 200, 200, 403, 403, 403]),
+            ("/coordinator/triage", [302, 403, 403, 403, 403, 200]),
+            (console.as_str(), [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/batch", [302, 403, 403, 403, 403, 200]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {

@@ -230,3 +230,78 @@ db_tests! {
         assert_eq!(open, 2);
     }
 }
+
+/// The cached volunteer pool, compared with one read from scratch.
+async fn assert_pool_is_current(app: &TestApp, step: &str) {
+    use app::services::matching;
+    let cached = matching::volunteers(&app.state)
+        .await
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    let fresh_state = app::state::AppState {
+        matching: matching::Cache::default(),
+        ..app.state.clone()
+    };
+    let fresh = matching::volunteers(&fresh_state)
+        .await
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    assert_eq!(cached.index.volunteers(), fresh.index.volunteers(), "{step}");
+    assert_eq!(cached.people, fresh.people, "{step}");
+}
+
+db_tests! {
+    async fn the_volunteer_pool_reads_again_only_what_changed_and_stays_exact(db: DbKind) {
+        use app::services::matching;
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        assert_pool_is_current(&app, "first read").await;
+        let start = app.state.matching.stats().await;
+        assert_eq!(start.full_reads, 1);
+
+        // A second volunteer registers, fills a profile, is approved.
+        let other = app.client();
+        let user = app.register(&other, "volunteer", "second@volunteers.example").await;
+        let dmarc = world::skill(&app, "dmarc").await;
+        let profile = world::profile_form(dmarc, true);
+        let fields: Vec<(&str, &str)> = profile.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        other.call_json("/api/volunteer/save", &fields).await;
+        c.coordinator
+            .call_json("/api/vetting/volunteer_decide", &[("id", &user.id.to_string()), ("decision", "approve"), ("note", "")])
+            .await;
+        assert_pool_is_current(&app, "approval").await;
+
+        // Proposals take capacity; the volunteer declines one for a conflict of interest.
+        let second = world::open_need(&app, &c.member, &c.coordinator, "DMARC for the lab").await;
+        let first = world::propose(&c.coordinator, c.need, &v.to_string()).await;
+        world::propose(&c.coordinator, second, &user.id.to_string()).await;
+        assert_pool_is_current(&app, "proposals").await;
+        c.volunteer
+            .call_json("/api/engagements/decline", &[("id", &first.to_string()), ("reason", "conflict_of_interest"), ("note", "")])
+            .await;
+        assert_pool_is_current(&app, "decline").await;
+        let pool = matching::volunteers(&app.state).await.unwrap_or_else(|e| panic!("{e}"));
+        let position = pool.index.position(v).unwrap_or_else(|| panic!("volunteer missing"));
+        assert!(!pool.index.volunteers()[position].conflicted_orgs.is_empty(), "the conflict is known");
+
+        // The volunteer changes their hours; a coordinator disables the other account.
+        let mut profile = world::profile_form(dmarc, true);
+        for (k, value) in &mut profile {
+            if k == "input[hours_per_week]" {
+                *value = "9".into();
+            }
+        }
+        let fields: Vec<(&str, &str)> = profile.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        c.volunteer.call_json("/api/volunteer/save", &fields).await;
+        c.coordinator
+            .call_json("/api/admin/set_status", &[("account", &user.id.to_string()), ("disabled", "true")])
+            .await;
+        assert_pool_is_current(&app, "hours and disabling").await;
+        let pool = matching::volunteers(&app.state).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(pool.index.position(user.id).is_none(), "a disabled account is not matched");
+
+        // All of it without reading every volunteer again.
+        let stats = app.state.matching.stats().await;
+        assert_eq!(stats.full_reads, 1, "{stats:?}");
+        assert!(stats.partial_reads >= 4, "{stats:?}");
+    }
+}

@@ -51,7 +51,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Statement, sea_query::Expr,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Statement, sea_query::Expr,
 };
 use serde_json::json;
 use std::{
@@ -93,14 +93,95 @@ impl fmt::Debug for Cache {
 
 #[derive(Default)]
 struct CacheState {
-    volunteers: Option<(Stamp, Arc<VolunteerPool>)>,
-    needs: Option<(Stamp, Arc<NeedPool>)>,
+    volunteers: Option<(Seen, Arc<VolunteerPool>)>,
+    needs: Option<(Seen, Arc<NeedPool>)>,
+    stats: CacheStats,
 }
 
-/// The latest audit entry of each action that changes a pool's inputs: every
-/// change that matters to the matcher is audited in the transaction that makes
-/// it, so a new entry means the pool is stale. One indexed lookup per action.
-type Stamp = Vec<Option<i64>>;
+/// How the volunteer pool was brought up to date so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Every approved volunteer read from the database.
+    pub full_reads: u64,
+    /// Only the volunteers a change touched read again.
+    pub partial_reads: u64,
+}
+
+impl Cache {
+    /// How the volunteer pool was brought up to date so far.
+    pub async fn stats(&self) -> CacheStats {
+        self.0.lock().await.stats
+    }
+}
+
+/// Every change that matters to the matcher is audited in the transaction that
+/// makes it, so a pool is stale when an audit entry of a relevant action exists
+/// that the pool has not seen. What a pool has seen: the highest relevant id, and
+/// the relevant ids of the last [`LATE_COMMIT_WINDOW`] ids below it — on PostgreSQL
+/// a transaction can commit after one that took a later id, and its entry must not
+/// be missed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Seen {
+    max: i64,
+    recent: HashSet<i64>,
+}
+
+/// How far below the highest id seen a late commit is still looked for.
+const LATE_COMMIT_WINDOW: i64 = 256;
+/// More changes than this since the last look: rebuild the pool from scratch.
+const MAX_INCREMENTAL_CHANGES: usize = 1000;
+
+/// One relevant audit entry the pool has not seen.
+#[derive(Debug, Clone)]
+struct Change {
+    object_type: Option<String>,
+    object_id: Option<i64>,
+}
+
+/// Relevant audit entries the pool has not seen, and what it will have seen after
+/// taking them. One indexed range scan over the newest entries.
+async fn unseen<C: ConnectionTrait>(
+    db: &C,
+    seen: &Seen,
+    actions: &[Action],
+) -> Result<(Vec<Change>, Seen), ServiceError> {
+    // The action names are constants of this program, never user input.
+    let names: Vec<String> = actions.iter().map(|a| format!("'{}'", a.as_str())).collect();
+    // A pool not built yet looks at the newest entries only: it reads everything anyway.
+    let floor = if seen.max == 0 {
+        format!("(SELECT COALESCE(MAX(id), 0) FROM audit_log) - {LATE_COMMIT_WINDOW}")
+    } else {
+        seen.max.saturating_sub(LATE_COMMIT_WINDOW).to_string()
+    };
+    let sql = format!(
+        "SELECT id, object_type, object_id FROM audit_log WHERE id > {floor} AND action IN ({}) ORDER BY id",
+        names.join(", ")
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let mut changes = Vec::new();
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.try_get("", "id")?;
+        ids.push(id);
+        if id > seen.max || !seen.recent.contains(&id) {
+            changes.push(Change {
+                object_type: row.try_get("", "object_type")?,
+                object_id: row.try_get("", "object_id")?,
+            });
+        }
+    }
+    let max = ids.last().copied().unwrap_or(0).max(seen.max);
+    let after = Seen {
+        max,
+        recent: ids
+            .into_iter()
+            .filter(|&id| id > max.saturating_sub(LATE_COMMIT_WINDOW))
+            .collect(),
+    };
+    Ok((changes, after))
+}
 
 /// What changes the volunteer pool.
 const VOLUNTEER_CHANGES: [Action; 11] = [
@@ -130,30 +211,6 @@ const NEED_CHANGES: [Action; 9] = [
     Action::MatchRunApplied,
 ];
 
-async fn stamp<C: ConnectionTrait>(db: &C, actions: &[Action]) -> Result<Stamp, ServiceError> {
-    // The action names are constants of this program, never user input.
-    let columns: Vec<String> = actions
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            format!(
-                "(SELECT MAX(id) FROM audit_log WHERE action = '{}') AS s{i}",
-                a.as_str()
-            )
-        })
-        .collect();
-    let sql = format!("SELECT {}", columns.join(", "));
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?;
-    Ok((0..actions.len())
-        .map(|i| {
-            row.as_ref()
-                .and_then(|r| r.try_get::<Option<i64>>("", &format!("s{i}")).ok().flatten())
-        })
-        .collect())
-}
-
 /// What a volunteer's profile takes from one engagement: volunteer, need, status,
 /// weekly hours, the organisation's rating, the decline reason.
 type EngagementFacts = (i64, i64, engagement::Status, i16, Option<i16>, Option<String>);
@@ -167,7 +224,7 @@ pub struct VolunteerPool {
 }
 
 /// What the pages show of a volunteer.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Person {
     /// Display name.
     pub name: String,
@@ -205,21 +262,103 @@ impl NeedPool {
     }
 }
 
-/// The volunteer pool, rebuilt if the data changed.
+/// The volunteer pool, brought up to date: only the volunteers whose data changed
+/// are read again, unless the change is wide (an organisation's name, a batch).
 ///
 /// # Errors
 /// Database errors; [`ServiceError::Internal`] if the matcher refuses the data.
 pub async fn volunteers(state: &AppState) -> Result<Arc<VolunteerPool>, ServiceError> {
     let mut cache = state.matching.0.lock().await;
-    let now = stamp(&state.db, &VOLUNTEER_CHANGES).await?;
-    if let Some((at, pool)) = &cache.volunteers
-        && *at == now
-    {
-        return Ok(Arc::clone(pool));
+    let config = state.config.matcher;
+    let seen = cache
+        .volunteers
+        .as_ref()
+        .map(|(seen, _)| seen.clone())
+        .unwrap_or_default();
+    let (changes, now) = unseen(&state.db, &seen, &VOLUNTEER_CHANGES).await?;
+    if let Some((_, pool)) = &cache.volunteers {
+        if changes.is_empty() {
+            return Ok(Arc::clone(pool));
+        }
+        if let Some(ids) = changed_volunteers(&state.db, &changes).await? {
+            let pool = Arc::new(refresh_volunteers(&state.db, config, pool, &ids).await?);
+            cache.volunteers = Some((now, Arc::clone(&pool)));
+            cache.stats.partial_reads += 1;
+            return Ok(pool);
+        }
     }
-    let pool = Arc::new(build_volunteers(&state.db, state.config.matcher).await?);
+    let (profiles, people) = volunteer_profiles(&state.db, None).await?;
+    let pool = Arc::new(volunteer_pool(config, profiles, people)?);
     cache.volunteers = Some((now, Arc::clone(&pool)));
+    cache.stats.full_reads += 1;
     Ok(pool)
+}
+
+/// The volunteers `changes` touch, or `None` when they touch more than a few
+/// (then the whole pool is read again).
+async fn changed_volunteers<C: ConnectionTrait>(
+    db: &C,
+    changes: &[Change],
+) -> Result<Option<HashSet<i64>>, ServiceError> {
+    if changes.len() > MAX_INCREMENTAL_CHANGES {
+        return Ok(None);
+    }
+    let mut ids = HashSet::new();
+    let mut engagements = Vec::new();
+    for change in changes {
+        match (change.object_type.as_deref(), change.object_id) {
+            (Some("volunteer" | "account"), Some(id)) => {
+                ids.insert(id);
+            }
+            (Some("engagement"), Some(id)) => engagements.push(id),
+            // Organisations (employer conflicts), batch runs and anything else.
+            _ => return Ok(None),
+        }
+    }
+    for chunk in engagements.chunks(500) {
+        let volunteers: Vec<i64> = engagement::Entity::find()
+            .select_only()
+            .column(engagement::Column::VolunteerId)
+            .filter(engagement::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        ids.extend(volunteers);
+    }
+    Ok(Some(ids))
+}
+
+/// `pool` with the volunteers `ids` read again (dropped if no longer approved and active).
+async fn refresh_volunteers<C: ConnectionTrait>(
+    db: &C,
+    config: MatchConfig,
+    pool: &VolunteerPool,
+    ids: &HashSet<i64>,
+) -> Result<VolunteerPool, ServiceError> {
+    let (fresh, fresh_people) = volunteer_profiles(db, Some(ids)).await?;
+    let mut profiles: Vec<VolunteerProfile> = pool
+        .index
+        .volunteers()
+        .iter()
+        .filter(|p| !ids.contains(&p.id))
+        .cloned()
+        .chain(fresh)
+        .collect();
+    profiles.sort_unstable_by_key(|p| p.id);
+    let mut people = pool.people.clone();
+    people.retain(|id, _| !ids.contains(id));
+    people.extend(fresh_people);
+    volunteer_pool(config, profiles, people)
+}
+
+fn volunteer_pool(
+    config: MatchConfig,
+    profiles: Vec<VolunteerProfile>,
+    people: HashMap<i64, Person>,
+) -> Result<VolunteerPool, ServiceError> {
+    let index = VolunteerIndex::build(config, profiles)
+        .map_err(|e| ServiceError::Internal(format!("the matcher refused the volunteer profiles: {e}")))?;
+    Ok(VolunteerPool { index, people })
 }
 
 /// The need pool, rebuilt if the data changed.
@@ -228,9 +367,14 @@ pub async fn volunteers(state: &AppState) -> Result<Arc<VolunteerPool>, ServiceE
 /// Database errors.
 pub async fn open_needs(state: &AppState) -> Result<Arc<NeedPool>, ServiceError> {
     let mut cache = state.matching.0.lock().await;
-    let now = stamp(&state.db, &NEED_CHANGES).await?;
-    if let Some((at, pool)) = &cache.needs
-        && *at == now
+    let seen = cache
+        .needs
+        .as_ref()
+        .map(|(seen, _)| seen.clone())
+        .unwrap_or_default();
+    let (changes, now) = unseen(&state.db, &seen, &NEED_CHANGES).await?;
+    if let Some((_, pool)) = &cache.needs
+        && changes.is_empty()
     {
         return Ok(Arc::clone(pool));
     }
@@ -326,10 +470,13 @@ type VolunteerRow = (
     Option<i64>,
 );
 
-async fn build_volunteers<C: ConnectionTrait>(
+/// The profiles of approved volunteers with active accounts — all of them, or only
+/// those among `only` — and what the pages show of them.
+async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
-    config: MatchConfig,
-) -> Result<VolunteerPool, ServiceError> {
+    only: Option<&HashSet<i64>>,
+) -> Result<(Vec<VolunteerProfile>, HashMap<i64, Person>), ServiceError> {
+    let among = |ids: &HashSet<i64>| ids.iter().copied().collect::<Vec<i64>>();
     let geo = geography(db).await?;
     let rows: Vec<VolunteerRow> = volunteer::Entity::find()
         .select_only()
@@ -347,6 +494,9 @@ async fn build_volunteers<C: ConnectionTrait>(
             volunteer::Column::EcsfRoleId,
         ])
         .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+        .apply_if(only, |q, ids| {
+            q.filter(volunteer::Column::AccountId.is_in(among(ids)))
+        })
         .order_by_asc(volunteer::Column::AccountId)
         .into_tuple()
         .all(db)
@@ -357,6 +507,7 @@ async fn build_volunteers<C: ConnectionTrait>(
         .columns([account::Column::Id, account::Column::DisplayName])
         .filter(account::Column::Role.eq(Role::Volunteer))
         .filter(account::Column::Status.eq(account::Status::Active))
+        .apply_if(only, |q, ids| q.filter(account::Column::Id.is_in(among(ids))))
         .into_tuple::<(i64, String)>()
         .all(db)
         .await?
@@ -379,6 +530,9 @@ async fn build_volunteers<C: ConnectionTrait>(
             volunteer_skill::Column::SkillId,
             volunteer_skill::Column::Level,
         ])
+        .apply_if(only, |q, ids| {
+            q.filter(volunteer_skill::Column::AccountId.is_in(among(ids)))
+        })
         .into_tuple()
         .all(db)
         .await?;
@@ -407,6 +561,9 @@ async fn build_volunteers<C: ConnectionTrait>(
             engagement::Status::Completed,
             engagement::Status::Declined,
         ]))
+        .apply_if(only, |q, ids| {
+            q.filter(engagement::Column::VolunteerId.is_in(among(ids)))
+        })
         .into_tuple()
         .all(db)
         .await?;
@@ -527,9 +684,7 @@ async fn build_volunteers<C: ConnectionTrait>(
             },
         );
     }
-    let index = VolunteerIndex::build(config, profiles)
-        .map_err(|e| ServiceError::Internal(format!("the matcher refused the volunteer profiles: {e}")))?;
-    Ok(VolunteerPool { index, people })
+    Ok((profiles, people))
 }
 
 fn urgency(u: need::Urgency) -> Urgency {
