@@ -17,6 +17,23 @@ fn rank(c: &mut Criterion) {
     let needs = synthetic::needs(512, 100_000, 2);
     let index = matcher::VolunteerIndex::build(matcher::MatchConfig::default(), volunteers)
         .unwrap_or_else(|e| panic!("cannot build the index: {e}"));
+    // What a pool refresh costs after one volunteer changed: copy the profiles, build the index.
+    let mut group = c.benchmark_group("index_100k");
+    group.sample_size(10);
+    group.bench_function("clone_profiles_and_build", |b| {
+        b.iter(|| {
+            let profiles = index.volunteers().to_vec();
+            black_box(matcher::VolunteerIndex::build(
+                matcher::MatchConfig::default(),
+                profiles,
+            ))
+        })
+    });
+    group.bench_function("clone_profiles", |b| {
+        b.iter(|| black_box(index.volunteers().to_vec()))
+    });
+    group.finish();
+
     let mut group = c.benchmark_group("rank_volunteers_100k");
     // Typical: cycle through 512 needs, each with at least one must-have skill.
     let mut i = 0;

@@ -2,6 +2,7 @@
 
 pub mod choices;
 pub mod error_view;
+pub mod filters;
 pub mod form;
 pub mod guard;
 pub mod hydrated;

@@ -153,6 +153,12 @@ db_tests! {
         assert_eq!(europe["total"], 0);
         let html = c.coordinator.get_text("/coordinator/triage", 200).await;
         assert!(html.find("Ransomware on the lab network") < html.find("Phishing wave"));
+        // The page filters too, and keeps the chosen values selected.
+        let html = c.coordinator.get_text("/coordinator/triage?urgency=high&region=Africa", 200).await;
+        assert!(html.contains("Phishing wave") && !html.contains("Ransomware on the lab network"));
+        assert!(html.contains(r#"<option value="high" selected"#), "urgency kept");
+        assert!(html.contains(r#"<option value="Africa" selected"#), "region kept");
+        assert!(!html.contains(r#"<option value="critical" selected"#));
     }
 
     async fn needs_that_fit_a_volunteer(db: DbKind) {

@@ -2,12 +2,14 @@
 
 use crate::{
     api::{reference::fetch_catalogue, vetting::all_needs},
-    components::guard::page_error,
-    domain::need::URGENCIES,
+    components::{
+        filters::{FilterSelect, REGIONS, category_options, plain_options, urgency_options},
+        guard::page_error,
+    },
     i18n::{t, t_string, use_i18n},
     pages::{
         coordinator::accounts::Pager,
-        needs::table::{NeedsTable, status_name, urgency_name},
+        needs::table::{NeedsTable, status_name},
     },
 };
 use leptos::prelude::*;
@@ -24,7 +26,6 @@ const STATUSES: [&str; 8] = [
     "closed",
     "cancelled",
 ];
-pub const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
 pub const INCOME_GROUPS: [&str; 4] = ["low", "lower_middle", "upper_middle", "high"];
 
 /// The coordinators' needs page.
@@ -59,7 +60,6 @@ pub fn NeedsOverview() -> impl IntoView {
                     Ok(page) => page,
                     Err(e) => return page_error(e),
                 };
-                let selected = move |k: &'static str, v: &str| q(k).as_deref() == Some(v);
                 view! {
                     <form method="get" action="/coordinator/needs" class="filters" role="search">
                         <label for="status">{t!(i18n, needs.status)}</label>
@@ -67,30 +67,10 @@ pub fn NeedsOverview() -> impl IntoView {
                             {STATUSES.iter().map(|s| view! { <option value=*s selected=status().as_deref() == Some(*s)>{status_name(s)}</option> }).collect_view()}
                             <option value="all" selected=status().is_none()>{t!(i18n, needs.any)}</option>
                         </select>
-                        <label for="category">{t!(i18n, needs.category)}</label>
-                        <select id="category" name="category">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {catalogue.categories.iter().map(|c| {
-                                let v = c.id.to_string();
-                                let is = selected("category", &v);
-                                view! { <option value=v selected=is>{c.name.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                        <label for="urgency">{t!(i18n, needs.urgency)}</label>
-                        <select id="urgency" name="urgency">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {URGENCIES.iter().map(|u| view! { <option value=*u selected=selected("urgency", u)>{urgency_name(u)}</option> }).collect_view()}
-                        </select>
-                        <label for="region">{t!(i18n, needs.region)}</label>
-                        <select id="region" name="region">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {REGIONS.iter().map(|r| view! { <option value=*r selected=selected("region", r)>{*r}</option> }).collect_view()}
-                        </select>
-                        <label for="income">{t!(i18n, needs.income_group)}</label>
-                        <select id="income" name="income">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {INCOME_GROUPS.iter().map(|g| view! { <option value=*g selected=selected("income", g)>{income_name(g)}</option> }).collect_view()}
-                        </select>
+                        <FilterSelect name="category" label=t_string!(i18n, needs.category).to_string() options=category_options(&catalogue) current=q("category") />
+                        <FilterSelect name="urgency" label=t_string!(i18n, needs.urgency).to_string() options=urgency_options() current=q("urgency") />
+                        <FilterSelect name="region" label=t_string!(i18n, needs.region).to_string() options=plain_options(REGIONS) current=q("region") />
+                        <FilterSelect name="income" label=t_string!(i18n, needs.income_group).to_string() options=INCOME_GROUPS.iter().map(|g| ((*g).to_owned(), income_name(g))).collect() current=q("income") />
                         <label for="q">{t!(i18n, needs.search)}</label>
                         <input id="q" name="q" type="search" value=q("q") maxlength=100 />
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>

@@ -3,8 +3,10 @@
 
 use crate::{
     api::{matching::fetch_triage, reference::fetch_catalogue},
-    components::guard::page_error,
-    domain::need::URGENCIES,
+    components::{
+        filters::{FilterSelect, category_options, plain_options, urgency_options},
+        guard::page_error,
+    },
     i18n::{t, t_string, use_i18n},
     pages::{
         coordinator::{
@@ -48,33 +50,12 @@ pub fn TriagePage() -> impl IntoView {
                     Err(e) => return page_error(e),
                 };
                 let catalogue = catalogue.await.unwrap_or_default();
-                let selected = move |k: &'static str, v: &str| q(k).as_deref() == Some(v);
                 view! {
                     <form method="get" action="/coordinator/triage" class="filters" role="search">
-                        <label for="region">{t!(i18n, needs.region)}</label>
-                        <select id="region" name="region">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {board.regions.iter().map(|r| view! { <option value=r.clone() selected=selected("region", r)>{r.clone()}</option> }).collect_view()}
-                        </select>
-                        <label for="income">{t!(i18n, needs.income_group)}</label>
-                        <select id="income" name="income">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {INCOME_GROUPS.iter().map(|g| view! { <option value=*g selected=selected("income", g)>{income_name(g)}</option> }).collect_view()}
-                        </select>
-                        <label for="category">{t!(i18n, needs.category)}</label>
-                        <select id="category" name="category">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {catalogue.categories.iter().map(|c| {
-                                let v = c.id.to_string();
-                                let is = selected("category", &v);
-                                view! { <option value=v selected=is>{c.name.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                        <label for="urgency">{t!(i18n, needs.urgency)}</label>
-                        <select id="urgency" name="urgency">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {URGENCIES.iter().map(|u| view! { <option value=*u selected=selected("urgency", u)>{urgency_name(u)}</option> }).collect_view()}
-                        </select>
+                        <FilterSelect name="region" label=t_string!(i18n, needs.region).to_string() options=plain_options(board.regions.iter().map(String::as_str)) current=q("region") />
+                        <FilterSelect name="income" label=t_string!(i18n, needs.income_group).to_string() options=INCOME_GROUPS.iter().map(|g| ((*g).to_owned(), income_name(g))).collect() current=q("income") />
+                        <FilterSelect name="category" label=t_string!(i18n, needs.category).to_string() options=category_options(&catalogue) current=q("category") />
+                        <FilterSelect name="urgency" label=t_string!(i18n, needs.urgency).to_string() options=urgency_options() current=q("urgency") />
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
                     </form>
                     <p class="muted">{t!(i18n, needs.count, count = board.total)}</p>

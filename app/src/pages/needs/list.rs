@@ -7,21 +7,23 @@ use crate::{
         needs::{my_needs, open_needs},
         reference::fetch_catalogue,
     },
-    components::guard::page_error,
-    domain::{languages::LANGUAGES, need::URGENCIES},
+    components::{
+        filters::{FilterSelect, REGIONS, category_options, plain_options, urgency_options},
+        guard::page_error,
+    },
+    domain::languages::LANGUAGES,
     error::AppError,
     i18n::{t, t_string, use_i18n},
     model::Role,
     pages::{
         coordinator::accounts::Pager,
-        needs::table::{NeedsTable, status_name, urgency_name},
+        needs::table::{NeedsTable, status_name},
     },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
-const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
 const STATUSES: [&str; 8] = [
     "draft",
     "submitted",
@@ -83,44 +85,19 @@ pub fn NeedsPage() -> impl IntoView {
                 let member = viewer.role == Role::OrganisationMember;
                 let catalogue = catalogue.await.unwrap_or_default();
                 let needs = needs.await;
-                let selected = move |k: &'static str, v: &str| q(k).as_deref() == Some(v);
                 view! {
                     {member.then(|| view! { <p><A href="/needs/new" attr:class="button">{t!(i18n, needs.new)}</A></p> })}
                     <form method="get" action="/needs" class="filters" role="search">
                         <label for="q">{t!(i18n, needs.search)}</label>
                         <input id="q" name="q" type="search" value=q("q") maxlength=100 />
                         {member.then(|| view! {
-                            <label for="status">{t!(i18n, needs.status)}</label>
-                            <select id="status" name="status">
-                                <option value="">{t!(i18n, needs.any)}</option>
-                                {STATUSES.iter().map(|s| view! { <option value=*s selected=selected("status", s)>{status_name(s)}</option> }).collect_view()}
-                            </select>
+                            <FilterSelect name="status" label=t_string!(i18n, needs.status).to_string() options=STATUSES.iter().map(|s| ((*s).to_owned(), status_name(s))).collect() current=q("status") />
                         })}
-                        <label for="category">{t!(i18n, needs.category)}</label>
-                        <select id="category" name="category">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {catalogue.categories.iter().map(|c| {
-                                let v = c.id.to_string();
-                                let is = selected("category", &v);
-                                view! { <option value=v selected=is>{c.name.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                        <label for="urgency">{t!(i18n, needs.urgency)}</label>
-                        <select id="urgency" name="urgency">
-                            <option value="">{t!(i18n, needs.any)}</option>
-                            {URGENCIES.iter().map(|u| view! { <option value=*u selected=selected("urgency", u)>{urgency_name(u)}</option> }).collect_view()}
-                        </select>
+                        <FilterSelect name="category" label=t_string!(i18n, needs.category).to_string() options=category_options(&catalogue) current=q("category") />
+                        <FilterSelect name="urgency" label=t_string!(i18n, needs.urgency).to_string() options=urgency_options() current=q("urgency") />
                         {(!member).then(|| view! {
-                            <label for="region">{t!(i18n, needs.region)}</label>
-                            <select id="region" name="region">
-                                <option value="">{t!(i18n, needs.any)}</option>
-                                {REGIONS.iter().map(|r| view! { <option value=*r selected=selected("region", r)>{*r}</option> }).collect_view()}
-                            </select>
-                            <label for="language">{t!(i18n, needs.languages)}</label>
-                            <select id="language" name="language">
-                                <option value="">{t!(i18n, needs.any)}</option>
-                                {LANGUAGES.iter().map(|(c, n)| view! { <option value=*c selected=selected("language", c)>{*n}</option> }).collect_view()}
-                            </select>
+                            <FilterSelect name="region" label=t_string!(i18n, needs.region).to_string() options=plain_options(REGIONS) current=q("region") />
+                            <FilterSelect name="language" label=t_string!(i18n, needs.languages).to_string() options=LANGUAGES.iter().map(|(c, n)| ((*c).to_owned(), (*n).to_owned())).collect() current=q("language") />
                         })}
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
                     </form>
