@@ -139,7 +139,7 @@ struct Change {
 }
 
 /// Relevant audit entries the pool has not seen, and what it will have seen after
-/// taking them. One indexed range scan over the newest entries.
+/// taking them: one range scan per action of the `(action, id)` index.
 async fn unseen<C: ConnectionTrait>(
     db: &C,
     seen: &Seen,
@@ -153,8 +153,9 @@ async fn unseen<C: ConnectionTrait>(
     } else {
         seen.max.saturating_sub(LATE_COMMIT_WINDOW).to_string()
     };
+    // No ORDER BY, so that the (action, id) index answers it whatever else the log holds.
     let sql = format!(
-        "SELECT id, object_type, object_id FROM audit_log WHERE id > {floor} AND action IN ({}) ORDER BY id",
+        "SELECT id, object_type, object_id FROM audit_log WHERE action IN ({}) AND id > {floor}",
         names.join(", ")
     );
     let rows = db
@@ -172,7 +173,7 @@ async fn unseen<C: ConnectionTrait>(
             });
         }
     }
-    let max = ids.last().copied().unwrap_or(0).max(seen.max);
+    let max = ids.iter().copied().max().unwrap_or(0).max(seen.max);
     let after = Seen {
         max,
         recent: ids
