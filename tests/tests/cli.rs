@@ -243,3 +243,43 @@ fn bench_solve_rejects_a_malformed_instance_naming_the_line() {
     assert!(!missing.status.success());
     assert!(stderr(&missing).contains("cannot read"), "{}", stderr(&missing));
 }
+
+#[test]
+fn matcher_settings_come_from_the_file_and_the_environment_and_are_checked() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("frontline.toml"),
+        "[matcher]\nemerging_bonus = 0.9\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let from_file = run(cli::command(dir.path()).args(["migrate", "status"]));
+    assert!(!from_file.status.success(), "the bonus is bounded by 0.5");
+    let err = stderr(&from_file);
+    assert!(err.contains("matcher") && err.contains("emerging bonus"), "{err}");
+
+    let overridden = run(cli::command(dir.path())
+        .args(["migrate", "status"])
+        .env("FRONTLINE_MATCHER__EMERGING_BONUS", "0.3"));
+    assert!(overridden.status.success(), "{}", stderr(&overridden));
+
+    let negative = run(cli::command(dir.path())
+        .args(["migrate", "status"])
+        .env("FRONTLINE_MATCHER__EMERGING_BONUS", "0.3")
+        .env("FRONTLINE_MATCHER__WEIGHTS__SKILL", "-1"));
+    assert!(!negative.status.success());
+    assert!(
+        stderr(&negative).contains("fit weight skill"),
+        "{}",
+        stderr(&negative)
+    );
+
+    std::fs::write(
+        dir.path().join("frontline.toml"),
+        "[matcher.weights]\nskil = 0.5\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let misspelt = run(cli::command(dir.path()).args(["migrate", "status"]));
+    assert!(!misspelt.status.success());
+    let err = stderr(&misspelt);
+    assert!(err.contains("unknown field") && err.contains("skil"), "{err}");
+}

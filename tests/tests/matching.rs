@@ -101,6 +101,35 @@ db_tests! {
         assert_eq!(c.member.call("/api/matching/console", &[("need", &c.need.to_string())]).await.status(), 403);
     }
 
+    async fn applying_a_run_skips_a_volunteer_whose_room_went_to_a_newer_proposal(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        // One volunteer with two slots, two open needs: the run proposes both.
+        world::open_need(&app, &c.member, &c.coordinator, "DMARC for the lab").await;
+        let res = c.coordinator.call("/api/matching/batch_start", &[]).await;
+        let run = world::created_id(res, "start batch").await;
+        let view = finished(&c.coordinator, run).await;
+        assert_eq!(view["pairs_total"], 2, "{view}");
+
+        // Meanwhile a coordinator proposes them by hand for a newer need: one slot is left.
+        let clinic = world::open_need(&app, &c.member, &c.coordinator, "DMARC for the clinic").await;
+        world::propose(&c.coordinator, clinic, &v.to_string()).await;
+        let outcome = c.coordinator.call_json("/api/matching/batch_apply", &[("id", &run.to_string())]).await;
+        assert_eq!(
+            (outcome["created"].as_i64(), outcome["stale_volunteer"].as_i64(), outcome["stale_need"].as_i64()),
+            (Some(1), Some(1), Some(0)),
+            "{outcome}"
+        );
+        let waiting = engagement::Entity::find()
+            .filter(engagement::Column::VolunteerId.eq(v))
+            .filter(engagement::Column::Status.eq(engagement::Status::Proposed))
+            .count(&app.db)
+            .await
+            .unwrap_or_default();
+        assert_eq!(waiting, 2, "never more proposals than slots");
+    }
+
     async fn pending_proposals_use_capacity_and_declines_lower_a_pair(db: DbKind) {
         let app = TestApp::spawn(db).await;
         let c = world::cast(&app).await;

@@ -1587,6 +1587,24 @@ pub async fn apply(
             );
         }
     }
+    // Proposals still waiting for an answer count, as they did when the run was computed:
+    // one made since (by hand or by another run) can leave no room for this run's pair.
+    for chunk in volunteer_ids.chunks(5000) {
+        let pending: Vec<(i64, i16)> = engagement::Entity::find()
+            .select_only()
+            .columns([engagement::Column::VolunteerId, engagement::Column::WeeklyHours])
+            .filter(engagement::Column::VolunteerId.is_in(chunk.to_vec()))
+            .filter(engagement::Column::Status.eq(engagement::Status::Proposed))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (volunteer, hours) in pending {
+            if let Some(room) = capacity.get_mut(&volunteer) {
+                room.0 -= 1;
+                room.1 -= hours;
+            }
+        }
+    }
     let mut outcome = RunOutcome::default();
     let mut rows = Vec::new();
     let mut notices: Vec<(i64, i64, i64, String)> = Vec::new();
