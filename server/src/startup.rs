@@ -182,6 +182,16 @@ async fn periodic_jobs(state: AppState) {
     }
 }
 
+/// The path of every page route, as the router registers it (`/needs/{id}`), for
+/// tests that must cover them all.
+#[must_use]
+pub fn page_paths() -> Vec<String> {
+    generate_route_list(App)
+        .into_iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}
+
 /// The router: probes, server functions, Leptos pages, static files, and the
 /// middleware stack around all of them.
 fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Router {

@@ -9,7 +9,7 @@ use leptos_meta::Title;
 pub fn AboutPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, about.title).to_string() />
+        <Title text=t_string!(i18n, about.title).to_string() />
         <h1>{t!(i18n, about.title)}</h1>
         <ol class="steps">
             <li>{t!(i18n, about.step_post)}</li>

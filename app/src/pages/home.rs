@@ -14,7 +14,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let figures = Resource::new(|| (), |()| home_figures());
     view! {
-        <Title text=move || t_string!(i18n, home.title).to_string() />
+        <Title text=t_string!(i18n, home.title).to_string() />
         <section class="hero">
             <h1>{t!(i18n, home.title)}</h1>
             <p class="lead">{t!(i18n, home.lead)}</p>

@@ -19,7 +19,7 @@ pub fn AccountPage() -> impl IntoView {
     let query = use_query_map();
     let changed = move || query.read().get("changed").as_deref() == Some("password");
     view! {
-        <Title text=move || t_string!(i18n, account.title).to_string() />
+        <Title text=t_string!(i18n, account.title).to_string() />
         <Suspense>
             {move || Suspend::new(async move {
                 let viewer = match viewer.await {

@@ -21,7 +21,7 @@ pub fn PasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let error = action_error(action);
     view! {
-        <Title text=move || t_string!(i18n, password.title).to_string() />
+        <Title text=t_string!(i18n, password.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, password.title)}</h1>
             <Suspense>

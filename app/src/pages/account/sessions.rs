@@ -19,7 +19,7 @@ pub fn SessionsPage() -> impl IntoView {
     let error = action_error(action);
     let sessions = Resource::new(move || action.version().get(), |_| my_sessions());
     view! {
-        <Title text=move || t_string!(i18n, sessions.title).to_string() />
+        <Title text=t_string!(i18n, sessions.title).to_string() />
         <h1>{t!(i18n, sessions.title)}</h1>
         <p>{t!(i18n, sessions.lead)}</p>
         <FormAlert error />

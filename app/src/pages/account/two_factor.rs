@@ -30,7 +30,7 @@ pub fn TwoFactorPage() -> impl IntoView {
     let query = use_query_map();
     let required = move || query.read().get("required").is_some();
     view! {
-        <Title text=move || t_string!(i18n, two_factor.title).to_string() />
+        <Title text=t_string!(i18n, two_factor.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, two_factor.title)}</h1>
             <Show when=required>

@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     let reset_done = move || query.read().get("reset").as_deref() == Some("done");
     view! {
-        <Title text=move || t_string!(i18n, login.title).to_string() />
+        <Title text=t_string!(i18n, login.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <Show when=reset_done>

@@ -18,7 +18,7 @@ pub fn RegisterPage() -> impl IntoView {
     let error = action_error(action);
     let memory = use_form_memory::<Register>();
     view! {
-        <Title text=move || t_string!(i18n, register.title).to_string() />
+        <Title text=t_string!(i18n, register.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, register.title)}</h1>
             <p class="lead">{t!(i18n, register.lead)}</p>

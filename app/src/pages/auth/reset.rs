@@ -24,7 +24,7 @@ pub fn ResetPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action);
     view! {
-        <Title text=move || t_string!(i18n, reset.title).to_string() />
+        <Title text=t_string!(i18n, reset.title).to_string() />
         // The token is in the URL: keep it out of any Referer.
         <Meta name="referrer" content="no-referrer" />
         <section class="narrow">

@@ -20,7 +20,7 @@ pub fn SecondFactorPage() -> impl IntoView {
     let error = action_error(action);
     let pending = Resource::new(|| (), |()| second_factor_pending());
     view! {
-        <Title text=move || t_string!(i18n, second_factor.title).to_string() />
+        <Title text=t_string!(i18n, second_factor.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, second_factor.title)}</h1>
             <Suspense>

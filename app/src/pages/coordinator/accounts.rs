@@ -57,7 +57,7 @@ pub fn AccountsPage() -> impl IntoView {
     let kept_invite = use_form_memory::<InviteCoordinator>();
     let kept_reset = use_form_memory::<IssueResetLink>();
     view! {
-        <Title text=move || t_string!(i18n, accounts.title).to_string() />
+        <Title text=t_string!(i18n, accounts.title).to_string() />
         <h1>{t!(i18n, accounts.title)}</h1>
         <form method="get" action="/coordinator/accounts" class="filters" role="search">
             <label for="q">{t!(i18n, accounts.search)}</label>

@@ -31,7 +31,7 @@ pub fn AuditPage() -> impl IntoView {
         |(action, actor, object, since, until, page)| audit_log(action, actor, object, since, until, page),
     );
     view! {
-        <Title text=move || t_string!(i18n, audit.title).to_string() />
+        <Title text=t_string!(i18n, audit.title).to_string() />
         <h1>{t!(i18n, audit.title)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

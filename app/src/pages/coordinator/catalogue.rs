@@ -20,7 +20,7 @@ pub fn CataloguePage() -> impl IntoView {
     let catalogue = Resource::new(move || change.version().get(), |_| fetch_catalogue());
     let access = Resource::new(|| (), |()| crate::api::auth::require_coordinator());
     view! {
-        <Title text=move || t_string!(i18n, catalogue.title).to_string() />
+        <Title text=t_string!(i18n, catalogue.title).to_string() />
         <h1>{t!(i18n, catalogue.title)}</h1>
         <p class="lead">{t!(i18n, catalogue.lead)}</p>
         <FormAlert error />

@@ -15,7 +15,7 @@ pub fn CoordinatorHome() -> impl IntoView {
     let i18n = use_i18n();
     let access = Resource::new(|| (), |()| require_coordinator());
     view! {
-        <Title text=move || t_string!(i18n, coordinator.title).to_string() />
+        <Title text=t_string!(i18n, coordinator.title).to_string() />
         <Suspense>
             {move || Suspend::new(async move {
                 if let Err(e) = access.await {

@@ -51,7 +51,7 @@ pub fn NeedsOverview() -> impl IntoView {
     );
     let catalogue = Resource::new(|| (), |()| fetch_catalogue());
     view! {
-        <Title text=move || t_string!(i18n, needs.title).to_string() />
+        <Title text=t_string!(i18n, needs.title).to_string() />
         <h1>{t!(i18n, needs.title)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

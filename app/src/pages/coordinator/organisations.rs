@@ -37,7 +37,7 @@ pub fn OrganisationsQueue() -> impl IntoView {
         |(status, search, page)| organisations_list(status, search, page),
     );
     view! {
-        <Title text=move || t_string!(i18n, vetting.organisations).to_string() />
+        <Title text=t_string!(i18n, vetting.organisations).to_string() />
         <h1>{t!(i18n, vetting.organisations)}</h1>
         <form method="get" action="/coordinator/organisations" class="filters" role="search">
             <label for="status">{t!(i18n, needs.status)}</label>

@@ -25,7 +25,7 @@ pub fn VolunteersQueue() -> impl IntoView {
         |(status, page)| volunteers_list(status, page),
     );
     view! {
-        <Title text=move || t_string!(i18n, vetting.volunteers).to_string() />
+        <Title text=t_string!(i18n, vetting.volunteers).to_string() />
         <h1>{t!(i18n, vetting.volunteers)}</h1>
         <form method="get" action="/coordinator/volunteers" class="filters" role="search">
             <label for="status">{t!(i18n, needs.status)}</label>

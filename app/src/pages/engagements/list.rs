@@ -16,7 +16,7 @@ pub fn EngagementsPage() -> impl IntoView {
     let i18n = use_i18n();
     let engagements = Resource::new(|| (), |()| list_engagements(None));
     view! {
-        <Title text=move || t_string!(i18n, engagements.title).to_string() />
+        <Title text=t_string!(i18n, engagements.title).to_string() />
         <h1>{t!(i18n, engagements.title)}</h1>
         <p class="muted">{t!(i18n, engagements.intro)}</p>
         <Suspense>

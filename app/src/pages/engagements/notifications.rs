@@ -47,7 +47,7 @@ pub fn NotificationsPage() -> impl IntoView {
         |(page, _)| my_notifications(Some(page)),
     );
     view! {
-        <Title text=move || t_string!(i18n, notifications.title).to_string() />
+        <Title text=t_string!(i18n, notifications.title).to_string() />
         <h1>{t!(i18n, notifications.title)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

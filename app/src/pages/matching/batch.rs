@@ -44,7 +44,7 @@ pub fn BatchesPage() -> impl IntoView {
     let start = ServerAction::<StartBatch>::new();
     let runs = Resource::new(|| (), |()| batch_runs());
     view! {
-        <Title text=move || t_string!(i18n, batch.title).to_string() />
+        <Title text=t_string!(i18n, batch.title).to_string() />
         <h1>{t!(i18n, batch.title)}</h1>
         <p class="muted">{t!(i18n, batch.lead)}</p>
         <Suspense>

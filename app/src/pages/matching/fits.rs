@@ -25,7 +25,7 @@ pub fn FitsPage() -> impl IntoView {
     let offer = ServerAction::<OfferHelp>::new();
     let fits = Resource::new(|| (), |()| needs_for_me());
     view! {
-        <Title text=move || t_string!(i18n, fits.title).to_string() />
+        <Title text=t_string!(i18n, fits.title).to_string() />
         <h1>{t!(i18n, fits.title)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

@@ -40,7 +40,7 @@ pub fn TriagePage() -> impl IntoView {
     );
     let catalogue = Resource::new(|| (), |()| fetch_catalogue());
     view! {
-        <Title text=move || t_string!(i18n, matching.triage).to_string() />
+        <Title text=t_string!(i18n, matching.triage).to_string() />
         <h1>{t!(i18n, matching.triage)}</h1>
         <p class="muted">{t!(i18n, matching.triage_lead)}</p>
         <Suspense>

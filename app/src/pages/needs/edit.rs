@@ -35,7 +35,7 @@ pub fn EditNeedPage() -> impl IntoView {
     let catalogue = Resource::new(|| (), |()| fetch_catalogue());
     let kept = use_form_memory::<UpdateNeed>();
     view! {
-        <Title text=move || t_string!(i18n, needs.edit).to_string() />
+        <Title text=t_string!(i18n, needs.edit).to_string() />
         <h1>{t!(i18n, needs.edit)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

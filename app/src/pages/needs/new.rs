@@ -22,7 +22,7 @@ pub fn NewNeedPage() -> impl IntoView {
     let catalogue = Resource::new(|| (), |()| fetch_catalogue());
     let kept = use_form_memory::<CreateNeed>();
     view! {
-        <Title text=move || t_string!(i18n, needs.new).to_string() />
+        <Title text=t_string!(i18n, needs.new).to_string() />
         <h1>{t!(i18n, needs.new)}</h1>
         <p class="lead">{t!(i18n, needs.new_lead)}</p>
         <Suspense>

@@ -27,7 +27,7 @@ pub fn EditOrganisationPage() -> impl IntoView {
     let catalogue = Resource::new(|| (), |()| fetch_catalogue());
     let kept = use_form_memory::<UpdateOrganisation>();
     view! {
-        <Title text=move || t_string!(i18n, org.edit).to_string() />
+        <Title text=t_string!(i18n, org.edit).to_string() />
         <h1>{t!(i18n, org.edit)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

@@ -27,7 +27,7 @@ pub fn InvitePage() -> impl IntoView {
     let accept = ServerAction::<AcceptInvitation>::new();
     let error = action_error(accept);
     view! {
-        <Title text=move || t_string!(i18n, invite.title).to_string() />
+        <Title text=t_string!(i18n, invite.title).to_string() />
         <Meta name="referrer" content="no-referrer" />
         <section class="narrow">
             <h1>{t!(i18n, invite.title)}</h1>

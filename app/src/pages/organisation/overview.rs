@@ -33,7 +33,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let kept_invite = use_form_memory::<CreateInvitation>();
     let create_error = action_error(create);
     view! {
-        <Title text=move || t_string!(i18n, org.title).to_string() />
+        <Title text=t_string!(i18n, org.title).to_string() />
         <Suspense>
             {move || Suspend::new(async move {
                 let mine = match mine.await {

@@ -15,7 +15,7 @@ pub fn HistoryPage() -> impl IntoView {
     let i18n = use_i18n();
     let history = Resource::new(|| (), |()| volunteer_history());
     view! {
-        <Title text=move || t_string!(i18n, history.title).to_string() />
+        <Title text=t_string!(i18n, history.title).to_string() />
         <h1>{t!(i18n, history.title)}</h1>
         <Suspense>
             {move || Suspend::new(async move {

@@ -48,7 +48,7 @@ pub fn VolunteerPage() -> impl IntoView {
     let query = use_query_map();
     let saved = move || query.read().get("saved").is_some();
     view! {
-        <Title text=move || t_string!(i18n, volunteer.title).to_string() />
+        <Title text=t_string!(i18n, volunteer.title).to_string() />
         <h1>{t!(i18n, volunteer.title)}</h1>
         <p><A href="/volunteer/history">{t!(i18n, history.link)}</A></p>
         <Show when=saved>
