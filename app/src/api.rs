@@ -44,12 +44,25 @@ mod ssr {
     /// The application state the server provides to every request.
     ///
     /// # Errors
+    /// [`AppError::Unavailable`] at once while the database is known to be
+    /// unreachable (rather than waiting for a connection again);
     /// [`AppError::Internal`] when called outside a request, which is a bug.
     pub(crate) fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("server function called without AppState in context");
+        let state = use_context::<AppState>().ok_or_else(|| {
+            if leptos::prelude::Owner::current().is_some() {
+                // The page's request ended (its client went away) while one of
+                // its resources was still running: its context has been cleaned
+                // up. The work is abandoned here, which is right.
+                tracing::debug!("server function skipped: its request has ended");
+            } else {
+                tracing::error!("server function called outside a request");
+            }
             AppError::Internal
-        })
+        })?;
+        if state.availability.is_down() {
+            return Err(AppError::Unavailable);
+        }
+        Ok(state)
     }
 
     /// Everything a server function needs about its request.
@@ -130,7 +143,7 @@ mod ssr {
     /// The request context, for server functions open to anyone.
     ///
     /// # Errors
-    /// [`AppError::Internal`] outside a request.
+    /// As [`state`].
     pub(crate) fn anyone() -> Result<Ctx, AppError> {
         let state = state()?;
         let parts = use_context::<http::request::Parts>().ok_or_else(|| {

@@ -88,6 +88,12 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::BadRequest,
+            // On the server these come from reading the request (a body that is
+            // not UTF-8, or cut short): the client's fault. In the browser, from
+            // reading the server's answer: the network's.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::BadRequest,
+            #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => Self::Network,
             ServerFnErrorErr::Registration(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_)
@@ -108,6 +114,17 @@ mod tests {
         let err = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
         assert_eq!(err, AppError::BadRequest);
         assert_eq!(err.status(), 400);
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn an_unreadable_request_body_is_a_client_error_on_the_server() {
+        for err in [
+            ServerFnErrorErr::Deserialization("invalid utf-8".into()),
+            ServerFnErrorErr::Request("body cut short".into()),
+        ] {
+            assert_eq!(AppError::from_server_fn_error(err).status(), 400);
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// The matcher's profiles, cached until the data changes.
     pub matching: crate::services::matching::Cache,
+    /// Whether the database can be reached (requests answer 503 at once while not).
+    pub availability: crate::services::db::Availability,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -16,6 +16,7 @@ mod m20261128_000002_accounts;
 mod m20261128_000003_organisations;
 mod m20261128_000004_engagements;
 mod m20261128_000005_match_runs;
+mod m20261201_000001_readiness;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_organisations::Migration),
             Box::new(m20261128_000004_engagements::Migration),
             Box::new(m20261128_000005_match_runs::Migration),
+            Box::new(m20261201_000001_readiness::Migration),
         ]
     }
 }

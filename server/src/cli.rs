@@ -60,6 +60,25 @@ pub enum Command {
         #[command(subcommand)]
         action: CoordinatorAction,
     },
+    /// Write a consistent copy of the database to FILE while Frontline runs
+    /// (SQLite; PostgreSQL: prints how to use pg_dump).
+    Backup {
+        /// The new backup file (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the database with the backup in FILE and end every session it
+    /// holds; Frontline must be stopped (SQLite; PostgreSQL: prints how to use
+    /// pg_restore).
+    Restore {
+        /// A file written by `frontline backup`.
+        file: PathBuf,
+    },
+    /// Manage sessions.
+    Sessions {
+        /// What to do.
+        #[command(subcommand)]
+        action: SessionsAction,
+    },
     /// Measure the matcher (no database needed).
     Bench {
         /// What to measure.
@@ -92,6 +111,13 @@ pub enum BenchAction {
         #[arg(long, default_value_t = 3)]
         repeat: usize,
     },
+}
+
+/// What `frontline sessions` does.
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// End every session: everyone signs in again (after restoring a PostgreSQL dump).
+    EndAll,
 }
 
 /// What `frontline coordinator` does.
@@ -171,6 +197,29 @@ async fn dispatch(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Coordinator {
             action: CoordinatorAction::Create { email, name },
         } => create_coordinator(settings, &email, &name).await,
+        Command::Backup { file } => {
+            let bytes = crate::backup::backup(&settings, &file).await?;
+            println!(
+                "backup written to {} ({bytes} bytes): a consistent copy as of now",
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let ended = crate::backup::restore(&settings, &file).await?;
+            println!(
+                "restored from {}; {ended} session(s) it held were ended",
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Sessions {
+            action: SessionsAction::EndAll,
+        } => {
+            let ended = crate::backup::end_all_sessions(&settings).await?;
+            println!("{ended} session(s) ended");
+            Ok(())
+        }
         // Pure computation: no database connection, no migrations.
         Command::Bench {
             action: BenchAction::Solve { file },
@@ -265,6 +314,7 @@ fn command_line_state(settings: &Settings, db: sea_orm::DatabaseConnection) -> a
         config: Arc::new(settings.app_config()),
         passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
         matching: app::services::matching::Cache::default(),
+        availability: app::services::db::Availability::default(),
     })
 }
 

@@ -5,10 +5,15 @@ use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    sqlx::{
+        self, Connection as _,
+        pool::PoolConnectionMetadata,
+        postgres::PgConnection,
+        sqlite::{SqliteConnection, SqliteJournalMode, SqliteSynchronous},
+    },
 };
 use secrecy::ExposeSecret as _;
-use std::time::Duration;
+use std::{future::Future, pin::Pin, time::Duration};
 
 /// Opens the connection pool described by the settings.
 ///
@@ -32,6 +37,8 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .connect_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
         .acquire_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
         .sqlx_logging(false)
+        .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(sqlite_connection_is_clean))
+        .map_sqlx_postgres_pool_opts(|pool| pool.after_release(postgres_connection_is_clean))
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
@@ -51,6 +58,53 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .await
         .with_context(|| format!("the {kind} database given by DATABASE_URL does not answer"))?;
     Ok(db)
+}
+
+/// A future a pool hook returns.
+type Hook<'c> = Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + 'c>>;
+
+/// Before a SQLite connection goes back to the pool: it must hold no transaction.
+///
+/// A failed `COMMIT` or `ROLLBACK` (a full disk) can leave SQLite inside a
+/// transaction that sqlx believes closed, or sqlx counting one that SQLite has
+/// already rolled back. Reused, such a connection either holds the write lock
+/// forever ("database is locked" for every other writer) or acknowledges writes
+/// that are never committed. Such a connection is closed instead (closing rolls
+/// back); `BEGIN` is how SQLite tells, without unsafe code, whether it is
+/// inside a transaction.
+fn sqlite_connection_is_clean(conn: &mut SqliteConnection, _: PoolConnectionMetadata) -> Hook<'_> {
+    Box::pin(async move {
+        // A dropped transaction queues its rollback on the connection's worker: a
+        // round trip lets it run first.
+        conn.ping().await?;
+        if conn.is_in_transaction() {
+            tracing::warn!("a database connection came back inside a transaction: closed, not reused");
+            return Ok(false);
+        }
+        match sqlx::raw_sql("BEGIN").execute(&mut *conn).await {
+            Ok(_) => {
+                sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
+                Ok(true)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a database connection was still inside a transaction: closed, not reused");
+                Ok(false)
+            }
+        }
+    })
+}
+
+/// Before a PostgreSQL connection goes back to the pool: it must hold no
+/// transaction (one whose rollback failed is closed, not reused).
+fn postgres_connection_is_clean(conn: &mut PgConnection, _: PoolConnectionMetadata) -> Hook<'_> {
+    Box::pin(async move {
+        conn.ping().await?;
+        if conn.is_in_transaction() {
+            tracing::warn!("a database connection came back inside a transaction: closed, not reused");
+            return Ok(false);
+        }
+        Ok(true)
+    })
 }
 
 /// Applies every pending migration.

@@ -3,11 +3,13 @@
 //! services) lives in the `app` crate.
 
 pub mod api;
+pub mod backup;
 pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod health;
 pub mod middleware;
+pub mod serve;
 pub mod settings;
 pub mod shutdown;
 pub mod startup;

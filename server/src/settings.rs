@@ -51,6 +51,9 @@ pub struct Settings {
     pub body_limit_bytes: usize,
     /// On SIGTERM/SIGINT, how long in-flight requests get to finish, in seconds.
     pub shutdown_deadline_secs: u64,
+    /// Longest a client may take to send a request's headers, in seconds (also
+    /// how long an idle keep-alive connection stays open).
+    pub header_read_timeout_secs: u64,
     /// `production` (secure `__Host-` cookies) or `development` (plain http).
     pub mode: Mode,
     /// The public origin users reach, e.g. `https://frontline.example.org`: used in
@@ -141,6 +144,7 @@ impl Settings {
             .merge(Serialized::default("request_timeout_secs", 30))
             .merge(Serialized::default("body_limit_bytes", 256 * 1024))
             .merge(Serialized::default("shutdown_deadline_secs", 20))
+            .merge(Serialized::default("header_read_timeout_secs", 10))
             .merge(Serialized::default("mode", "production"))
             .merge(Serialized::default("public_url", "http://127.0.0.1:3000"))
             .merge(Serialized::default("trusted_proxies", Vec::<String>::new()))
@@ -187,6 +191,7 @@ impl Settings {
             ("db_max_connections", u64::from(self.db_max_connections)),
             ("db_acquire_timeout_secs", self.db_acquire_timeout_secs),
             ("request_timeout_secs", self.request_timeout_secs),
+            ("header_read_timeout_secs", self.header_read_timeout_secs),
             ("body_limit_bytes", self.body_limit_bytes as u64),
             ("session_idle_minutes", self.session_idle_minutes),
             ("session_absolute_hours", self.session_absolute_hours),
@@ -249,6 +254,12 @@ impl Settings {
     #[must_use]
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// [`Self::header_read_timeout_secs`] as a duration.
+    #[must_use]
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_read_timeout_secs)
     }
 
     /// [`Self::shutdown_deadline_secs`] as a duration.

@@ -3,13 +3,14 @@
 use crate::{
     api, db, health,
     middleware::{self, security_headers::HeaderPolicy},
+    serve,
     settings::{Mode, Settings},
 };
 use anyhow::Context as _;
 use app::{
     app::{App, shell},
     clock::{Clock, SystemClock},
-    services::{jobs, passwords::Passwords, session_store::DbSessionStore, throttle},
+    services::{db::Availability, jobs, passwords::Passwords, session_store::DbSessionStore, throttle},
     state::AppState,
 };
 use axum::{
@@ -23,7 +24,8 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    timeout::TimeoutLayer, trace::TraceLayer,
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
 
@@ -75,11 +77,13 @@ impl Application {
         }
         let passwords = Passwords::new(settings.password_hash_concurrency)
             .map_err(|e| anyhow::anyhow!("cannot prepare password hashing: {e}"))?;
+        let availability = Availability::default();
         let sessions = DbSessionStore::new(
             db.clone(),
             clock.clone(),
             config.session_idle,
             config.session_absolute,
+            availability.clone(),
         );
         let state = AppState {
             db,
@@ -88,6 +92,7 @@ impl Application {
             config: Arc::new(config),
             passwords,
             matching: app::services::matching::Cache::default(),
+            availability,
         };
         let router = router(state.clone(), &settings, sessions.clone());
         Ok(Self {
@@ -112,37 +117,33 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish for at
-    /// most the configured deadline.
+    /// most the configured deadline, ends the connections still open, and only
+    /// then stops the background work and closes the database pool.
     ///
     /// # Errors
-    /// When the server fails while accepting connections.
+    /// Never at present; kept fallible for the callers.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let deadline = self.settings.shutdown_deadline();
+        let limits = serve::Limits {
+            header_read_timeout: self.settings.header_read_timeout(),
+            shutdown_deadline: self.settings.shutdown_deadline(),
+        };
         let housekeeping = tokio::spawn(housekeeping(self.state.clone(), self.sessions.clone()));
         let jobs = tokio::spawn(periodic_jobs(self.state.clone()));
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let serve = axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stopping_tx.send(());
-        });
-        tokio::select! {
-            result = serve => result.context("server failed")?,
-            () = async {
-                if stopping_rx.await.is_ok() {
-                    tokio::time::sleep(deadline).await;
-                } else {
-                    std::future::pending::<()>().await;
-                }
-            } => {
-                tracing::warn!(deadline_secs = deadline.as_secs(), "shutdown deadline passed; dropping open connections");
-            }
+        let probe = tokio::spawn(middleware::availability::probe(
+            self.state.db.clone(),
+            self.state.availability.clone(),
+            Duration::from_secs(self.settings.db_acquire_timeout_secs),
+        ));
+        let drained = serve::serve(self.listener, self.router, limits, shutdown).await;
+        if let serve::Drained::Cut(open) = drained {
+            tracing::warn!(
+                open,
+                "shutdown deadline passed; connections still open were closed"
+            );
         }
         housekeeping.abort();
         jobs.abort();
+        probe.abort();
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
         Ok(())
@@ -227,6 +228,10 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
         .layer(axum::middleware::from_fn(api::map_error_status))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::availability::gate,
+        ))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(
@@ -238,8 +243,10 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
                         .get::<middleware::request_id::RequestId>()
                         .map(|r| r.0.as_str())
                         .unwrap_or_default();
-                    tracing::info_span!("request", request.id = %id, http.method = %req.method(), http.path = %req.uri().path())
+                    tracing::info_span!("request", request.id = %id, http.method = %req.method(), http.path = %loggable_path(req.uri().path()))
                 }))
+                .layer(CatchPanicLayer::custom(middleware::panic::answer))
+                .layer(axum::middleware::from_fn(middleware::paths::refuse_impossible))
                 .layer(TimeoutLayer::with_status_code(
                     http::StatusCode::REQUEST_TIMEOUT,
                     settings.request_timeout(),
@@ -251,7 +258,42 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
                 ))
                 .layer(axum::middleware::from_fn(middleware::csrf::protect))
                 .layer(DefaultBodyLimit::disable())
+                .layer(axum::middleware::from_fn_with_state(
+                    middleware::body::Limit(settings.body_limit_bytes),
+                    middleware::body::read_whole,
+                ))
                 .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes)),
         )
         .with_state(state)
+}
+
+/// Longest path written to the log, in bytes: a 64 KB unknown path makes no
+/// 64 KB log line.
+const LOGGED_PATH_MAX: usize = 200;
+
+/// The path as logged: cut at [`LOGGED_PATH_MAX`] bytes (on a character
+/// boundary), with an ellipsis.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if path.len() <= LOGGED_PATH_MAX {
+        return path.into();
+    }
+    let mut end = LOGGED_PATH_MAX;
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", &path[..end], path.len()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_paths_are_cut_for_the_log() {
+        assert_eq!(loggable_path("/needs/4"), "/needs/4");
+        let long = format!("/{}", "é".repeat(40_000));
+        let logged = loggable_path(&long);
+        assert!(logged.len() < LOGGED_PATH_MAX + 40, "{}", logged.len());
+        assert!(logged.ends_with("(80001 bytes)"), "{logged}");
+    }
 }

@@ -39,29 +39,35 @@ impl TestDatabase {
                     _dir: Some(dir),
                 }
             }
-            DbKind::Postgres => {
-                let admin = postgres_admin_url();
-                let name = format!("frontline_test_{}", uuid::Uuid::new_v4().simple());
-                let conn = Database::connect(admin.as_str())
-                    .await
-                    .unwrap_or_else(|e| panic!("cannot reach TEST_POSTGRES_URL: {e}"));
-                conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
-                conn.close().await.ok();
-                let mut url = url::Url::parse(&admin).unwrap_or_else(|e| panic!("TEST_POSTGRES_URL: {e}"));
-                url.set_path(&format!("/{name}"));
-                Self {
-                    url: url.to_string(),
-                    kind,
-                    _dir: None,
-                }
-            }
+            DbKind::Postgres => Self::postgres_on(&postgres_admin_url()).await,
         }
     }
 }
 
 impl TestDatabase {
+    /// A new, empty database on the PostgreSQL cluster at `admin` (a URL that
+    /// may create databases).
+    ///
+    /// # Panics
+    /// When the cluster cannot be reached.
+    pub async fn postgres_on(admin: &str) -> Self {
+        let name = format!("frontline_test_{}", uuid::Uuid::new_v4().simple());
+        let conn = Database::connect(admin)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach the PostgreSQL cluster: {e}"));
+        conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create test database: {e}"));
+        conn.close().await.ok();
+        let mut url = url::Url::parse(admin).unwrap_or_else(|e| panic!("PostgreSQL URL: {e}"));
+        url.set_path(&format!("/{name}"));
+        Self {
+            url: url.to_string(),
+            kind: DbKind::Postgres,
+            _dir: None,
+        }
+    }
+
     /// The same database, for a second instance (the first keeps a SQLite file alive).
     #[must_use]
     pub fn shared(&self) -> Self {

@@ -15,6 +15,8 @@ mod clock;
 mod database;
 pub mod fixtures;
 pub mod journeys;
+pub mod pg_cluster;
+pub mod small_disk;
 mod test_app;
 pub mod users;
 pub mod world;

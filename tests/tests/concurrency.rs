@@ -74,6 +74,7 @@ fn concrete_paths(ids: &Ids) -> Vec<String> {
 db_tests! {
     async fn every_page_answers_sixteen_concurrent_clients_without_a_drop(db: DbKind) {
         count_panics();
+        server::telemetry::init(server::settings::LogFormat::Text, "warn");
         let app = TestApp::spawn(db).await;
         let cast = world::cast(&app).await;
         let engagement = world::propose(&cast.coordinator, cast.need, "ada@volunteers.example").await;

@@ -75,7 +75,7 @@ db_tests! {
 
     async fn the_store_never_resurrects_a_deleted_session(db: DbKind) {
         let app = TestApp::spawn(db).await;
-        let store = DbSessionStore::new(app.db.clone(), Arc::new(app.clock.clone()), Duration::from_secs(1800), Duration::from_secs(43200));
+        let store = DbSessionStore::new(app.db.clone(), Arc::new(app.clock.clone()), Duration::from_secs(1800), Duration::from_secs(43200), app.state.availability.clone());
         let mut record = Record {
             id: Id::default(),
             data: std::collections::HashMap::new(),

@@ -343,6 +343,10 @@ pub async fn set_status(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let before = account.status;
+    if before == status {
+        // Nothing changes: nothing to write or to audit.
+        return Ok(());
+    }
     let mut active: account::ActiveModel = account.into();
     active.status = Set(status);
     active.updated_at = Set(now);

@@ -4,6 +4,10 @@ use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 
 /// Starts a transaction that will write.
 ///
@@ -19,4 +23,91 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// Whether the database can be reached, as the last attempts found it: a circuit
+/// breaker shared by every request of one instance.
+///
+/// When a request finds the database unreachable (a connection could not be had
+/// within the pool's acquire timeout, or a connection broke), it marks it down;
+/// from then on every request is answered 503 at once instead of waiting the
+/// acquire timeout again, until a probe (the server pings every fraction of a
+/// second while it is down) finds it back.
+#[derive(Clone, Debug, Default)]
+pub struct Availability {
+    down: Arc<AtomicBool>,
+}
+
+impl Availability {
+    /// True while the database is known to be unreachable.
+    #[must_use]
+    pub fn is_down(&self) -> bool {
+        self.down.load(Ordering::Acquire)
+    }
+
+    /// Records that the database could not be reached; logs the change once.
+    pub fn mark_down(&self) {
+        if !self.down.swap(true, Ordering::AcqRel) {
+            tracing::warn!("the database cannot be reached: answering 503 until it returns");
+        }
+    }
+
+    /// Records that the database answers again; logs the change once.
+    pub fn mark_up(&self) {
+        if self.down.swap(false, Ordering::AcqRel) {
+            tracing::info!("the database answers again");
+        }
+    }
+}
+
+/// How a database error bears on the user's request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The database could not be reached (no connection within the acquire
+    /// timeout, a broken connection, the server shutting down).
+    Unreachable,
+    /// The database is there but cannot store anything more (SQLite: disk full).
+    Full,
+    /// Anything else: a bug or a constraint, not the infrastructure.
+    Other,
+}
+
+/// Classifies a database error.
+#[must_use]
+pub fn failure(err: &DbErr) -> Failure {
+    use sea_orm::{RuntimeErr, sqlx::Error as Sqlx};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Failure::Unreachable,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => e,
+        _ => return Failure::Other,
+    };
+    match sqlx.as_ref() {
+        Sqlx::Io(_) | Sqlx::Tls(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => {
+            Failure::Unreachable
+        }
+        Sqlx::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db
+                .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+                .is_some()
+            {
+                // Extended result codes: the primary code is the low byte.
+                // SQLITE_FULL (13); SQLITE_IOERR (10), as a failed write shows.
+                match code.parse::<i32>().map(|c| c & 0xff) {
+                    Ok(13 | 10) => Failure::Full,
+                    _ => Failure::Other,
+                }
+            } else {
+                match code.as_ref() {
+                    // Disk full, out of memory.
+                    "53100" | "53200" => Failure::Full,
+                    // Connection exceptions (08…) and operator intervention, such
+                    // as the server shutting down (57P01…).
+                    c if c.starts_with("08") || c.starts_with("57P") => Failure::Unreachable,
+                    _ => Failure::Other,
+                }
+            }
+        }
+        _ => Failure::Other,
+    }
 }

@@ -2,6 +2,10 @@
 
 use crate::{
     error::AppError,
+    services::{
+        db::{self, Failure},
+        session_store,
+    },
     validate::{FieldError, Message},
 };
 use sea_orm::{DbErr, TransactionError};
@@ -37,6 +41,10 @@ pub enum ServiceError {
     /// The database failed.
     #[error("database error")]
     Db(#[from] DbErr),
+    /// The database cannot be reached or cannot store anything more right now
+    /// (reported by the session store).
+    #[error("database unavailable")]
+    Unavailable,
     /// Something else failed on the server (a task, the session store…).
     #[error("{0}")]
     Internal(String),
@@ -49,11 +57,22 @@ impl ServiceError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
-    /// True when the database could not be reached at all, as opposed to a query
-    /// that failed: the user gets "try again later" (503) rather than an error.
+    /// True when the database could not be reached or cannot write, as opposed
+    /// to a query that failed: the user gets "try again later" (503) rather than
+    /// an error.
     #[must_use]
     pub fn is_unavailable(&self) -> bool {
-        matches!(self, Self::Db(DbErr::ConnectionAcquire(_) | DbErr::Conn(_)))
+        match self {
+            Self::Unavailable => true,
+            Self::Db(e) => db::failure(e) != Failure::Other,
+            _ => false,
+        }
+    }
+
+    /// True when the database could not be reached at all.
+    #[must_use]
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Db(e) if db::failure(e) == Failure::Unreachable)
     }
 }
 
@@ -68,7 +87,12 @@ impl From<TransactionError<ServiceError>> for ServiceError {
 
 impl From<tower_sessions::session::Error> for ServiceError {
     fn from(err: tower_sessions::session::Error) -> Self {
-        Self::Internal(format!("session store: {err}"))
+        use tower_sessions::{session::Error as Session, session_store::Error as Store};
+        match &err {
+            // The store says so in words of its own (its error type carries a string).
+            Session::Store(Store::Backend(why)) if session_store::is_unavailable(why) => Self::Unavailable,
+            _ => Self::Internal(format!("session store: {err}")),
+        }
     }
 }
 
@@ -91,9 +115,16 @@ impl From<ServiceError> for AppError {
             }
             ref db if db.is_unavailable() => {
                 tracing::warn!(error = %sources(&err), "database unavailable");
+                if db.is_unreachable() {
+                    // Later server functions of this request (and others) answer
+                    // at once rather than wait for a connection again.
+                    if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
+                        state.availability.mark_down();
+                    }
+                }
                 Self::Unavailable
             }
-            ServiceError::Db(_) | ServiceError::Internal(_) => {
+            ServiceError::Db(_) | ServiceError::Unavailable | ServiceError::Internal(_) => {
                 tracing::error!(error = %sources(&err), "service failed");
                 Self::Internal
             }

@@ -505,6 +505,10 @@ pub async fn vet(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let before = org.status;
+    if before == decision.status() && org.vetting_note == note {
+        // Nothing changes: nothing to write or to audit.
+        return Ok(());
+    }
     let mut active: organisation::ActiveModel = org.into();
     active.status = Set(decision.status());
     active.vetting_note = Set(note.clone());

@@ -8,7 +8,13 @@
 //! - Idle timeout and absolute lifetime are enforced here, on every load, from
 //!   the server's clock — whatever the cookie says.
 
-use crate::{clock::Clock, services::auth::SessionFacts};
+use crate::{
+    clock::Clock,
+    services::{
+        auth::SessionFacts,
+        db::{self, Availability, Failure},
+    },
+};
 use async_trait::async_trait;
 use entity::session;
 use sea_orm::{
@@ -34,17 +40,39 @@ pub struct DbSessionStore {
     clock: Arc<dyn Clock>,
     idle: Duration,
     absolute: Duration,
+    availability: Availability,
 }
 
 impl DbSessionStore {
-    /// A store on `db` expiring sessions after `idle` without use or `absolute` in all.
+    /// A store on `db` expiring sessions after `idle` without use or `absolute` in
+    /// all, reporting an unreachable database to `availability`.
     #[must_use]
-    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>, idle: Duration, absolute: Duration) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        clock: Arc<dyn Clock>,
+        idle: Duration,
+        absolute: Duration,
+        availability: Availability,
+    ) -> Self {
         Self {
             db,
             clock,
             idle,
             absolute,
+            availability,
+        }
+    }
+
+    /// The store's error for a database error; an unreachable database is
+    /// marked down for every request.
+    fn backend(&self, err: sea_orm::DbErr) -> Error {
+        match db::failure(&err) {
+            Failure::Unreachable => {
+                self.availability.mark_down();
+                Error::Backend(UNAVAILABLE.to_owned())
+            }
+            Failure::Full => Error::Backend(UNAVAILABLE.to_owned()),
+            Failure::Other => Error::Backend(err.to_string()),
         }
     }
 
@@ -72,8 +100,14 @@ pub fn id_hash(id: &Id) -> String {
     super::tokens::hash(&id.to_string())
 }
 
-fn backend(err: impl std::fmt::Display) -> Error {
-    Error::Backend(err.to_string())
+/// What the store says when the database cannot be reached or cannot write:
+/// the services answer 503 for it, not 500.
+const UNAVAILABLE: &str = "database unavailable";
+
+/// True when a session-store error means the database is unavailable.
+#[must_use]
+pub fn is_unavailable(backend_error: &str) -> bool {
+    backend_error == UNAVAILABLE
 }
 
 fn encode(record: &Record) -> Result<String> {
@@ -105,7 +139,7 @@ impl SessionStore for DbSessionStore {
                 )
                 .exec_without_returning(&self.db)
                 .await
-                .map_err(backend)?;
+                .map_err(|e| self.backend(e))?;
             if inserted == 1 {
                 return Ok(());
             }
@@ -125,7 +159,7 @@ impl SessionStore for DbSessionStore {
             .filter(session::Column::IdHash.eq(id_hash(&record.id)))
             .exec(&self.db)
             .await
-            .map_err(backend)?;
+            .map_err(|e| self.backend(e))?;
         Ok(())
     }
 
@@ -134,7 +168,7 @@ impl SessionStore for DbSessionStore {
         let Some(row) = session::Entity::find_by_id(key.clone())
             .one(&self.db)
             .await
-            .map_err(backend)?
+            .map_err(|e| self.backend(e))?
         else {
             return Ok(None);
         };
@@ -145,7 +179,7 @@ impl SessionStore for DbSessionStore {
             session::Entity::delete_by_id(key)
                 .exec(&self.db)
                 .await
-                .map_err(backend)?;
+                .map_err(|e| self.backend(e))?;
             return Ok(None);
         }
         if idle_for >= TOUCH_EVERY {
@@ -158,7 +192,7 @@ impl SessionStore for DbSessionStore {
                 .filter(session::Column::IdHash.eq(key))
                 .exec(&self.db)
                 .await
-                .map_err(backend)?;
+                .map_err(|e| self.backend(e))?;
         }
         let data = serde_json::from_str(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         Ok(Some(Record {
@@ -172,7 +206,7 @@ impl SessionStore for DbSessionStore {
         session::Entity::delete_by_id(id_hash(id))
             .exec(&self.db)
             .await
-            .map_err(backend)?;
+            .map_err(|e| self.backend(e))?;
         Ok(())
     }
 }

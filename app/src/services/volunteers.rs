@@ -314,6 +314,10 @@ pub async fn vet(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let before = profile.status;
+    if before == decision.status() && profile.vetting_note == note {
+        // Nothing changes: nothing to write or to audit.
+        return Ok(());
+    }
     let mut active: volunteer::ActiveModel = profile.into();
     active.status = Set(decision.status());
     active.vetting_note = Set(note.clone());
