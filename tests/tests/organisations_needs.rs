@@ -344,4 +344,47 @@ db_tests! {
         assert!(page.contains("keep this confidential text"), "the typed text is kept: {page}");
         assert!(page.contains(&format!("name=\"input[skill_level][{skill}]\"")));
     }
+
+    async fn an_organisations_page_lists_all_its_needs_however_many_others_are_newer(db: DbKind) {
+        use frontline_tests::fixtures;
+        let app = TestApp::spawn(db).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let old = fixtures::organisation(&app.db, "Hôpital ancien", "CD", VettingStatus::Approved).await;
+        let busy = fixtures::organisation(&app.db, "Hôpital occupé", "NG", VettingStatus::Approved).await;
+        let author = fixtures::account(&app.db, "member@example.org", entity::account::Role::OrganisationMember).await;
+        let mut mine = Vec::new();
+        for status in [need::Status::Open, need::Status::Draft, need::Status::Resolved] {
+            mine.push(fixtures::need(&app.db, old, author, status).await);
+        }
+        for _ in 0..41 {
+            fixtures::need(&app.db, busy, author, need::Status::Open).await;
+        }
+        let ids = |detail: &serde_json::Value| -> Vec<i64> {
+            let mut ids: Vec<i64> = detail["needs"]["rows"]
+                .as_array()
+                .unwrap_or_else(|| panic!("no rows: {detail}"))
+                .iter()
+                .filter_map(|n| n["id"].as_i64())
+                .collect();
+            ids.sort_unstable();
+            ids
+        };
+        let detail = coordinator.call_json("/api/vetting/organisation", &[("id", &old.to_string())]).await;
+        assert_eq!(ids(&detail), mine, "every need of the organisation, though 41 others are newer");
+        assert_eq!(detail["needs"]["total"], 3);
+
+        // The busy organisation's needs come a page at a time.
+        let first = coordinator.call_json("/api/vetting/organisation", &[("id", &busy.to_string())]).await;
+        let second = coordinator
+            .call_json("/api/vetting/organisation", &[("id", &busy.to_string()), ("page", "1")])
+            .await;
+        assert_eq!(first["needs"]["total"], 41);
+        let (a, b) = (ids(&first), ids(&second));
+        assert_eq!(a.len() + b.len(), 41, "{} + {}", a.len(), b.len());
+        assert!(a.iter().all(|id| !b.contains(id)), "pages overlap");
+        assert!(a.iter().chain(&b).all(|id| !mine.contains(id)), "another organisation's needs listed");
+        // And the page shows them too.
+        let html = coordinator.get_text(&format!("/coordinator/organisations/{busy}?page=1"), 200).await;
+        assert!(html.contains("rel=\"prev\""), "no pager on the second page");
+    }
 }

@@ -1,12 +1,12 @@
 //! Coordinators: vetting organisations and volunteers, triaging needs, the
 //! priority override and the skill and category catalogues.
 
+pub use crate::domain::views::OrganisationDetail;
 use crate::{
-    domain::views::{MemberView, NeedSummary, OrganisationView, Page, VolunteerView},
+    domain::views::{NeedSummary, OrganisationView, Page, VolunteerView},
     error::AppError,
 };
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
@@ -20,21 +20,8 @@ use {
         },
         validate::Message,
     },
-    entity::{need, organisation},
     leptos::server_fn::ServerFn as _,
-    sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _},
 };
-
-/// One organisation with its members and needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrganisationDetail {
-    /// The organisation.
-    pub organisation: OrganisationView,
-    /// Its members.
-    pub members: Vec<MemberView>,
-    /// Its needs.
-    pub needs: Page<NeedSummary>,
-}
 
 #[cfg(feature = "ssr")]
 fn decision(raw: &str) -> Result<Decision, AppError> {
@@ -56,43 +43,14 @@ pub async fn organisations_list(
     Ok(organisations::list(&ctx.state.db, status, search.as_deref(), page.unwrap_or(0)).await?)
 }
 
-/// One organisation with its members and needs.
+/// One organisation with its members and a page of its needs (`page`, zero-based).
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`].
 #[server(endpoint = "vetting/organisation")]
-pub async fn fetch_organisation(id: i64) -> Result<OrganisationDetail, AppError> {
+pub async fn fetch_organisation(id: i64, page: Option<u64>) -> Result<OrganisationDetail, AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
-    let db = &ctx.state.db;
-    let org = organisation::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .map_err(ServiceError::from)?
-        .ok_or(AppError::NotFound)?;
-    let organisation = organisations::view(db, org).await?;
-    let members = organisations::members(db, id).await?;
-    let all = needs::list_all(&ctx.state, &Filter::default()).await?;
-    let rows: Vec<NeedSummary> = {
-        let ids: Vec<i64> = need::Entity::find()
-            .filter(need::Column::OrganisationId.eq(id))
-            .all(db)
-            .await
-            .map_err(ServiceError::from)?
-            .into_iter()
-            .map(|n| n.id)
-            .collect();
-        all.rows.into_iter().filter(|n| ids.contains(&n.id)).collect()
-    };
-    Ok(OrganisationDetail {
-        organisation,
-        members,
-        needs: Page {
-            total: rows.len() as u64,
-            rows,
-            page: 0,
-            page_size: needs::PAGE_SIZE,
-        },
-    })
+    Ok(needs::organisation_detail(&ctx.state.db, id, page.unwrap_or(0)).await?)
 }
 
 /// Approves, rejects or suspends an organisation.

@@ -642,3 +642,14 @@ pub struct RunRow {
     /// Pairs proposed.
     pub pairs: u32,
 }
+
+/// One organisation with its members and a page of its needs (coordinators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    /// The organisation.
+    pub organisation: OrganisationView,
+    /// Its members.
+    pub members: Vec<MemberView>,
+    /// A page of its needs, most recently updated first.
+    pub needs: Page<NeedSummary>,
+}

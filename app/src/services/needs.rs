@@ -18,7 +18,7 @@ use crate::{
         languages,
         need::{self as rules, NeedAction, NeedInput, NeedStatus, ValidNeed},
         priority,
-        views::{ConfidentialPart, NeedDetail, NeedSummary, Page, SkillRequirement},
+        views::{ConfidentialPart, NeedDetail, NeedSummary, OrganisationDetail, Page, SkillRequirement},
     },
     model::utc,
     state::AppState,
@@ -657,6 +657,38 @@ pub async fn list_own(
 /// Database errors.
 pub async fn list_all(state: &AppState, filter: &Filter) -> Result<Page<NeedSummary>, ServiceError> {
     list_where(&state.db, Condition::all(), filter).await
+}
+
+/// One organisation with its members and a page of its own needs (coordinators).
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; database errors.
+#[tracing::instrument(skip(db))]
+pub async fn organisation_detail<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+    page: u64,
+) -> Result<OrganisationDetail, ServiceError> {
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let organisation = super::organisations::view(db, org).await?;
+    let members = super::organisations::members(db, organisation_id).await?;
+    let needs = list_where(
+        db,
+        Condition::all().add(need::Column::OrganisationId.eq(organisation_id)),
+        &Filter {
+            page,
+            ..Filter::default()
+        },
+    )
+    .await?;
+    Ok(OrganisationDetail {
+        organisation,
+        members,
+        needs,
+    })
 }
 
 /// Open needs of approved organisations (approved volunteers).

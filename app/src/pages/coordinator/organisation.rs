@@ -9,13 +9,17 @@ use crate::{
     },
     i18n::{t, t_string, use_i18n},
     pages::{
-        coordinator::organisations::vetting_name, needs::table::NeedsTable,
+        coordinator::{accounts::Pager, organisations::vetting_name},
+        needs::table::NeedsTable,
         organisation::overview::OrganisationFacts,
     },
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_params_map, use_query_map},
+};
 
 /// The organisation page for coordinators.
 #[component]
@@ -33,9 +37,11 @@ pub fn OrganisationReview() -> impl IntoView {
     let priority = ServerAction::<OverridePriority>::new();
     let decide_error = action_error(decide);
     let priority_error = action_error(priority);
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok());
     let detail = Resource::new(
-        move || (id(), decide.version().get(), priority.version().get()),
-        |(id, ..)| fetch_organisation(id),
+        move || (id(), page(), decide.version().get(), priority.version().get()),
+        |(id, page, ..)| fetch_organisation(id, page),
     );
     view! {
         <p><A href="/coordinator/organisations">{t!(i18n, vetting.organisations)}</A></p>
@@ -92,6 +98,7 @@ pub fn OrganisationReview() -> impl IntoView {
                     </ul>
                     <h2>{t!(i18n, needs.title)}</h2>
                     <NeedsTable needs=d.needs.rows link_base="/needs/" />
+                    <Pager total=d.needs.total page=d.needs.page page_size=d.needs.page_size />
                 }
                     .into_any()
             })}
