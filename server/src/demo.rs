@@ -524,6 +524,8 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
             94..=97 => VettingStatus::Rejected,
             _ => VettingStatus::Suspended,
         };
+        // The first organisation (member1.1's, whom the README names) is approved.
+        let status = if i == 0 { VettingStatus::Approved } else { status };
         let created = now - Duration::days(i64::try_from(rng.below(400)).unwrap_or(0) + 5);
         let languages = if lang == "en" {
             "en".to_owned()
@@ -754,6 +756,19 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
                 96..=97 => VettingStatus::Rejected,
                 _ => VettingStatus::Suspended,
             };
+            // The accounts the README names are approved, speak English and
+            // French, and hold every skill (added below), so a newcomer signed in
+            // as one of them sees open needs and needs that fit. The draws above
+            // still happen: the rest of the data set stays as the seed makes it.
+            let showcase = i < SHOWCASE_VOLUNTEERS;
+            let status = if showcase { VettingStatus::Approved } else { status };
+            if showcase {
+                for lang in ["en", "fr"] {
+                    if !languages.iter().any(|l| l == lang) {
+                        languages.push(lang.into());
+                    }
+                }
+            }
             let created = now - Duration::days(i64::try_from(rng.below(500)).unwrap_or(0) + 1);
             let region_known = countries.contains_key(country);
             let hours_per_week = i16::try_from(2 + rng.skewed(12, 1.8)).unwrap_or(4);
@@ -821,6 +836,17 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
                     });
                 }
             }
+            if showcase {
+                for s in &skills {
+                    if !held.contains(&s.id) {
+                        vskills.push(volunteer_skill::ActiveModel {
+                            account_id: Set(id),
+                            skill_id: Set(s.id),
+                            level: Set(3),
+                        });
+                    }
+                }
+            }
         }
         insert_chunks(&txn, accounts, 1000).await?;
         insert_chunks(&txn, profiles, 1000).await?;
@@ -847,6 +873,9 @@ pub async fn load(db: &DatabaseConnection, size: Size) -> anyhow::Result<Loaded>
     }
     Ok(loaded)
 }
+
+/// `volunteer1` and `volunteer2`, whom the README names: approved, with every skill.
+const SHOWCASE_VOLUNTEERS: usize = 2;
 
 /// A need as the engagement generator needs it.
 struct DemoNeed {
