@@ -43,7 +43,7 @@ async fn messages(app: &TestApp) -> HashSet<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_backup_taken_under_write_load_restores_and_ends_every_session() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/frontline.db?mode=rwc", dir.path().display());
     let configure = {
         let url = url.clone();
@@ -95,13 +95,13 @@ async fn a_backup_taken_under_write_load_restores_and_ends_every_session() {
         move || frontline(&dir, &url, &["backup", &file.to_string_lossy()])
     })
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert!(ok, "backup failed: {output}");
     assert!(output.contains("backup written"), "{output}");
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.store(true, Ordering::SeqCst);
     for w in writers {
-        w.await.unwrap_or_else(|e| panic!("{e}"));
+        w.await.unwrap();
     }
     let all_acknowledged = acknowledged.lock().unwrap_or_else(|e| e.into_inner()).len();
 
@@ -115,7 +115,7 @@ async fn a_backup_taken_under_write_load_restores_and_ends_every_session() {
             .env("FRONTLINE_ADDR", app.addr.to_string())
             .args(["restore", &file.to_string_lossy()])
             .output()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         (
             out.status.success(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -131,7 +131,7 @@ async fn a_backup_taken_under_write_load_restores_and_ends_every_session() {
 
     // Not a backup: refused, the database untouched.
     let junk = dir.path().join("junk.sqlite");
-    std::fs::write(&junk, b"not a database").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&junk, b"not a database").unwrap();
     let (ok, output) = frontline(dir.path(), &url, &["restore", &junk.to_string_lossy()]);
     assert!(!ok, "a junk file was restored: {output}");
 
@@ -165,7 +165,7 @@ async fn a_backup_taken_under_write_load_restores_and_ends_every_session() {
 
 #[tokio::test]
 async fn on_postgresql_the_commands_say_how_to_use_pg_dump() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     for command in ["backup", "restore"] {
         let (ok, output) = frontline(
             dir.path(),

@@ -14,7 +14,7 @@ fn stderr(out: &Output) -> String {
 
 #[test]
 fn an_unreachable_database_stops_the_server_with_a_clear_message() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let out = run(cli::command(dir.path())
         .arg("serve")
         .env(
@@ -33,7 +33,7 @@ fn an_unreachable_database_stops_the_server_with_a_clear_message() {
 
 #[test]
 fn a_malformed_setting_stops_the_server_and_names_it() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let out = run(cli::command(dir.path())
         .arg("serve")
         .env("FRONTLINE_ADDR", "not-an-address"));
@@ -44,7 +44,7 @@ fn a_malformed_setting_stops_the_server_and_names_it() {
 
 #[test]
 fn an_unknown_setting_is_an_error_not_ignored() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let out = run(cli::command(dir.path())
         .arg("serve")
         .env("FRONTLINE_ADRR", "127.0.0.1:1"));
@@ -55,7 +55,7 @@ fn an_unknown_setting_is_an_error_not_ignored() {
 
 #[test]
 fn a_nonsensical_setting_is_rejected() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let out = run(cli::command(dir.path())
         .arg("serve")
         .env("FRONTLINE_REQUEST_TIMEOUT_SECS", "0"));
@@ -69,9 +69,8 @@ fn a_nonsensical_setting_is_rejected() {
 
 #[test]
 fn a_config_file_is_read_and_the_environment_wins_over_it() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.path().join("frontline.toml"), "addr = \"bad file value\"\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("frontline.toml"), "addr = \"bad file value\"\n").unwrap();
     let from_file = run(cli::command(dir.path()).args(["migrate", "status"]));
     assert!(!from_file.status.success(), "the file's bad addr is read");
     assert!(stderr(&from_file).contains("addr"), "{}", stderr(&from_file));
@@ -84,7 +83,7 @@ fn a_config_file_is_read_and_the_environment_wins_over_it() {
 
 #[test]
 fn a_failing_migration_stops_the_server() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     // A database that already has an `organisation` table the migrations did not make.
     let db = dir.path().join("broken.db");
     let status = std::process::Command::new("python3")
@@ -94,7 +93,7 @@ fn a_failing_migration_stops_the_server() {
         ])
         .arg(&db)
         .status()
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(status.success());
     let out = run(cli::command(dir.path())
         .arg("serve")
@@ -112,18 +111,18 @@ fn a_failing_migration_stops_the_server() {
 #[tokio::test]
 async fn serve_answers_then_stops_cleanly_on_sigterm() {
     for kind in [DbKind::Sqlite, DbKind::Postgres] {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let database = TestDatabase::create(kind).await;
         let mut cmd = cli::command(dir.path());
         cmd.arg("serve")
             .env("DATABASE_URL", &database.url)
             .env("FRONTLINE_ADDR", "127.0.0.1:0")
             .env("FRONTLINE_SITE_ROOT", frontline_tests::site_root());
-        let mut server = cli::ServerProcess::start(cmd).unwrap_or_else(|e| panic!("{e}"));
+        let mut server = cli::ServerProcess::start(cmd).unwrap();
 
         let body = reqwest::get(format!("http://{}/", server.addr))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .text()
             .await
             .unwrap_or_default();
@@ -134,7 +133,7 @@ async fn serve_answers_then_stops_cleanly_on_sigterm() {
         assert!(killed.is_ok_and(|s| s.success()));
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         let status = loop {
-            if let Some(status) = server.child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            if let Some(status) = server.child.try_wait().unwrap() {
                 break status;
             }
             assert!(
@@ -151,7 +150,7 @@ async fn serve_answers_then_stops_cleanly_on_sigterm() {
 
 #[tokio::test]
 async fn migrate_reports_status_and_goes_down_and_up() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let database = TestDatabase::create(DbKind::Sqlite).await;
     let frontline = |args: &[&str]| {
         let out = run(cli::command(dir.path())
@@ -195,9 +194,9 @@ a 4 7 0 1 0
 
 #[test]
 fn bench_solve_prints_the_optimal_cost_without_a_database() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tiny.min");
-    std::fs::write(&file, TINY_INSTANCE).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, TINY_INSTANCE).unwrap();
     // A database that cannot be reached: the command must not try.
     let out = run(cli::command(dir.path())
         .args(["bench", "solve"])
@@ -223,11 +222,11 @@ fn bench_solve_prints_the_optimal_cost_without_a_database() {
 
 #[test]
 fn bench_solve_rejects_a_malformed_instance_naming_the_line() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("broken.min");
     // Line 9 lacks the arc's cost.
     let broken = TINY_INSTANCE.replace("a 1 6 0 1 -8", "a 1 6 0 1");
-    std::fs::write(&file, broken).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, broken).unwrap();
     let out = run(cli::command(dir.path()).args(["bench", "solve"]).arg(&file));
     assert!(!out.status.success());
     let err = stderr(&out);
@@ -246,12 +245,12 @@ fn bench_solve_rejects_a_malformed_instance_naming_the_line() {
 
 #[test]
 fn matcher_settings_come_from_the_file_and_the_environment_and_are_checked() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("frontline.toml"),
         "[matcher]\nemerging_bonus = 0.9\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let from_file = run(cli::command(dir.path()).args(["migrate", "status"]));
     assert!(!from_file.status.success(), "the bonus is bounded by 0.5");
     let err = stderr(&from_file);
@@ -277,7 +276,7 @@ fn matcher_settings_come_from_the_file_and_the_environment_and_are_checked() {
         dir.path().join("frontline.toml"),
         "[matcher.weights]\nskil = 0.5\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let misspelt = run(cli::command(dir.path()).args(["migrate", "status"]));
     assert!(!misspelt.status.success());
     let err = stderr(&misspelt);

@@ -167,14 +167,14 @@ fn field<'a>(line: &'a str, key: &str) -> &'a str {
 #[tokio::test]
 async fn bench_rank_times_the_ranking_on_the_demo_set_and_refuses_an_empty_database() {
     let database = TestDatabase::create(DbKind::Sqlite).await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let bench = |extra: &[&str]| {
         cli::command(dir.path())
             .args(["bench", "rank"])
             .args(extra)
             .env("DATABASE_URL", &database.url)
             .output()
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
     };
     let empty = bench(&[]);
     assert!(!empty.status.success());

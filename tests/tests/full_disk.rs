@@ -174,7 +174,7 @@ async fn a_full_disk_fails_writes_cleanly_and_loses_no_acknowledged_write() {
     let stored: std::collections::HashSet<String> = entity::message::Entity::find()
         .all(&app.db)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .into_iter()
         .map(|m| m.body)
         .collect();
@@ -197,7 +197,7 @@ async fn a_full_disk_fails_writes_cleanly_and_loses_no_acknowledged_write() {
             "PRAGMA integrity_check",
         ))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .and_then(|row| row.try_get_by_index::<String>(0).ok());
     assert_eq!(check.as_deref(), Some("ok"));
 }

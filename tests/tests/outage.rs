@@ -82,9 +82,7 @@ async fn a_database_outage_gets_quick_honest_answers_and_the_server_recovers() {
         Ask::PlainFormPost,
     ];
     for kind in kinds {
-        let (status, _) = ask(kind, &anonymous, &member)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (status, _) = ask(kind, &anonymous, &member).await.unwrap();
         assert!(status < 500, "{kind:?} before the outage: {status}");
     }
 
@@ -135,9 +133,7 @@ async fn a_database_outage_gets_quick_honest_answers_and_the_server_recovers() {
     tokio::task::block_in_place(|| cluster.resume());
     let up_at = Instant::now();
     loop {
-        let (status, _) = ask(Ask::SignedInPage, &anonymous, &member)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (status, _) = ask(Ask::SignedInPage, &anonymous, &member).await.unwrap();
         if status == 200 {
             break;
         }
@@ -156,7 +152,7 @@ async fn a_database_outage_gets_quick_honest_answers_and_the_server_recovers() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.store(true, Ordering::SeqCst);
     for task in load {
-        task.await.unwrap_or_else(|e| panic!("{e}"));
+        task.await.unwrap();
     }
 
     let log = log.lock().unwrap_or_else(|e| e.into_inner());

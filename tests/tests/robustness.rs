@@ -83,7 +83,7 @@ async fn a_body_that_is_not_utf8_is_a_400() {
             .body(body)
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(res.status(), 400, "{}", res.text().await.unwrap_or_default());
     }
 }
@@ -93,13 +93,8 @@ async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
     let app = TestApp::spawn_with(DbKind::Sqlite, |s| s.header_read_timeout_secs = 1).await;
     let mut clients = Vec::new();
     for _ in 0..50 {
-        let mut stream = tokio::net::TcpStream::connect(app.addr)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        stream
-            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
         clients.push(stream);
     }
     let started = Instant::now();
@@ -149,7 +144,7 @@ async fn shutdown_lets_requests_in_flight_finish_then_closes_the_pool() {
     let db = app.db.clone();
     let started = Instant::now();
     app.stop().await;
-    let answered = slow.await.unwrap_or_else(|e| panic!("{e}"));
+    let answered = slow.await.unwrap();
     // Wrong password for an unknown account: 401 — and not a 500 from a closed pool.
     assert_eq!(answered, Some(401), "the request in flight got {answered:?}");
     assert!(
@@ -181,7 +176,7 @@ async fn at_the_shutdown_deadline_open_connections_are_closed_and_the_server_sto
         took < Duration::from_secs(3),
         "stopping took {took:?} with a 1 s deadline"
     );
-    let answered = endless.await.unwrap_or_else(|e| panic!("{e}"));
+    let answered = endless.await.unwrap();
     assert!(
         !matches!(answered, Some(status) if status >= 500),
         "a request cut at the deadline must not see a 500: {answered:?}"
@@ -209,7 +204,7 @@ async fn the_audit_log_records_changes_not_repeats() {
                 .filter(entity::audit_log::Column::Action.eq(action))
                 .count(&db)
                 .await
-                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap()
         }
     };
     for _ in 0..3 {

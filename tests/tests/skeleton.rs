@@ -86,7 +86,7 @@ async fn pages_name_their_language_and_direction() {
         .header("accept-language", "fr-CH, fr;q=0.9, en;q=0.8")
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let html = res.text().await.unwrap_or_default();
     // English is the only locale so far; the attributes come from the i18n layer.
     assert!(html.contains(r#"<html lang="en" dir="ltr">"#), "{html}");
@@ -163,17 +163,14 @@ async fn the_csp_nonce_is_fresh_and_on_every_inline_script() {
 async fn pages_and_bundles_are_compressed() {
     let app = TestApp::spawn(DbKind::Sqlite).await;
     // A client that does not decompress, to see what crosses the wire.
-    let http = reqwest::Client::builder()
-        .no_gzip()
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let http = reqwest::Client::builder().no_gzip().build().unwrap();
     for (path, min_ratio) in [("/", 2), ("/pkg/frontline.wasm", 2), ("/pkg/frontline.js", 3)] {
         let plain = http
             .get(app.url(path))
             .header("accept-encoding", "identity")
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(plain.status(), 200, "{path}");
         let plain_len = plain.bytes().await.map(|b| b.len()).unwrap_or_default();
         let gz = http
@@ -181,7 +178,7 @@ async fn pages_and_bundles_are_compressed() {
             .header("accept-encoding", "gzip")
             .send()
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(
             gz.headers().get("content-encoding").map(|v| v.as_bytes()),
             Some(&b"gzip"[..]),
@@ -207,6 +204,6 @@ async fn oversized_bodies_are_refused() {
         .body(body)
         .send()
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(res.status(), 413);
 }

@@ -153,11 +153,11 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_verify_exactly_as_typed() {
-        let passwords = Passwords::new(2).unwrap_or_else(|e| panic!("{e}"));
+        let passwords = Passwords::new(2).unwrap();
         let phc = passwords
             .hash(" Tr0ub4dor &3 horse ".to_owned().into())
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         let ok = passwords
             .verify(" Tr0ub4dor &3 horse ".to_owned().into(), Some(phc.clone()))

@@ -47,17 +47,11 @@ mod tests {
             )
             .layer(CatchPanicLayer::custom(super::answer));
         let res = router
-            .oneshot(
-                Request::get("/boom")
-                    .body(Body::empty())
-                    .unwrap_or_else(|e| panic!("{e}")),
-            )
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
             .await
             .unwrap_or_else(|e| match e {});
         assert_eq!(res.status(), 500);
-        let body = axum::body::to_bytes(res.into_body(), 1024)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let body = axum::body::to_bytes(res.into_body(), 1024).await.unwrap();
         assert!(String::from_utf8_lossy(&body).contains("Something went wrong"));
     }
 }
