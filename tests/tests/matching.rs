@@ -101,6 +101,36 @@ db_tests! {
         assert_eq!(c.member.call("/api/matching/console", &[("need", &c.need.to_string())]).await.status(), 403);
     }
 
+    async fn a_run_whose_preview_cannot_be_read_is_not_applied(db: DbKind) {
+        use sea_orm::ConnectionTrait as _;
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let res = c.coordinator.call("/api/matching/batch_start", &[]).await;
+        let run = world::created_id(res, "start batch").await;
+        let view = finished(&c.coordinator, run).await;
+        assert_eq!(view["status"], "ready", "{view}");
+        app.db
+            .execute_unprepared(&format!("UPDATE match_run SET preview = '{{\"pairs\": 7}}' WHERE id = {run}"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let res = c.coordinator.call("/api/matching/batch_apply", &[("id", &run.to_string())]).await;
+        assert!(res.status().is_server_error(), "an unreadable preview was applied: {}", res.status());
+        let view = c.coordinator.call("/api/matching/batch", &[("id", &run.to_string())]).await;
+        assert!(view.status().is_server_error(), "an unreadable preview was shown as empty: {}", view.status());
+        let status = app
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.db.get_database_backend(),
+                format!("SELECT status FROM match_run WHERE id = {run}"),
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .and_then(|row| row.try_get_by_index::<String>(0).ok());
+        assert_eq!(status.as_deref(), Some("ready"), "the run must stay ready");
+        let proposals = engagement::Entity::find().all(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(proposals.is_empty(), "nothing may be proposed from an unreadable preview");
+    }
+
     async fn applying_a_run_skips_a_volunteer_whose_room_went_to_a_newer_proposal(db: DbKind) {
         let app = TestApp::spawn(db).await;
         let c = world::cast(&app).await;

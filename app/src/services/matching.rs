@@ -1444,6 +1444,19 @@ fn status_code(run: &match_run::Model, now: OffsetDateTime) -> &'static str {
     }
 }
 
+/// A run's stored preview: empty until the run is ready; an error when what is
+/// stored cannot be read.
+///
+/// # Errors
+/// [`ServiceError::Internal`] for a preview that is not what this version writes.
+fn stored_preview(run: &match_run::Model) -> Result<Preview, ServiceError> {
+    if run.preview.is_empty() {
+        return Ok(Preview::default());
+    }
+    serde_json::from_str(&run.preview)
+        .map_err(|e| ServiceError::Internal(format!("batch run {}: its preview cannot be read: {e}", run.id)))
+}
+
 /// One batch run with one page of its preview.
 ///
 /// # Errors
@@ -1454,7 +1467,7 @@ pub async fn run(state: &AppState, id: i64, page: u64) -> Result<RunView, Servic
         .await?
         .ok_or(ServiceError::NotFound)?;
     let now = state.clock.now();
-    let preview: Preview = serde_json::from_str(&run.preview).unwrap_or_default();
+    let preview = stored_preview(&run)?;
     let starter = account::Entity::find_by_id(run.started_by).one(&state.db).await?;
     let start = usize::try_from(page.saturating_mul(PAIRS_PAGE)).unwrap_or(usize::MAX);
     Ok(RunView {
@@ -1539,7 +1552,12 @@ pub async fn apply(
     if claimed.rows_affected != 1 {
         return Err(ServiceError::Conflict("only a ready run can be applied, once"));
     }
-    let preview: Preview = serde_json::from_str(&run.preview).unwrap_or_default();
+    // A preview that cannot be read fails the apply (the run stays ready): applying
+    // an empty one would mark the run applied with nothing proposed.
+    if run.preview.is_empty() {
+        return Err(ServiceError::Conflict("the run has no preview"));
+    }
+    let preview = stored_preview(&run)?;
     let need_ids: Vec<i64> = preview.pairs.iter().map(|p| p.need_id).collect();
     let volunteer_ids: Vec<i64> = preview.pairs.iter().map(|p| p.volunteer_id).collect();
     let mut open: HashMap<i64, need::Model> = HashMap::new();
