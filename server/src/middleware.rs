@@ -3,6 +3,7 @@
 pub mod availability;
 pub mod body;
 pub mod csrf;
+pub mod detach;
 pub mod panic;
 pub mod paths;
 pub mod request_id;

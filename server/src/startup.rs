@@ -251,6 +251,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
                     http::StatusCode::REQUEST_TIMEOUT,
                     settings.request_timeout(),
                 ))
+                .layer(axum::middleware::from_fn(middleware::detach::finish_renders))
                 .layer(CompressionLayer::new())
                 .layer(axum::middleware::from_fn_with_state(
                     policy,

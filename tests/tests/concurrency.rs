@@ -167,3 +167,66 @@ db_tests! {
         assert_eq!(panics, 0, "the server panicked {panics} times");
     }
 }
+
+db_tests! {
+    async fn clients_that_give_up_mid_render_leave_no_panic_behind(db: DbKind) {
+        count_panics();
+        server::telemetry::init(server::settings::LogFormat::Text, "warn");
+        let app = TestApp::spawn(db).await;
+        let cast = world::cast(&app).await;
+        let engagement = world::propose(&cast.coordinator, cast.need, "ada@volunteers.example").await;
+        let pages = [
+            ("member", "/needs".to_owned()),
+            ("member", format!("/needs/{}", cast.need)),
+            ("member", "/organisation".to_owned()),
+            ("volunteer", format!("/engagements/{engagement}")),
+            ("volunteer", "/volunteer/matches".to_owned()),
+            ("coordinator", format!("/coordinator/match/{}", cast.need)),
+            ("coordinator", "/coordinator/triage".to_owned()),
+            ("anonymous", "/login?next=/needs".to_owned()),
+            ("anonymous", "/".to_owned()),
+        ];
+        let clients: Vec<(&str, TestClient)> = vec![
+            ("anonymous", app.client()),
+            ("member", cast.member.clone()),
+            ("volunteer", cast.volunteer.clone()),
+            ("coordinator", cast.coordinator.clone()),
+        ];
+        let mut tasks = Vec::new();
+        for worker in 0..CLIENTS {
+            let pages = pages.clone();
+            let clients = clients.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut gave_up = 0;
+                for n in 0..90 {
+                    let (role, path) = &pages[(worker + n) % pages.len()];
+                    let client = &clients.iter().find(|(r, _)| r == role).unwrap_or_else(|| panic!("{role}")).1;
+                    // Give up after 1 to 150 ms: mid-render, much of the time.
+                    let patience = std::time::Duration::from_millis(1 + ((worker * 7 + n * 13) % 150) as u64);
+                    let res = client
+                        .http()
+                        .get(client.url(path))
+                        .header("accept", "text/html")
+                        .timeout(patience)
+                        .send()
+                        .await;
+                    if res.is_err() {
+                        gave_up += 1;
+                    }
+                }
+                gave_up
+            }));
+        }
+        let mut gave_up = 0;
+        for task in tasks {
+            gave_up += task.await.unwrap_or_else(|e| panic!("{e}"));
+        }
+        // Whatever the abandoned renders left running has time to finish.
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        app.client().get_text("/about", 200).await;
+        let panics = PANICS.load(Ordering::SeqCst);
+        println!("{db:?}: {} requests, {gave_up} abandoned mid-way by their clients: {panics} panics", CLIENTS * 90);
+        assert!(gave_up > 100, "too few requests were abandoned to test anything: {gave_up}");
+        assert_eq!(panics, 0, "abandoned renders panicked {panics} times");
+    }
+}
