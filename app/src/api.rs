@@ -29,6 +29,7 @@ mod ssr {
         model::Viewer,
         services::{
             ServiceError,
+            audit::Actor,
             auth::{self, Client, CurrentUser},
             flash,
         },
@@ -73,6 +74,9 @@ mod ssr {
         pub session: Session,
         /// Who is asking, from where.
         pub client: Client,
+        /// Who is asking, as the audit log names them: the signed-in account
+        /// (set by [`guard`]) and the client's address.
+        pub actor: Actor,
         /// A plain HTML form post (no JavaScript): answered with redirects.
         pub plain_form: bool,
     }
@@ -172,23 +176,26 @@ mod ssr {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
+        let actor = client.actor(None);
         Ok(Ctx {
             state,
             session,
             client,
+            actor,
             plain_form,
         })
     }
 
     /// The one guard at the top of every protected server function: the session
-    /// must be signed in, with the role `access` asks for.
+    /// must be signed in, with the role `access` asks for. On success the
+    /// context's `actor` names the signed-in account, for the audit log.
     ///
     /// # Errors
     /// [`AppError::Unauthenticated`], [`AppError::Forbidden`],
     /// [`AppError::MfaEnrolmentRequired`] for coordinators without a verified
     /// second factor.
     pub(crate) async fn guard(access: Access) -> Result<(Ctx, CurrentUser), AppError> {
-        let ctx = anyone()?;
+        let mut ctx = anyone()?;
         let user = auth::current_user(&ctx.state, &ctx.session)
             .await?
             .ok_or(AppError::Unauthenticated)?;
@@ -203,6 +210,7 @@ mod ssr {
             }
         };
         if allowed {
+            ctx.actor = ctx.client.actor(Some(user.id));
             Ok((ctx, user))
         } else {
             Err(AppError::Forbidden)

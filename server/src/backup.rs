@@ -18,7 +18,7 @@ use anyhow::Context as _;
 use app::services::audit::{self, Action, Actor};
 use sea_orm::{ConnectionTrait as _, Database, DatabaseConnection, DbBackend, EntityTrait as _, Statement};
 use secrecy::ExposeSecret as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What to tell a PostgreSQL operator.
 pub const POSTGRES_ADVICE: &str = "\
@@ -26,24 +26,6 @@ on PostgreSQL, back up with pg_dump and restore with pg_restore while Frontline 
   pg_dump --format=custom --file=frontline.dump \"$DATABASE_URL\"
   pg_restore --clean --if-exists --no-owner --dbname=\"$DATABASE_URL\" frontline.dump
 then end the sessions the dump carried: frontline sessions end-all";
-
-/// The SQLite file a `sqlite:` URL names.
-///
-/// # Errors
-/// For an in-memory database.
-pub fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
-    let path = url
-        .trim_start_matches("sqlite:")
-        .trim_start_matches("//")
-        .split('?')
-        .next()
-        .unwrap_or_default();
-    anyhow::ensure!(
-        !path.is_empty() && path != ":memory:",
-        "an in-memory database cannot be backed up"
-    );
-    Ok(PathBuf::from(path))
-}
 
 /// `'…'` with quotes doubled, for a file name in SQL.
 fn quoted(path: &Path) -> anyhow::Result<String> {
@@ -139,7 +121,8 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<u64> {
         settings.addr
     );
     anyhow::ensure!(file.is_file(), "{} does not exist", file.display());
-    let target = sqlite_path(settings.database_url.expose_secret())?;
+    let target = db::sqlite_file(settings.database_url.expose_secret())
+        .context("an in-memory database cannot be restored")?;
     let backup = open_file(file, "ro").await?;
     let checked = check_sqlite(&backup, file).await;
     let staging = target.with_extension("restoring");
@@ -160,24 +143,7 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<u64> {
     let staged = open_file(&staging, "rw").await?;
     let prepared = async {
         db::migrate(&staged).await?;
-        let ended = entity::session::Entity::delete_many()
-            .exec(&staged)
-            .await?
-            .rows_affected;
-        let actor = Actor {
-            account_id: None,
-            address: Some("command line".into()),
-        };
-        audit::record(
-            &staged,
-            time::OffsetDateTime::now_utc(),
-            &actor,
-            Action::SessionsEnded,
-            None,
-            serde_json::json!({ "count": ended, "reason": "backup restored" }),
-        )
-        .await?;
-        anyhow::Ok(ended)
+        end_every_session(&staged, "backup restored").await
     }
     .await;
     staged.close().await.ok();
@@ -212,8 +178,15 @@ pub async fn restore(settings: &Settings, file: &Path) -> anyhow::Result<u64> {
 pub async fn end_all_sessions(settings: &Settings) -> anyhow::Result<u64> {
     let db = db::connect(settings).await?;
     db::migrate(&db).await?;
+    let ended = end_every_session(&db, "all sessions ended from the command line").await;
+    db.close().await.ok();
+    ended
+}
+
+/// Deletes every session and says so in the audit log, with `reason`.
+async fn end_every_session(db: &DatabaseConnection, reason: &str) -> anyhow::Result<u64> {
     let ended = entity::session::Entity::delete_many()
-        .exec(&db)
+        .exec(db)
         .await?
         .rows_affected;
     let actor = Actor {
@@ -221,14 +194,13 @@ pub async fn end_all_sessions(settings: &Settings) -> anyhow::Result<u64> {
         address: Some("command line".into()),
     };
     audit::record(
-        &db,
+        db,
         time::OffsetDateTime::now_utc(),
         &actor,
         Action::SessionsEnded,
         None,
-        serde_json::json!({ "count": ended, "reason": "all sessions ended from the command line" }),
+        serde_json::json!({ "count": ended, "reason": reason }),
     )
     .await?;
-    db.close().await.ok();
     Ok(ended)
 }

@@ -116,21 +116,25 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("database migration failed")
 }
 
-/// `sqlite://data/frontline.db?mode=rwc` → creates `data/`.
-fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
+/// The file a `sqlite:` URL names (`sqlite://data/frontline.db?mode=rwc` →
+/// `data/frontline.db`), or `None` for an in-memory database.
+#[must_use]
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let path = url
         .trim_start_matches("sqlite:")
         .trim_start_matches("//")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// `sqlite://data/frontline.db?mode=rwc` → creates `data/`.
+fn create_sqlite_parent(url: &str) -> anyhow::Result<()> {
+    let Some(path) = sqlite_file(url) else {
         return Ok(());
-    }
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create the database directory {}", parent.display()))?;
     }

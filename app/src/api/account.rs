@@ -145,7 +145,7 @@ pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::SignedIn).await?;
     let current = auth::current_session_hash(&ctx.session);
-    let actor = ctx.client.actor(Some(user.id));
+    let actor = ctx.actor.clone();
     if handle == "others" {
         auth::end_other_sessions(
             &ctx.state,

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use {
     super::{Access, guard},
     crate::services::{engagements, notifications},
-    entity::{account::Role, engagement::ProposerKind},
+    entity::account::Role,
     leptos::server_fn::ServerFn as _,
 };
 
@@ -25,23 +25,8 @@ use {
 /// [`AppError::Validation`] (`volunteer`, `reason`), [`AppError::Conflict`].
 #[server(endpoint = "engagements/propose")]
 pub async fn propose_volunteer(need: i64, volunteer: String, reason: String) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::Coordinator).await?;
-    let actor = ctx.client.actor(Some(user.id));
-    let proposed = match engagements::volunteer_by_reference(&ctx.state.db, &volunteer).await {
-        Ok(volunteer_id) => {
-            engagements::propose(
-                &ctx.state,
-                &actor,
-                ProposerKind::Coordinator,
-                need,
-                volunteer_id,
-                &reason,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
-    match proposed {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    match engagements::propose_by_reference(&ctx.state, &ctx.actor, need, &volunteer, &reason).await {
         Ok(id) => {
             leptos_axum::redirect(&format!("/engagements/{id}"));
             Ok(())
@@ -64,7 +49,7 @@ pub async fn propose_volunteer(need: i64, volunteer: String, reason: String) -> 
 #[server(endpoint = "engagements/offer")]
 pub async fn offer_help(need: i64, note: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::Volunteer)).await?;
-    match engagements::offer(&ctx.state, &ctx.client.actor(Some(user.id)), &user, need, &note).await {
+    match engagements::offer(&ctx.state, &ctx.actor, &user, need, &note).await {
         Ok(id) => {
             leptos_axum::redirect(&format!("/engagements/{id}"));
             Ok(())
@@ -80,7 +65,7 @@ pub async fn offer_help(need: i64, note: String) -> Result<(), AppError> {
 #[server(endpoint = "engagements/accept")]
 pub async fn accept_engagement(id: i64) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    Ok(engagements::accept(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?)
+    Ok(engagements::accept(&ctx.state, &ctx.actor, &user, id).await?)
 }
 
 /// Either side declines, with a reason from the list and a note.
@@ -90,16 +75,7 @@ pub async fn accept_engagement(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "engagements/decline")]
 pub async fn decline_engagement(id: i64, reason: String, note: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    match engagements::decline(
-        &ctx.state,
-        &ctx.client.actor(Some(user.id)),
-        &user,
-        id,
-        &reason,
-        &note,
-    )
-    .await
-    {
+    match engagements::decline(&ctx.state, &ctx.actor, &user, id, &reason, &note).await {
         Ok(()) => Ok(()),
         Err(e) => {
             ctx.fail(
@@ -119,7 +95,7 @@ pub async fn decline_engagement(id: i64, reason: String, note: String) -> Result
 #[server(endpoint = "engagements/confirm")]
 pub async fn confirm_engagement(id: i64) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    Ok(engagements::confirm(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?)
+    Ok(engagements::confirm(&ctx.state, &ctx.actor, &user, id).await?)
 }
 
 /// The volunteer logs time.
@@ -129,7 +105,7 @@ pub async fn confirm_engagement(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "engagements/hours")]
 pub async fn log_hours(id: i64, on: String, hours: String, hours_note: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    let actor = ctx.client.actor(Some(user.id));
+    let actor = ctx.actor.clone();
     match engagements::log_hours(&ctx.state, &actor, &user, id, &on, &hours, &hours_note).await {
         Ok(()) => Ok(()),
         Err(e) => {
@@ -156,7 +132,7 @@ pub async fn complete_engagement(
     resolved: Option<String>,
 ) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    let actor = ctx.client.actor(Some(user.id));
+    let actor = ctx.actor.clone();
     let resolved = resolved.is_some_and(|r| r == "on" || r == "true");
     match engagements::complete(&ctx.state, &actor, &user, id, &rating, &comment, resolved).await {
         Ok(()) => Ok(()),
@@ -178,16 +154,7 @@ pub async fn complete_engagement(
 #[server(endpoint = "engagements/rate")]
 pub async fn rate_engagement(id: i64, rating: String, comment: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    match engagements::rate(
-        &ctx.state,
-        &ctx.client.actor(Some(user.id)),
-        &user,
-        id,
-        &rating,
-        &comment,
-    )
-    .await
-    {
+    match engagements::rate(&ctx.state, &ctx.actor, &user, id, &rating, &comment).await {
         Ok(()) => Ok(()),
         Err(e) => {
             ctx.fail(
@@ -207,15 +174,7 @@ pub async fn rate_engagement(id: i64, rating: String, comment: String) -> Result
 #[server(endpoint = "engagements/cancel")]
 pub async fn cancel_engagement(id: i64, cancel_note: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    match engagements::cancel(
-        &ctx.state,
-        &ctx.client.actor(Some(user.id)),
-        &user,
-        id,
-        &cancel_note,
-    )
-    .await
-    {
+    match engagements::cancel(&ctx.state, &ctx.actor, &user, id, &cancel_note).await {
         Ok(()) => Ok(()),
         Err(e) => {
             ctx.fail(CancelEngagement::PATH, &[("cancel_note", &cancel_note)], e)
@@ -231,7 +190,7 @@ pub async fn cancel_engagement(id: i64, cancel_note: String) -> Result<(), AppEr
 #[server(endpoint = "engagements/message")]
 pub async fn post_message(id: i64, body: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    match engagements::post_message(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id, &body).await {
+    match engagements::post_message(&ctx.state, &ctx.actor, &user, id, &body).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(PostMessage::PATH, &[("body", &body)], e).await,
     }
@@ -244,7 +203,7 @@ pub async fn post_message(id: i64, body: String) -> Result<(), AppError> {
 #[server(endpoint = "engagements/page")]
 pub async fn fetch_engagement(id: i64) -> Result<EngagementPage, AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    Ok(engagements::page(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?)
+    Ok(engagements::page(&ctx.state, &ctx.actor, &user, id).await?)
 }
 
 /// The messages of a thread after message `after` (for live updates).
@@ -264,7 +223,7 @@ pub async fn thread_after(id: i64, after: i64) -> Result<Vec<MessageView>, AppEr
 #[server(endpoint = "engagements/list")]
 pub async fn list_engagements(need: Option<i64>) -> Result<Vec<EngagementView>, AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    Ok(engagements::list(&ctx.state, &ctx.client.actor(Some(user.id)), &user, need).await?)
+    Ok(engagements::list(&ctx.state, &ctx.actor, &user, need).await?)
 }
 
 /// The volunteer's history.
@@ -274,7 +233,7 @@ pub async fn list_engagements(need: Option<i64>) -> Result<Vec<EngagementView>, 
 #[server(endpoint = "engagements/history")]
 pub async fn volunteer_history() -> Result<History, AppError> {
     let (ctx, user) = guard(Access::Role(Role::Volunteer)).await?;
-    Ok(engagements::history(&ctx.state, &ctx.client.actor(Some(user.id)), &user).await?)
+    Ok(engagements::history(&ctx.state, &ctx.actor, &user).await?)
 }
 
 /// The viewer's notifications, newest first.

@@ -55,7 +55,7 @@ pub async fn match_console(need: i64, ask: Option<String>) -> Result<ConsoleView
 #[server(endpoint = "matching/batch_start")]
 pub async fn start_batch() -> Result<i64, AppError> {
     let (ctx, user) = guard(Access::Coordinator).await?;
-    let id = matching::start_batch(&ctx.state, &ctx.client.actor(Some(user.id)), &user).await?;
+    let id = matching::start_batch(&ctx.state, &ctx.actor, &user).await?;
     leptos_axum::redirect(&format!("/coordinator/batch/{id}"));
     Ok(id)
 }
@@ -87,7 +87,7 @@ pub async fn batch_runs() -> Result<Vec<RunRow>, AppError> {
 #[server(endpoint = "matching/batch_apply")]
 pub async fn apply_batch(id: i64) -> Result<RunOutcome, AppError> {
     let (ctx, user) = guard(Access::Coordinator).await?;
-    Ok(matching::apply(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?)
+    Ok(matching::apply(&ctx.state, &ctx.actor, &user, id).await?)
 }
 
 /// Open needs that fit the signed-in volunteer.

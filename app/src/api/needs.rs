@@ -85,7 +85,7 @@ pub async fn open_needs(
 #[server(endpoint = "needs/detail")]
 pub async fn fetch_need(id: i64) -> Result<NeedDetail, AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    Ok(needs::detail(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?)
+    Ok(needs::detail(&ctx.state, &ctx.actor, &user, id).await?)
 }
 
 /// Drafts a need.
@@ -95,7 +95,7 @@ pub async fn fetch_need(id: i64) -> Result<NeedDetail, AppError> {
 #[server(endpoint = "needs/create")]
 pub async fn create_need(input: NeedInput) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    match needs::create(&ctx.state, &ctx.client.actor(Some(user.id)), &user, &input).await {
+    match needs::create(&ctx.state, &ctx.actor, &user, &input).await {
         Ok(id) => {
             leptos_axum::redirect(&format!("/needs/{id}"));
             Ok(())
@@ -121,7 +121,7 @@ pub async fn need_form(id: i64) -> Result<NeedInput, AppError> {
 #[server(endpoint = "needs/update")]
 pub async fn update_need(id: i64, input: NeedInput) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    match needs::update(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id, &input).await {
+    match needs::update(&ctx.state, &ctx.actor, &user, id, &input).await {
         Ok(()) => {
             leptos_axum::redirect(&format!("/needs/{id}"));
             Ok(())
@@ -138,7 +138,7 @@ pub async fn update_need(id: i64, input: NeedInput) -> Result<(), AppError> {
 #[server(endpoint = "needs/submit")]
 pub async fn submit_need(id: i64) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    needs::submit(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?;
+    needs::submit(&ctx.state, &ctx.actor, &user, id).await?;
     Ok(())
 }
 
@@ -149,6 +149,6 @@ pub async fn submit_need(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "needs/withdraw")]
 pub async fn withdraw_need(id: i64) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    needs::withdraw(&ctx.state, &ctx.client.actor(Some(user.id)), &user, id).await?;
+    needs::withdraw(&ctx.state, &ctx.actor, &user, id).await?;
     Ok(())
 }

@@ -1,34 +1,16 @@
 //! An organisation's own pages: registration, profile, members, invitations.
 
-use crate::{
-    domain::{
-        organisation::OrganisationInput,
-        views::{MemberView, OrganisationView},
-    },
-    error::AppError,
-};
+pub use crate::domain::views::MyOrganisation;
+use crate::{domain::organisation::OrganisationInput, error::AppError};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
     super::{Access, guard},
     crate::services::organisations,
-    entity::{account::Role, organisation},
+    entity::account::Role,
     leptos::server_fn::ServerFn as _,
-    sea_orm::EntityTrait as _,
 };
-
-/// The user's organisation, with its members.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MyOrganisation {
-    /// The organisation.
-    pub organisation: OrganisationView,
-    /// Its members.
-    pub members: Vec<MemberView>,
-    /// Whether the user administers it.
-    pub is_admin: bool,
-}
 
 /// The user's organisation, or `None` before they registered one.
 ///
@@ -37,20 +19,7 @@ pub struct MyOrganisation {
 #[server(endpoint = "organisation/mine")]
 pub async fn fetch_my_organisation() -> Result<Option<MyOrganisation>, AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    let db = &ctx.state.db;
-    let Some(m) = organisations::membership(db, user.id).await? else {
-        return Ok(None);
-    };
-    let org = organisation::Entity::find_by_id(m.organisation_id)
-        .one(db)
-        .await
-        .map_err(crate::services::ServiceError::from)?
-        .ok_or(AppError::NotFound)?;
-    Ok(Some(MyOrganisation {
-        organisation: organisations::view(db, org).await?,
-        members: organisations::members(db, m.organisation_id).await?,
-        is_admin: m.is_admin,
-    }))
+    Ok(organisations::mine(&ctx.state.db, user.id).await?)
 }
 
 /// Registers the user's organisation.
@@ -60,7 +29,7 @@ pub async fn fetch_my_organisation() -> Result<Option<MyOrganisation>, AppError>
 #[server(endpoint = "organisation/create")]
 pub async fn create_organisation(input: OrganisationInput) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    match organisations::create(&ctx.state, &ctx.client.actor(Some(user.id)), &user, &input).await {
+    match organisations::create(&ctx.state, &ctx.actor, &user, &input).await {
         Ok(_) => {
             leptos_axum::redirect("/organisation");
             Ok(())
@@ -76,7 +45,7 @@ pub async fn create_organisation(input: OrganisationInput) -> Result<(), AppErro
 #[server(endpoint = "organisation/update")]
 pub async fn update_organisation(input: OrganisationInput) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    match organisations::update(&ctx.state, &ctx.client.actor(Some(user.id)), &user, &input).await {
+    match organisations::update(&ctx.state, &ctx.actor, &user, &input).await {
         Ok(()) => {
             leptos_axum::redirect("/organisation");
             Ok(())
@@ -92,7 +61,7 @@ pub async fn update_organisation(input: OrganisationInput) -> Result<(), AppErro
 #[server(endpoint = "organisation/invite")]
 pub async fn create_invitation() -> Result<String, AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    let link = organisations::invite(&ctx.state, &ctx.client.actor(Some(user.id)), &user).await?;
+    let link = organisations::invite(&ctx.state, &ctx.actor, &user).await?;
     ctx.keep_result(CreateInvitation::PATH, &[("link", &link)])
         .await?;
     Ok(link)
@@ -115,7 +84,7 @@ pub async fn invitation(token: String) -> Result<String, AppError> {
 #[server(endpoint = "organisation/join")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    organisations::accept_invitation(&ctx.state, &ctx.client.actor(Some(user.id)), &user, &token).await?;
+    organisations::accept_invitation(&ctx.state, &ctx.actor, &user, &token).await?;
     leptos_axum::redirect("/organisation");
     Ok(())
 }

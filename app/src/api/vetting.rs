@@ -59,9 +59,9 @@ pub async fn fetch_organisation(id: i64, page: Option<u64>) -> Result<Organisati
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`].
 #[server(endpoint = "vetting/organisation_decide")]
 pub async fn vet_organisation(id: i64, decision: String, note: String) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::Coordinator).await?;
+    let (ctx, _) = guard(Access::Coordinator).await?;
     let d = self::decision(&decision)?;
-    match organisations::vet(&ctx.state, &ctx.client.actor(Some(user.id)), id, d, &note).await {
+    match organisations::vet(&ctx.state, &ctx.actor, id, d, &note).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(VetOrganisation::PATH, &[("note", &note)], e).await,
     }
@@ -74,7 +74,7 @@ pub async fn vet_organisation(id: i64, decision: String, note: String) -> Result
 /// [`AppError::Validation`] (a reason is required).
 #[server(endpoint = "vetting/priority")]
 pub async fn override_priority(id: i64, priority: String, reason: String) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::Coordinator).await?;
+    let (ctx, _) = guard(Access::Coordinator).await?;
     let priority = match priority.trim() {
         "" => None,
         p => Some(
@@ -82,15 +82,7 @@ pub async fn override_priority(id: i64, priority: String, reason: String) -> Res
                 .map_err(|_| AppError::from(ServiceError::field("priority", Message::InvalidChoice)))?,
         ),
     };
-    match organisations::override_priority(
-        &ctx.state,
-        &ctx.client.actor(Some(user.id)),
-        id,
-        priority,
-        &reason,
-    )
-    .await
-    {
+    match organisations::override_priority(&ctx.state, &ctx.actor, id, priority, &reason).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(OverridePriority::PATH, &[("reason", &reason)], e).await,
     }
@@ -126,9 +118,9 @@ pub async fn volunteer_detail(id: i64) -> Result<VolunteerView, AppError> {
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`].
 #[server(endpoint = "vetting/volunteer_decide")]
 pub async fn vet_volunteer(id: i64, decision: String, note: String) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::Coordinator).await?;
+    let (ctx, _) = guard(Access::Coordinator).await?;
     let d = self::decision(&decision)?;
-    match volunteers::vet(&ctx.state, &ctx.client.actor(Some(user.id)), id, d, &note).await {
+    match volunteers::vet(&ctx.state, &ctx.actor, id, d, &note).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(VetVolunteer::PATH, &[("note", &note)], e).await,
     }
@@ -168,13 +160,13 @@ pub async fn all_needs(
 /// [`AppError::Forbidden`], [`AppError::Conflict`], [`AppError::Validation`].
 #[server(endpoint = "vetting/triage")]
 pub async fn triage_need(id: i64, decision: String, note: String) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::Coordinator).await?;
+    let (ctx, _) = guard(Access::Coordinator).await?;
     let open = match decision.as_str() {
         "open" => true,
         "return" => false,
         _ => return Err(ServiceError::field("decision", Message::InvalidChoice).into()),
     };
-    match needs::triage(&ctx.state, &ctx.client.actor(Some(user.id)), id, open, &note).await {
+    match needs::triage(&ctx.state, &ctx.actor, id, open, &note).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(TriageNeed::PATH, &[("note", &note)], e).await,
     }
@@ -193,8 +185,8 @@ pub async fn change_catalogue(
     name: Option<String>,
     category: Option<i64>,
 ) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::Coordinator).await?;
-    let actor = ctx.client.actor(Some(user.id));
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    let actor = ctx.actor.clone();
     let kind = match kind.as_str() {
         "skill" => catalogue::Kind::Skill,
         "category" => catalogue::Kind::Category,

@@ -31,7 +31,7 @@ pub async fn my_profile() -> Result<Option<VolunteerView>, AppError> {
 #[server(endpoint = "volunteer/save")]
 pub async fn save_profile(input: ProfileInput) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::Role(Role::Volunteer)).await?;
-    match volunteers::save(&ctx.state, &ctx.client.actor(Some(user.id)), &user, &input).await {
+    match volunteers::save(&ctx.state, &ctx.actor, &user, &input).await {
         Ok(()) => {
             leptos_axum::redirect("/volunteer?saved=1");
             Ok(())

@@ -1,5 +1,6 @@
 //! What pages show: organisations, needs and volunteers as read models.
 
+use crate::model::Role;
 use serde::{Deserialize, Serialize};
 
 /// An organisation as its members and coordinators see it.
@@ -652,4 +653,81 @@ pub struct OrganisationDetail {
     pub members: Vec<MemberView>,
     /// A page of its needs, most recently updated first.
     pub needs: Page<NeedSummary>,
+}
+
+/// An account in the coordinators' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    /// Id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Disabled or not.
+    pub disabled: bool,
+    /// Second factor enrolled.
+    pub mfa_enabled: bool,
+    /// Created (UTC).
+    pub created: String,
+}
+
+/// A page of accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPage {
+    /// The rows.
+    pub rows: Vec<AccountRow>,
+    /// How many match in all.
+    pub total: u64,
+    /// This page (zero-based).
+    pub page: u64,
+    /// Rows per page.
+    pub page_size: u64,
+}
+
+/// One audit entry as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    /// Entry id.
+    pub id: i64,
+    /// When (UTC).
+    pub at: String,
+    /// Who (account id).
+    pub actor: Option<i64>,
+    /// From where.
+    pub address: Option<String>,
+    /// What.
+    pub action: String,
+    /// On what.
+    pub object: Option<String>,
+    /// Extra facts (JSON).
+    pub details: String,
+}
+
+/// A page of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// The entries, newest first.
+    pub rows: Vec<AuditRow>,
+    /// How many match in all.
+    pub total: u64,
+    /// This page.
+    pub page: u64,
+    /// Entries per page.
+    pub page_size: u64,
+    /// Every action name, for the filter.
+    pub actions: Vec<String>,
+}
+
+/// The user's organisation, with its members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyOrganisation {
+    /// The organisation.
+    pub organisation: OrganisationView,
+    /// Its members.
+    pub members: Vec<MemberView>,
+    /// Whether the user administers it.
+    pub is_admin: bool,
 }

@@ -8,6 +8,7 @@ use super::{
     passwords::check_new_password,
     session_store, throttle,
 };
+use crate::domain::views::{AccountPage, AccountRow};
 use crate::{
     state::AppState,
     validate::{self, FieldError, Message},
@@ -272,6 +273,37 @@ pub struct AccountSummary {
     pub mfa_enabled: bool,
     /// Created (UTC).
     pub created_at: time::OffsetDateTime,
+}
+
+/// One page of accounts as the coordinators' list shows it.
+///
+/// # Errors
+/// Database errors.
+#[tracing::instrument(skip(db))]
+pub async fn page<C: ConnectionTrait>(
+    db: &C,
+    search: Option<&str>,
+    role: Option<Role>,
+    page: u64,
+) -> Result<AccountPage, ServiceError> {
+    let (rows, total) = list(db, search, role, page).await?;
+    Ok(AccountPage {
+        rows: rows
+            .into_iter()
+            .map(|a| AccountRow {
+                id: a.id,
+                email: a.email,
+                display_name: a.display_name,
+                role: a.role.into(),
+                disabled: a.status == Status::Disabled,
+                mfa_enabled: a.mfa_enabled,
+                created: crate::model::utc(a.created_at),
+            })
+            .collect(),
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    })
 }
 
 /// Accounts per page in the coordinators' list.

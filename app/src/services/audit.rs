@@ -1,6 +1,11 @@
 //! The append-only audit log: writing entries and reading them back.
 
 use super::ServiceError;
+use crate::{
+    domain::views::{AuditPage, AuditRow},
+    model::utc,
+    validate::Message,
+};
 use entity::audit_log;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -290,4 +295,92 @@ pub async fn list<C: ConnectionTrait>(
         })
         .collect();
     Ok((entries, total))
+}
+
+/// The audit page's filter as the form sends it: text fields, checked here.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// An action's dotted name; unknown names are ignored.
+    pub action: Option<String>,
+    /// An account id.
+    pub actor: Option<String>,
+    /// An object id.
+    pub object_id: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub since: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub until: Option<String>,
+    /// Zero-based page.
+    pub page: u64,
+}
+
+impl Filter {
+    /// The query this filter asks for.
+    ///
+    /// # Errors
+    /// [`ServiceError::Validation`] naming a malformed date or id.
+    pub fn query(&self) -> Result<AuditQuery, ServiceError> {
+        let text = |raw: &Option<String>| {
+            raw.as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned)
+        };
+        let date = |field: &str, raw: &Option<String>| -> Result<Option<OffsetDateTime>, ServiceError> {
+            let Some(raw) = text(raw) else {
+                return Ok(None);
+            };
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(&raw, &format)
+                .map(|d| Some(d.midnight().assume_utc()))
+                .map_err(|_| ServiceError::field(field, Message::InvalidChoice))
+        };
+        let number = |field: &str, raw: &Option<String>| -> Result<Option<i64>, ServiceError> {
+            text(raw)
+                .map(|raw| {
+                    raw.parse()
+                        .map_err(|_| ServiceError::field(field, Message::InvalidChoice))
+                })
+                .transpose()
+        };
+        Ok(AuditQuery {
+            action: text(&self.action).filter(|a| Action::ALL.iter().any(|x| x.as_str() == a)),
+            actor: number("actor", &self.actor)?,
+            object_type: None,
+            object_id: number("object_id", &self.object_id)?,
+            since: date("since", &self.since)?,
+            until: date("until", &self.until)?.map(|d| d + time::Duration::days(1)),
+            page: self.page,
+        })
+    }
+}
+
+/// One page of the audit log as the coordinators' page shows it.
+///
+/// # Errors
+/// [`ServiceError::Validation`] for a malformed filter; database errors.
+#[tracing::instrument(skip(db))]
+pub async fn page<C: ConnectionTrait>(db: &C, filter: &Filter) -> Result<AuditPage, ServiceError> {
+    let query = filter.query()?;
+    let (entries, total) = list(db, &query).await?;
+    Ok(AuditPage {
+        rows: entries
+            .into_iter()
+            .map(|e| AuditRow {
+                id: e.id,
+                at: utc(e.at),
+                actor: e.actor_account_id,
+                address: e.actor_address,
+                action: e.action,
+                object: e
+                    .object_type
+                    .map(|t| format!("{t} {}", e.object_id.unwrap_or_default())),
+                details: e.details,
+            })
+            .collect(),
+        total,
+        page: query.page,
+        page_size: PAGE_SIZE,
+        actions: Action::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
+    })
 }

@@ -1269,6 +1269,32 @@ pub async fn page(
     Ok(page)
 }
 
+/// A coordinator proposes the volunteer they name (an account id or an email
+/// address) for a need; returns the engagement's id.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (`volunteer`) when there is no such volunteer;
+/// as [`propose`].
+#[tracing::instrument(skip(state, actor, reason))]
+pub async fn propose_by_reference(
+    state: &AppState,
+    actor: &Actor,
+    need_id: i64,
+    volunteer: &str,
+    reason: &str,
+) -> Result<i64, ServiceError> {
+    let volunteer_id = volunteer_by_reference(&state.db, volunteer).await?;
+    propose(
+        state,
+        actor,
+        ProposerKind::Coordinator,
+        need_id,
+        volunteer_id,
+        reason,
+    )
+    .await
+}
+
 /// Finds the volunteer a coordinator means: an account id or an email address.
 ///
 /// # Errors

@@ -13,7 +13,7 @@ use crate::{
         languages,
         organisation::{OrganisationInput, ValidOrganisation, optional_text, text},
         priority,
-        views::{MemberView, OrganisationView, Page},
+        views::{MemberView, MyOrganisation, OrganisationView, Page},
     },
     model::utc,
     state::AppState,
@@ -483,6 +483,29 @@ pub async fn list<C: ConnectionTrait>(
         page,
         page_size: PAGE_SIZE,
     })
+}
+
+/// The user's organisation with its members, or `None` before they registered one.
+///
+/// # Errors
+/// Database errors.
+#[tracing::instrument(skip(db))]
+pub async fn mine<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Option<MyOrganisation>, ServiceError> {
+    let Some(m) = membership(db, account_id).await? else {
+        return Ok(None);
+    };
+    let org = organisation::Entity::find_by_id(m.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(Some(MyOrganisation {
+        organisation: view(db, org).await?,
+        members: members(db, m.organisation_id).await?,
+        is_admin: m.is_admin,
+    }))
 }
 
 /// Approves, rejects or suspends an organisation, with a note. Suspension ends

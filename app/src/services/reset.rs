@@ -165,3 +165,20 @@ pub async fn redeem(
     txn.commit().await?;
     Ok(())
 }
+
+/// Creates a coordinator account that nobody can use yet and a one-time link
+/// with which they set their password; returns their email and the link.
+///
+/// # Errors
+/// [`ServiceError::Validation`] naming the field; database errors.
+#[tracing::instrument(skip(state, actor))]
+pub async fn invite_coordinator(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    display_name: &str,
+) -> Result<(String, String), ServiceError> {
+    let account = super::accounts::invite_coordinator(state, actor, email, display_name).await?;
+    let link = issue(state, actor, account.id).await?;
+    Ok((account.email, link))
+}
