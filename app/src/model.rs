@@ -78,14 +78,6 @@ pub struct Viewer {
     pub unread: u64,
 }
 
-impl Viewer {
-    /// Coordinators without a second factor cannot open admin pages.
-    #[must_use]
-    pub fn must_enrol_mfa(&self) -> bool {
-        self.role == Role::Coordinator && !(self.mfa_enabled && self.mfa_verified)
-    }
-}
-
 /// One of the user's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionView {

@@ -174,14 +174,6 @@ pub struct Authorisation {
     pub date: Option<(i32, u8, u8)>,
 }
 
-impl Authorisation {
-    /// All four parts are there.
-    #[must_use]
-    pub fn is_complete(&self) -> bool {
-        !self.name.is_empty() && !self.role.is_empty() && !self.scope.is_empty() && self.date.is_some()
-    }
-}
-
 /// Parses `YYYY-MM-DD`.
 ///
 /// # Errors

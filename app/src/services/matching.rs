@@ -2,10 +2,13 @@
 //! coordinators and volunteers see of its results — the triage board, the
 //! console for one need, batch runs, and "needs that fit you".
 //!
-//! Profiles are cached per instance and rebuilt when the data they come from
-//! changes: each read compares a cheap stamp (row counts and latest update
-//! times of the tables involved) with the one the cache was built at. Building
-//! is serialised, so concurrent requests after a change rebuild once.
+//! Profiles are cached per instance and follow the data they come from through
+//! the audit log: every change that matters to the matcher is audited in the
+//! transaction that makes it, so before each use the cache looks for relevant
+//! entries it has not seen (including late commits a little below the newest id
+//! it saw) and reads again only the volunteers they touch — the whole pool only
+//! after a wide change such as an applied batch. Reading is serialised, so
+//! concurrent requests after a change read once.
 //!
 //! What the database adds to the matcher's inputs:
 //! - capacity: slots and hours held by accepted and active engagements, plus

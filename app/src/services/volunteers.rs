@@ -343,16 +343,3 @@ pub async fn vet(
     txn.commit().await?;
     Ok(())
 }
-
-/// How many approved volunteers there are (for the figures).
-///
-/// # Errors
-/// Database errors.
-pub async fn approved_count<C: ConnectionTrait>(db: &C) -> Result<u64, ServiceError> {
-    Ok(volunteer::Entity::find()
-        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
-        .select_only()
-        .column(volunteer::Column::AccountId)
-        .count(db)
-        .await?)
-}
