@@ -7,3 +7,4 @@ pub mod form;
 pub mod guard;
 pub mod hydrated;
 pub mod layout;
+pub mod params;

@@ -24,7 +24,9 @@ const PROBE_EVERY: Duration = Duration::from_millis(250);
 const PAGE: &str = "<!DOCTYPE html>
 <html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
 <title>Temporarily unavailable · Frontline</title><link rel=\"stylesheet\" href=\"/pkg/frontline.css\"></head>
-<body><main class=\"main\" id=\"main\"><section class=\"error-panel\" role=\"alert\">
+<body><header class=\"site-header\"><div class=\"site-header__inner\">
+<a href=\"/\" class=\"brand\"><span class=\"brand__mark\" aria-hidden=\"true\"></span>Frontline</a></div></header>
+<main id=\"content\" class=\"content\"><section class=\"error-panel\" role=\"alert\">
 <h1>Temporarily unavailable</h1>
 <p>Frontline cannot reach its database right now, so nothing was read or changed. Please try again in a minute.</p>
 <p><a href=\"/\">Back to the home page</a></p>

@@ -3,6 +3,7 @@
 
 use crate::{
     api::vetting::{OverridePriority, VetOrganisation, fetch_organisation},
+    components::params::use_id_param,
     components::{
         form::{FormAlert, GroupError, SelectField, TextArea, action_error},
         guard::page_error,
@@ -16,23 +17,13 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 /// The organisation page for coordinators.
 #[component]
 pub fn OrganisationReview() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let decide = ServerAction::<VetOrganisation>::new();
     let priority = ServerAction::<OverridePriority>::new();
     let decide_error = action_error(decide);

@@ -2,6 +2,7 @@
 
 use crate::{
     api::vetting::{VetVolunteer, volunteer_detail},
+    components::params::use_id_param,
     components::{
         form::{FormAlert, GroupError, TextArea, action_error},
         guard::page_error,
@@ -11,20 +12,13 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::components::A;
 
 /// The volunteer page for coordinators.
 #[component]
 pub fn VolunteerReview() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let decide = ServerAction::<VetVolunteer>::new();
     let error = action_error(decide);
     let volunteer = Resource::new(

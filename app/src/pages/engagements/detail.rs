@@ -7,6 +7,7 @@ use crate::{
         AcceptEngagement, CancelEngagement, CompleteEngagement, ConfirmEngagement, DeclineEngagement,
         LogHours, PostMessage, RateEngagement, fetch_engagement,
     },
+    components::params::use_id_param,
     components::{
         form::{Field, FormAlert, GroupError, SelectField, TextArea, action_error, use_form_memory},
         guard::page_error,
@@ -26,20 +27,13 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::components::A;
 
 /// The engagement page.
 #[component]
 pub fn EngagementDetail() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let accept = ServerAction::<AcceptEngagement>::new();
     let decline = ServerAction::<DeclineEngagement>::new();
     let confirm = ServerAction::<ConfirmEngagement>::new();

@@ -6,6 +6,7 @@
 
 use crate::{
     api::matching::{ApplyBatch, StartBatch, batch_run, batch_runs},
+    components::params::use_id_param,
     components::{
         form::{FormAlert, action_error},
         guard::page_error,
@@ -20,10 +21,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 /// The translated status of a run.
 fn run_status(code: &str) -> String {
@@ -80,15 +78,8 @@ pub fn BatchesPage() -> impl IntoView {
 #[component]
 pub fn BatchPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let page = move || query.read().get("page").and_then(|p| p.parse::<u64>().ok());
     let apply = ServerAction::<ApplyBatch>::new();
     let run = Resource::new(

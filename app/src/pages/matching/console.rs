@@ -4,6 +4,7 @@
 
 use crate::{
     api::{engagements::ProposeVolunteer, matching::match_console},
+    components::params::use_id_param,
     components::{
         form::{FormAlert, GroupError, action_error},
         guard::page_error,
@@ -17,24 +18,14 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_params_map, use_query_map},
-};
+use leptos_router::{components::A, hooks::use_query_map};
 
 /// The console.
 #[component]
 pub fn ConsolePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let ask = move || query.read().get("ask").filter(|a| !a.trim().is_empty());
     let propose = ServerAction::<ProposeVolunteer>::new();
     let console = Resource::new(move || (id(), ask()), |(id, ask)| match_console(id, ask));

@@ -6,6 +6,7 @@ use crate::{
         needs::{SubmitNeed, WithdrawNeed, fetch_need},
         vetting::TriageNeed,
     },
+    components::params::use_id_param,
     components::{
         form::{Field, FormAlert, GroupError, TextArea, action_error, use_form_memory},
         guard::page_error,
@@ -17,20 +18,13 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::components::A;
 
 /// The need page.
 #[component]
 pub fn NeedPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let submit = ServerAction::<SubmitNeed>::new();
     let withdraw = ServerAction::<WithdrawNeed>::new();
     let triage = ServerAction::<TriageNeed>::new();

@@ -5,6 +5,7 @@ use crate::{
         needs::{UpdateNeed, need_form},
         reference::fetch_catalogue,
     },
+    components::params::use_id_param,
     components::{
         form::{action_error, kept_input, use_form_memory},
         guard::page_error,
@@ -15,20 +16,12 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// The edit page.
 #[component]
 pub fn EditNeedPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|i| i.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = use_id_param();
     let update = ServerAction::<UpdateNeed>::new();
     let error = action_error(update);
     let current = Resource::new(id, need_form);
