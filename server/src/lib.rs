@@ -7,6 +7,7 @@ pub mod backup;
 pub mod cli;
 pub mod db;
 pub mod demo;
+pub mod executor;
 pub mod health;
 pub mod middleware;
 pub mod serve;

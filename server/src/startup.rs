@@ -56,6 +56,11 @@ impl Application {
     /// # Errors
     /// As [`Self::build`].
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        if !crate::executor::install() {
+            tracing::warn!(
+                "another executor was set before Frontline's: renders will not wait for their tasks"
+            );
+        }
         let db = db::connect(&settings).await?;
         db::migrate(&db).await?;
         let listener = TcpListener::bind(settings.addr)

@@ -6,8 +6,9 @@
 //! disposed"), or call server functions that find no request ("without
 //! AppState"). Run in a task of its own, the render finishes as if the client
 //! were still there — the work was under way anyway — and its owner is cleaned
-//! up in order. Only reads (GET, HEAD) are detached; a form post still stops
-//! with its client, inside its transaction.
+//! up in order; before the response leaves, every task the render spawned has
+//! run once (`crate::executor`). Only reads (GET, HEAD) are detached; a form
+//! post still stops with its client, inside its transaction.
 
 use axum::{
     extract::Request,
@@ -22,7 +23,8 @@ pub async fn finish_renders(req: Request, next: Next) -> Response {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
-    let render = tokio::spawn(next.run(req).instrument(tracing::Span::current()));
+    let render =
+        tokio::spawn(crate::executor::render_then_settle(next.run(req)).instrument(tracing::Span::current()));
     match render.await {
         Ok(res) => res,
         // Let the panic layer outside answer it, as if it had happened here.
