@@ -232,3 +232,52 @@ async fn the_audit_log_records_changes_not_repeats() {
         "approving an approved organisation again, same note, changes nothing"
     );
 }
+
+frontline_tests::db_tests! {
+    async fn huge_page_numbers_get_the_last_page_at_once(db: DbKind) {
+        const HUGE: &str = "307445734561825861";
+        let app = TestApp::spawn(db).await;
+        let cast = world::cast(&app).await;
+        let org = cast.organisation.to_string();
+        let calls: Vec<(&frontline_tests::TestClient, &str, Vec<(&str, &str)>)> = vec![
+            (&cast.member, "/api/needs/mine", vec![("page", HUGE)]),
+            (&cast.member, "/api/notifications/list", vec![("page", HUGE)]),
+            (&cast.volunteer, "/api/needs/open", vec![("page", HUGE)]),
+            (&cast.coordinator, "/api/admin/accounts", vec![("page", HUGE)]),
+            (&cast.coordinator, "/api/admin/audit", vec![("page", HUGE)]),
+            (&cast.coordinator, "/api/vetting/organisations", vec![("page", HUGE)]),
+            (&cast.coordinator, "/api/vetting/volunteers", vec![("page", HUGE)]),
+            (&cast.coordinator, "/api/vetting/needs", vec![("page", HUGE)]),
+            (&cast.coordinator, "/api/vetting/organisation", vec![("id", org.as_str()), ("page", HUGE)]),
+            (&cast.coordinator, "/api/matching/triage", vec![("page", HUGE)]),
+        ];
+        for (client, path, fields) in calls {
+            let started = Instant::now();
+            let res = client.call(path, &fields).await;
+            let status = res.status().as_u16();
+            let body: serde_json::Value = res.json().await.unwrap_or(serde_json::Value::Null);
+            assert!(status < 500, "{path}: {status}");
+            assert!(started.elapsed() < Duration::from_secs(5), "{path} took {:?}", started.elapsed());
+            let page = body.get("page").or_else(|| body.get("needs").and_then(|n| n.get("page")));
+            if let Some(page) = page.and_then(serde_json::Value::as_u64) {
+                assert!(page < 1_000, "{path}: page {page} is past the last one");
+            }
+        }
+        let pages: [(&frontline_tests::TestClient, &str); 8] = [
+            (&cast.member, "/needs"),
+            (&cast.volunteer, "/needs"),
+            (&cast.member, "/notifications"),
+            (&cast.coordinator, "/coordinator/accounts"),
+            (&cast.coordinator, "/coordinator/audit"),
+            (&cast.coordinator, "/coordinator/organisations"),
+            (&cast.coordinator, "/coordinator/volunteers"),
+            (&cast.coordinator, "/coordinator/needs"),
+        ];
+        for (client, path) in pages {
+            let started = Instant::now();
+            let status = client.get(&format!("{path}?page={HUGE}")).await.status().as_u16();
+            assert!(status < 500, "{path}?page=…: {status}");
+            assert!(started.elapsed() < Duration::from_secs(5), "{path} took {:?}", started.elapsed());
+        }
+    }
+}

@@ -287,6 +287,7 @@ pub async fn page<C: ConnectionTrait>(
     page: u64,
 ) -> Result<AccountPage, ServiceError> {
     let (rows, total) = list(db, search, role, page).await?;
+    let page = super::db::existing_page(page, total, PAGE_SIZE);
     Ok(AccountPage {
         rows: rows
             .into_iter()
@@ -332,9 +333,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(account::Column::Role.eq(role));
     }
     let total = select.clone().count(db).await?;
+    let page = super::db::existing_page(page, total, PAGE_SIZE);
     let rows = select
         .order_by_asc(account::Column::Email)
-        .offset(page.saturating_mul(PAGE_SIZE))
+        .offset(super::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;

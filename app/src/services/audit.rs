@@ -275,9 +275,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(audit_log::Column::At.lt(until));
     }
     let total = select.clone().count(db).await?;
+    let page = super::db::existing_page(query.page, total, PAGE_SIZE);
     let rows = select
         .order_by_desc(audit_log::Column::Id)
-        .offset(query.page.saturating_mul(PAGE_SIZE))
+        .offset(super::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
@@ -379,7 +380,7 @@ pub async fn page<C: ConnectionTrait>(db: &C, filter: &Filter) -> Result<AuditPa
             })
             .collect(),
         total,
-        page: query.page,
+        page: super::db::existing_page(query.page, total, PAGE_SIZE),
         page_size: PAGE_SIZE,
         actions: Action::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
     })

@@ -111,3 +111,32 @@ pub fn failure(err: &DbErr) -> Failure {
         _ => Failure::Other,
     }
 }
+
+/// `page` (zero-based) made a page that exists: past the last page of `total`
+/// rows, `size` a page, it is the last page (the first when there are none).
+#[must_use]
+pub fn existing_page(page: u64, total: u64, size: u64) -> u64 {
+    page.min(total.saturating_sub(1) / size.max(1))
+}
+
+/// The row offset of `page`, within what the databases accept (an `i64`).
+#[must_use]
+pub fn offset(page: u64, size: u64) -> u64 {
+    page.saturating_mul(size).min(i64::MAX as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_past_the_end_are_the_last_page_and_offsets_fit_an_i64() {
+        assert_eq!(existing_page(0, 0, 30), 0);
+        assert_eq!(existing_page(5, 0, 30), 0);
+        assert_eq!(existing_page(1, 31, 30), 1);
+        assert_eq!(existing_page(2, 31, 30), 1);
+        assert_eq!(existing_page(307_445_734_561_825_861, 60, 30), 1);
+        assert_eq!(offset(307_445_734_561_825_861, 30), i64::MAX as u64);
+        assert_eq!(offset(2, 30), 60);
+    }
+}

@@ -1153,7 +1153,8 @@ pub async fn triage(state: &AppState, filter: &TriageFilter) -> Result<TriageBoa
         .collect();
     regions.sort_unstable();
     regions.dedup();
-    let start = usize::try_from(filter.page.saturating_mul(TRIAGE_PAGE)).unwrap_or(usize::MAX);
+    let page = super::db::existing_page(filter.page, total, TRIAGE_PAGE);
+    let start = usize::try_from(page.saturating_mul(TRIAGE_PAGE)).unwrap_or(usize::MAX);
     let rows = rows
         .into_iter()
         .skip(start)
@@ -1169,7 +1170,7 @@ pub async fn triage(state: &AppState, filter: &TriageFilter) -> Result<TriageBoa
     Ok(TriageBoard {
         rows,
         total,
-        page: filter.page,
+        page,
         regions,
     })
 }

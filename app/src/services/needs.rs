@@ -616,17 +616,18 @@ async fn list_where<C: ConnectionTrait>(
     }
     let select = need::Entity::find().filter(cond);
     let total = select.clone().count(db).await?;
+    let page = super::db::existing_page(filter.page, total, PAGE_SIZE);
     let rows = select
         .order_by_desc(need::Column::UpdatedAt)
         .order_by_desc(need::Column::Id)
-        .offset(filter.page.saturating_mul(PAGE_SIZE))
+        .offset(super::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
     Ok(Page {
         rows: summaries(db, &rows).await?,
         total,
-        page: filter.page,
+        page,
         page_size: PAGE_SIZE,
     })
 }

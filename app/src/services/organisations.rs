@@ -467,9 +467,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(pattern));
     }
     let total = select.clone().count(db).await?;
+    let page = super::db::existing_page(page, total, PAGE_SIZE);
     let rows = select
         .order_by_asc(organisation::Column::CreatedAt)
-        .offset(page.saturating_mul(PAGE_SIZE))
+        .offset(super::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
