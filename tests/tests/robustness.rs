@@ -233,13 +233,16 @@ async fn the_audit_log_records_changes_not_repeats() {
     );
 }
 
+/// A server function call: who, where, with what.
+type Call<'a> = (&'a frontline_tests::TestClient, &'a str, Vec<(&'a str, &'a str)>);
+
 frontline_tests::db_tests! {
     async fn huge_page_numbers_get_the_last_page_at_once(db: DbKind) {
         const HUGE: &str = "307445734561825861";
         let app = TestApp::spawn(db).await;
         let cast = world::cast(&app).await;
         let org = cast.organisation.to_string();
-        let calls: Vec<(&frontline_tests::TestClient, &str, Vec<(&str, &str)>)> = vec![
+        let calls: Vec<Call<'_>> = vec![
             (&cast.member, "/api/needs/mine", vec![("page", HUGE)]),
             (&cast.member, "/api/notifications/list", vec![("page", HUGE)]),
             (&cast.volunteer, "/api/needs/open", vec![("page", HUGE)]),
