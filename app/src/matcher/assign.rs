@@ -46,7 +46,7 @@ use super::fit::{Candidate, NeedScorer, score};
 use super::flow::{Cost, Graph, Solver};
 use super::gate::{GateCounts, GateFailure, check};
 use super::index::VolunteerIndex;
-use super::profile::{NeedProfile, Urgency};
+use super::profile::{NeedProfile, Urgency, VolunteerProfile};
 use super::rank::Exclusion;
 
 /// Units per 1.0 of fit or bonus in the integer utility.
@@ -268,12 +268,57 @@ fn better(a: &(u32, f64), b: &(u32, f64)) -> std::cmp::Ordering {
 
 /// The optimal assignment of `needs` to the indexed volunteers (see the module doc).
 ///
+/// The steps: check the needs; gather each need's best candidates; derive the
+/// volunteers' slot capacities; then solve, keep every volunteer within their
+/// hours, and re-add any pruned arc that could improve the optimum, until none
+/// can; finally explain the result.
+///
 /// # Errors
 /// [`MatchError::DuplicateNeed`] when two needs share an id, [`MatchError::TooLarge`] for
 /// more needs than the exact tier encoding holds.
 pub fn assign(index: &VolunteerIndex, needs: &[NeedProfile]) -> Result<Assignment, MatchError> {
+    check_needs(needs)?;
     let config = index.config();
-    let volunteers = index.volunteers();
+    let bonus: Vec<f64> = needs
+        .iter()
+        .map(|n| config.emerging_bonus_for(n.emerging_priority))
+        .collect();
+    let encoding = Encoding::new(needs, &bonus)?;
+    let mut stats = AssignStats {
+        needs: needs.len() as u32,
+        ..AssignStats::default()
+    };
+    let (mut candidates, smallest_hours) = gather_candidates(index, needs, &mut stats);
+    let initial_capacity = slot_capacities(index.volunteers(), &smallest_hours);
+    let mut capacity = initial_capacity.clone();
+    let solver = loop {
+        let arcs = arcs(&candidates, &encoding);
+        stats.candidate_arcs = arcs.len() as u64;
+        let graph = Graph::build(needs.len(), &capacity, &arcs).map_err(|_| MatchError::TooLarge)?;
+        let mut solver = Solver::new(graph);
+        stats.solves += 1;
+        keep_within_hours(&mut solver, index, needs, &mut capacity, &mut stats);
+        let added = readd_improving_arcs(index, needs, &mut candidates, &solver, &encoding, &capacity);
+        if added == 0 {
+            break solver;
+        }
+        stats.readded_arcs += added;
+    };
+    for cands in &mut candidates {
+        cands.kept.sort_unstable_by(better);
+    }
+    Ok(explain(
+        index,
+        needs,
+        &candidates,
+        &solver,
+        &initial_capacity,
+        stats,
+    ))
+}
+
+/// Refuses two needs with one id, and more needs than arc indices hold.
+fn check_needs(needs: &[NeedProfile]) -> Result<(), MatchError> {
     let mut seen = HashSet::with_capacity(needs.len());
     for need in needs {
         if !seen.insert(need.id) {
@@ -283,19 +328,21 @@ pub fn assign(index: &VolunteerIndex, needs: &[NeedProfile]) -> Result<Assignmen
     if u32::try_from(needs.len()).is_err() {
         return Err(MatchError::TooLarge);
     }
-    let bonus: Vec<f64> = needs
-        .iter()
-        .map(|n| config.emerging_bonus_for(n.emerging_priority))
-        .collect();
-    let encoding = Encoding::new(needs, &bonus)?;
-    let k = config.candidates_per_need;
-    let mut stats = AssignStats {
-        needs: needs.len() as u32,
-        ..AssignStats::default()
-    };
+    Ok(())
+}
 
-    // Candidates: gates as bitsets, scores for survivors, the k best kept.
-    let mut smallest_hours = vec![u16::MAX; volunteers.len()];
+/// Each need's candidates: gates as bitsets, scores for the survivors, the
+/// `candidates_per_need` best kept (and the best pruned fit remembered for the
+/// dual check). Also returns, per volunteer, the fewest weekly hours any need
+/// they are eligible for asks.
+fn gather_candidates(
+    index: &VolunteerIndex,
+    needs: &[NeedProfile],
+    stats: &mut AssignStats,
+) -> (Vec<NeedCandidates>, Vec<u16>) {
+    let config = index.config();
+    let k = config.candidates_per_need;
+    let mut smallest_hours = vec![u16::MAX; index.volunteers().len()];
     let mut candidates: Vec<NeedCandidates> = Vec::with_capacity(needs.len());
     for need in needs {
         let survivors = index.survivors(need);
@@ -321,106 +368,116 @@ pub fn assign(index: &VolunteerIndex, needs: &[NeedProfile]) -> Result<Assignmen
             excluded: survivors.excluded,
         });
     }
+    (candidates, smallest_hours)
+}
 
-    // Slot capacities (see "Hours" in the module doc).
-    let initial_capacity: Vec<u32> = volunteers
+/// Slot capacities (see "Hours" in the module doc): free slots, but no more than
+/// the volunteer's free hours hold of the smallest need they could serve.
+fn slot_capacities(volunteers: &[VolunteerProfile], smallest_hours: &[u16]) -> Vec<u32> {
+    volunteers
         .iter()
-        .zip(&smallest_hours)
+        .zip(smallest_hours)
         .map(|(v, &h)| match h {
             u16::MAX => 0,
             0 => u32::from(v.free_slots()),
             h => u32::from(v.free_slots()).min(u32::from(v.free_hours() / h)),
         })
-        .collect();
-    let mut capacity = initial_capacity.clone();
+        .collect()
+}
 
-    let solver = loop {
-        let arcs: Vec<(u32, u32, i128)> = candidates
-            .iter()
-            .enumerate()
-            .flat_map(|(n, c)| c.kept.iter().map(move |&(v, fit)| (n as u32, v, fit)))
-            .map(|(n, v, fit)| (n, v, encoding.utility(n as usize, fit)))
-            .collect();
-        stats.candidate_arcs = arcs.len() as u64;
-        let graph = Graph::build(needs.len(), &capacity, &arcs).map_err(|_| MatchError::TooLarge)?;
-        let mut solver = Solver::new(graph);
-        stats.solves += 1;
-        loop {
-            solver.solve();
-            let mut changed = false;
-            for (v, volunteer) in volunteers.iter().enumerate() {
-                if solver.load(v) < 2 {
-                    continue;
-                }
-                let served: Vec<u32> = solver.served_by(v).collect();
-                let hours: u32 = served
-                    .iter()
-                    .map(|&n| u32::from(needs[n as usize].weekly_hours))
-                    .sum();
-                if hours <= u32::from(volunteer.free_hours()) {
-                    continue;
-                }
-                let drop = served.iter().copied().max_by(|&a, &b| {
-                    let (a, b) = (a as usize, b as usize);
-                    needs[a]
-                        .weekly_hours
-                        .cmp(&needs[b].weekly_hours)
-                        .then(solver.assigned_utility(b).cmp(&solver.assigned_utility(a)))
-                });
-                if let Some(drop) = drop
-                    && solver.shrink_capacity(v, drop)
-                {
-                    capacity[v] = solver.capacity(v);
-                    stats.hours_adjustments += 1;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
+/// The flow graph's arcs: `(need, volunteer, utility)` for every kept candidate.
+fn arcs(candidates: &[NeedCandidates], encoding: &Encoding) -> Vec<(u32, u32, i128)> {
+    candidates
+        .iter()
+        .enumerate()
+        .flat_map(|(n, c)| c.kept.iter().map(move |&(v, fit)| (n as u32, v, fit)))
+        .map(|(n, v, fit)| (n, v, encoding.utility(n as usize, fit)))
+        .collect()
+}
 
-        // Dual check of the pruned arcs.
-        let mut added = 0_u64;
-        for (n, (need, cands)) in needs.iter().zip(candidates.iter_mut()).enumerate() {
-            let Some(best) = cands.best_pruned else { continue };
-            let pn = solver.potential_need(n);
-            if encoding.utility(n, best) <= pn {
+/// Solves, then, while a volunteer serving several needs would exceed their free
+/// hours, takes away the slot of the need asking the most hours (the least
+/// useful of equals) and solves again.
+fn keep_within_hours(
+    solver: &mut Solver<i128>,
+    index: &VolunteerIndex,
+    needs: &[NeedProfile],
+    capacity: &mut [u32],
+    stats: &mut AssignStats,
+) {
+    loop {
+        solver.solve();
+        let mut changed = false;
+        for (v, volunteer) in index.volunteers().iter().enumerate() {
+            if solver.load(v) < 2 {
                 continue;
             }
-            let kept: HashSet<u32> = cands.kept.iter().map(|c| c.0).collect();
-            let survivors = index.survivors(need);
-            let scorer = NeedScorer::new(config, need);
-            let mut violating = Vec::new();
-            index.score_each(need, &scorer, &survivors.set, |v, fit| {
-                if kept.contains(&v) || capacity[v as usize] == 0 {
-                    return;
-                }
-                let u = encoding.utility(n, fit);
-                if pn - u - solver.potential_volunteer(v as usize) < 0 {
-                    violating.push((v, fit));
-                }
+            let served: Vec<u32> = solver.served_by(v).collect();
+            let hours: u32 = served
+                .iter()
+                .map(|&n| u32::from(needs[n as usize].weekly_hours))
+                .sum();
+            if hours <= u32::from(volunteer.free_hours()) {
+                continue;
+            }
+            let drop = served.iter().copied().max_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                needs[a]
+                    .weekly_hours
+                    .cmp(&needs[b].weekly_hours)
+                    .then(solver.assigned_utility(b).cmp(&solver.assigned_utility(a)))
             });
-            added += violating.len() as u64;
-            cands.kept.extend(violating);
+            if let Some(drop) = drop
+                && solver.shrink_capacity(v, drop)
+            {
+                capacity[v] = solver.capacity(v);
+                stats.hours_adjustments += 1;
+                changed = true;
+            }
         }
-        if added == 0 {
-            break solver;
+        if !changed {
+            return;
         }
-        stats.readded_arcs += added;
-    };
-
-    for cands in &mut candidates {
-        cands.kept.sort_unstable_by(better);
     }
-    Ok(explain(
-        index,
-        needs,
-        &candidates,
-        &solver,
-        &initial_capacity,
-        stats,
-    ))
+}
+
+/// The dual check of the pruned arcs: adds to each need's candidates every
+/// pruned volunteer (with room) whose arc has a positive reduced cost, so could
+/// improve the optimum; returns how many were added (none: the solve is optimal
+/// over all arcs).
+fn readd_improving_arcs(
+    index: &VolunteerIndex,
+    needs: &[NeedProfile],
+    candidates: &mut [NeedCandidates],
+    solver: &Solver<i128>,
+    encoding: &Encoding,
+    capacity: &[u32],
+) -> u64 {
+    let config = index.config();
+    let mut added = 0_u64;
+    for (n, (need, cands)) in needs.iter().zip(candidates.iter_mut()).enumerate() {
+        let Some(best) = cands.best_pruned else { continue };
+        let pn = solver.potential_need(n);
+        if encoding.utility(n, best) <= pn {
+            continue;
+        }
+        let kept: HashSet<u32> = cands.kept.iter().map(|c| c.0).collect();
+        let survivors = index.survivors(need);
+        let scorer = NeedScorer::new(config, need);
+        let mut violating = Vec::new();
+        index.score_each(need, &scorer, &survivors.set, |v, fit| {
+            if kept.contains(&v) || capacity[v as usize] == 0 {
+                return;
+            }
+            let u = encoding.utility(n, fit);
+            if pn - u - solver.potential_volunteer(v as usize) < 0 {
+                violating.push((v, fit));
+            }
+        });
+        added += violating.len() as u64;
+        cands.kept.extend(violating);
+    }
+    added
 }
 
 /// Builds the explained result from the final solver state.
