@@ -35,7 +35,13 @@ pub mod validate;
 #[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod infra;
+#[cfg(feature = "ssr")]
 pub mod services;
+#[cfg(feature = "ssr")]
+pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
 

@@ -113,15 +113,7 @@ impl Client {
         }
     }
 
-    /// The audit actor for this client acting as `account`.
-    #[must_use]
-    pub fn actor(&self, account: Option<i64>) -> Actor {
-        Actor {
-            account_id: account,
-            address: Some(self.address.to_string()),
-        }
-    }
-
+    /// What "Your sessions" shows of this client.
     pub(crate) fn meta(&self) -> Meta {
         let user_agent: String = self
             .user_agent

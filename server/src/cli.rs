@@ -4,7 +4,8 @@ use crate::{db, settings::Settings, shutdown, startup::Application, telemetry};
 use anyhow::Context as _;
 use app::{
     clock::SystemClock,
-    services::{ServiceError, accounts, audit::Actor, passwords::Passwords},
+    infra::passwords::Passwords,
+    services::{ServiceError, accounts, audit::Actor, deps::Deps},
     state::AppState,
 };
 use clap::{Parser, Subcommand};
@@ -306,15 +307,17 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
 /// The services' state for a command: no site, one password hash at a time.
 fn command_line_state(settings: &Settings, db: sea_orm::DatabaseConnection) -> anyhow::Result<AppState> {
     Ok(AppState {
-        db,
+        deps: Deps {
+            db,
+            clock: Arc::new(SystemClock),
+            config: Arc::new(settings.app_config()),
+            passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
+            matching: app::services::matching::Cache::default(),
+        },
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("frontline")
             .build(),
-        clock: Arc::new(SystemClock),
-        config: Arc::new(settings.app_config()),
-        passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
-        matching: app::services::matching::Cache::default(),
-        availability: app::services::db::Availability::default(),
+        availability: app::infra::db::Availability::default(),
     })
 }
 

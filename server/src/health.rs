@@ -1,7 +1,7 @@
 //! Liveness and readiness probes.
 
 use app::{
-    services::db::{Failure, begin_write, failure},
+    infra::db::{Failure, begin_write, failure},
     state::AppState,
 };
 use axum::{extract::State, http::StatusCode, response::IntoResponse};

@@ -11,7 +11,7 @@
 //! Unknown keys are errors, so a misspelt setting stops the server instead of being
 //! silently ignored.
 
-pub use app::state::Mode;
+pub use app::config::Mode;
 use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
@@ -224,8 +224,8 @@ impl Settings {
 
     /// The part of the settings the application itself needs.
     #[must_use]
-    pub fn app_config(&self) -> app::state::AppConfig {
-        app::state::AppConfig {
+    pub fn app_config(&self) -> app::config::AppConfig {
+        app::config::AppConfig {
             mode: self.mode,
             session_idle: Duration::from_secs(self.session_idle_minutes.saturating_mul(60)),
             session_absolute: Duration::from_secs(self.session_absolute_hours.saturating_mul(3600)),

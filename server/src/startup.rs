@@ -10,7 +10,8 @@ use anyhow::Context as _;
 use app::{
     app::{App, shell},
     clock::{Clock, SystemClock},
-    services::{db::Availability, jobs, passwords::Passwords, session_store::DbSessionStore, throttle},
+    infra::{db::Availability, passwords::Passwords, session_store::DbSessionStore, throttle},
+    services::{deps::Deps, jobs},
     state::AppState,
 };
 use axum::{
@@ -91,12 +92,14 @@ impl Application {
             availability.clone(),
         );
         let state = AppState {
-            db,
+            deps: Deps {
+                db,
+                clock,
+                config: Arc::new(config),
+                passwords,
+                matching: app::services::matching::Cache::default(),
+            },
             leptos_options,
-            clock,
-            config: Arc::new(config),
-            passwords,
-            matching: app::services::matching::Cache::default(),
             availability,
         };
         let router = router(state.clone(), &settings, sessions.clone());

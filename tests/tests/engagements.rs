@@ -2,7 +2,10 @@
 //! transition refused, expiry under a controlled clock, the capacity race, the
 //! run-once job across two instances, and who sees what.
 
-use app::services::{engagements, jobs};
+use app::{
+    infra::lease,
+    services::{engagements, jobs},
+};
 use entity::{audit_log, engagement, job_lease, need, notification, volunteer};
 use frontline_tests::{DbKind, TestApp, TestClient, TestDatabase, db_tests, fixtures, world};
 use sea_orm::{
@@ -443,12 +446,13 @@ db_tests! {
         let a = TestApp::spawn_on_with_clock(database, clock.clone(), |s| s.job_interval_secs = 3600).await;
         let b = TestApp::spawn_on_with_clock(second, clock.clone(), |s| s.job_interval_secs = 3600).await;
         let now = a.clock_now();
+        const HOUR: Duration = Duration::from_secs(3600);
         for round in 0..30_i64 {
             let at = now + time::Duration::hours(round);
             let (sa, sb) = (a.state.clone(), b.state.clone());
             let (x, y) = tokio::join!(
-                tokio::spawn(async move { jobs::try_lease(&sa, jobs::EXPIRE_PROPOSALS, "a", at).await }),
-                tokio::spawn(async move { jobs::try_lease(&sb, jobs::EXPIRE_PROPOSALS, "b", at).await }),
+                tokio::spawn(async move { lease::try_lease(&sa.db, jobs::EXPIRE_PROPOSALS, "a", at, HOUR).await }),
+                tokio::spawn(async move { lease::try_lease(&sb.db, jobs::EXPIRE_PROPOSALS, "b", at, HOUR).await }),
             );
             let won = [x, y]
                 .into_iter()
@@ -458,8 +462,8 @@ db_tests! {
             assert_eq!(won, 1, "round {round}");
             // Within the period, nobody takes it again, not even the holder.
             let later = at + time::Duration::minutes(59);
-            assert!(!jobs::try_lease(&a.state, jobs::EXPIRE_PROPOSALS, "a", later).await.unwrap_or(true));
-            assert!(!jobs::try_lease(&b.state, jobs::EXPIRE_PROPOSALS, "b", later).await.unwrap_or(true));
+            assert!(!lease::try_lease(&a.state.db, jobs::EXPIRE_PROPOSALS, "a", later, HOUR).await.unwrap_or(true));
+            assert!(!lease::try_lease(&b.state.db, jobs::EXPIRE_PROPOSALS, "b", later, HOUR).await.unwrap_or(true));
         }
         // And the work itself is idempotent: run twice at once, each proposal expires once.
         let c = world::cast(&a).await;

@@ -302,9 +302,9 @@ async fn assert_pool_is_current(app: &TestApp, step: &str) {
     let cached = matching::volunteers(&app.state)
         .await
         .unwrap_or_else(|e| panic!("{step}: {e}"));
-    let fresh_state = app::state::AppState {
+    let fresh_state = app::services::deps::Deps {
         matching: matching::Cache::default(),
-        ..app.state.clone()
+        ..app.state.deps.clone()
     };
     let fresh = matching::volunteers(&fresh_state)
         .await

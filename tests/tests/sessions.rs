@@ -2,7 +2,7 @@
 //! server-side logout, idle and absolute expiry, cookie attributes, listing and
 //! ending sessions, and the store never resurrecting a deleted session.
 
-use app::services::session_store::{DbSessionStore, id_hash};
+use app::infra::session_store::{DbSessionStore, id_hash};
 use entity::session;
 use frontline_tests::{DbKind, SESSION_COOKIE, TestApp, db_tests};
 use sea_orm::{EntityTrait as _, PaginatorTrait as _};

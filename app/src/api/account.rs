@@ -8,7 +8,7 @@ pub use crate::model::SessionView;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::{accounts, auth, mfa},
     leptos::server_fn::ServerFn as _,
 };

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::{
         model::Role,
         services::{ServiceError, accounts, audit, auth, reset},

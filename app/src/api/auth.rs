@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, anyone, guard},
+    super::context::{Access, anyone, guard},
     crate::{
         model::Role,
         services::{accounts, auth, reset},

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::{engagements, notifications},
     entity::account::Role,
     leptos::server_fn::ServerFn as _,

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::matching::{self, TriageFilter},
     entity::account::Role,
 };

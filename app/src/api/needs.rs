@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::needs::{self, Filter, parse_status, parse_urgency},
     entity::account::Role,
     leptos::server_fn::ServerFn as _,

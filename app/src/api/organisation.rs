@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::organisations,
     entity::account::Role,
     leptos::server_fn::ServerFn as _,
@@ -73,7 +73,7 @@ pub async fn create_invitation() -> Result<String, AppError> {
 /// [`AppError::NotFound`] for a dead link.
 #[server(endpoint = "organisation/invitation")]
 pub async fn invitation(token: String) -> Result<String, AppError> {
-    let ctx = super::anyone()?;
+    let ctx = super::context::anyone()?;
     Ok(organisations::invitation_for(&ctx.state, &token).await?)
 }
 

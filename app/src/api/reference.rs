@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::catalogue,
 };
 

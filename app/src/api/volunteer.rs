@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Access, guard},
+    super::context::{Access, guard},
     crate::services::volunteers,
     entity::account::Role,
     leptos::server_fn::ServerFn as _,

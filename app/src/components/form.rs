@@ -100,12 +100,7 @@ pub fn use_form_memory<S: ServerFn>() -> Resource<BTreeMap<String, String>> {
         |()| async move {
             #[cfg(feature = "ssr")]
             {
-                match crate::api::anyone() {
-                    Ok(ctx) => crate::services::flash::take(&ctx.session, S::PATH)
-                        .await
-                        .unwrap_or_default(),
-                    Err(_) => BTreeMap::new(),
-                }
+                crate::api::form_memory(S::PATH).await
             }
             #[cfg(not(feature = "ssr"))]
             {

@@ -731,3 +731,14 @@ pub struct MyOrganisation {
     /// Whether the user administers it.
     pub is_admin: bool,
 }
+
+/// Live counts shown on the home page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Organisations a coordinator has approved.
+    pub organisations: u64,
+    /// Volunteers a coordinator has approved.
+    pub volunteers: u64,
+    /// Needs open for matching.
+    pub open_needs: u64,
+}

@@ -1,4 +1,5 @@
-//! Database helpers shared by the services.
+//! Database helpers shared by the services: write transactions, the breaker,
+//! failure classification.
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
@@ -8,6 +9,11 @@ use std::sync::{
     Arc,
     atomic::{AtomicBool, Ordering},
 };
+
+/// What the session store says when the database cannot be reached or cannot
+/// write (its error type carries only a string): the services answer 503 for
+/// it, not 500.
+pub const UNAVAILABLE: &str = "database unavailable";
 
 /// Starts a transaction that will write.
 ///

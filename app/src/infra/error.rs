@@ -1,13 +1,7 @@
-//! The services' error type and its one mapping to what the user sees.
+//! The services' error type (its one mapping to what the user sees is in `api`).
 
-use crate::{
-    error::AppError,
-    services::{
-        db::{self, Failure},
-        session_store,
-    },
-    validate::{FieldError, Message},
-};
+use super::db::{self, Failure};
+use crate::validate::{FieldError, Message};
 use sea_orm::{DbErr, TransactionError};
 use std::time::Duration;
 
@@ -90,56 +84,8 @@ impl From<tower_sessions::session::Error> for ServiceError {
         use tower_sessions::{session::Error as Session, session_store::Error as Store};
         match &err {
             // The store says so in words of its own (its error type carries a string).
-            Session::Store(Store::Backend(why)) if session_store::is_unavailable(why) => Self::Unavailable,
+            Session::Store(Store::Backend(why)) if why == db::UNAVAILABLE => Self::Unavailable,
             _ => Self::Internal(format!("session store: {err}")),
         }
     }
-}
-
-impl From<ServiceError> for AppError {
-    /// Maps a service error to the user-facing error, logging the cause once.
-    fn from(err: ServiceError) -> Self {
-        match err {
-            ServiceError::Validation(errors) => Self::Validation(errors),
-            ServiceError::InvalidCredentials => Self::InvalidCredentials,
-            ServiceError::Unauthenticated => Self::Unauthenticated,
-            ServiceError::Forbidden => Self::Forbidden,
-            ServiceError::MfaEnrolmentRequired => Self::MfaEnrolmentRequired,
-            ServiceError::RateLimited(wait) => Self::RateLimited {
-                retry_after_secs: wait.as_secs().max(1),
-            },
-            ServiceError::NotFound => Self::NotFound,
-            ServiceError::Conflict(why) => {
-                tracing::info!(reason = why, "conflict");
-                Self::Conflict
-            }
-            ref db if db.is_unavailable() => {
-                tracing::warn!(error = %sources(&err), "database unavailable");
-                if db.is_unreachable() {
-                    // Later server functions of this request (and others) answer
-                    // at once rather than wait for a connection again.
-                    if let Some(state) = leptos::prelude::use_context::<crate::state::AppState>() {
-                        state.availability.mark_down();
-                    }
-                }
-                Self::Unavailable
-            }
-            ServiceError::Db(_) | ServiceError::Unavailable | ServiceError::Internal(_) => {
-                tracing::error!(error = %sources(&err), "service failed");
-                Self::Internal
-            }
-        }
-    }
-}
-
-/// The error and its chain of causes on one line, with line breaks neutralised.
-fn sources(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut cause = err.source();
-    while let Some(c) = cause {
-        out.push_str(": ");
-        out.push_str(&c.to_string());
-        cause = c.source();
-    }
-    out.replace(['\n', '\r'], " ")
 }

@@ -4,7 +4,7 @@
 //! travels in the URL (Leptos's `__err`), but the typed values must not (they may
 //! be confidential): they wait here, in the server-side session, for one read.
 
-use super::ServiceError;
+use super::error::ServiceError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tower_sessions::Session;

@@ -1,4 +1,4 @@
-//! Periodic work that runs once across instances.
+//! Leases: periodic work that runs once across instances.
 //!
 //! A job is claimed through a lease row: an instance runs it only if a single
 //! conditional `UPDATE … WHERE expires_at <= now` hands it the lease for one
@@ -8,28 +8,28 @@
 //! (SQLite serialises writers outright). The work itself is also idempotent
 //! (conditional updates), as a second line of defence.
 
-use super::{ServiceError, engagements};
-use crate::state::AppState;
+use super::error::ServiceError;
 use entity::job_lease;
+use sea_orm::DatabaseConnection;
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait as _, EntityTrait as _, QueryFilter as _,
     sea_query::{Expr, ExprTrait as _, OnConflict},
 };
+use std::time::Duration;
 use time::OffsetDateTime;
 
-/// The job that expires unanswered proposals.
-pub const EXPIRE_PROPOSALS: &str = "engagements.expire";
-
-/// Tries to take the lease on `job` for `holder`; true when it is ours now.
+/// Tries to take the lease on `job` for `holder` for one `period`; true when it
+/// is ours now.
 ///
 /// # Errors
 /// Database errors.
 pub async fn try_lease(
-    state: &AppState,
+    db: &DatabaseConnection,
     job: &str,
     holder: &str,
     now: OffsetDateTime,
+    period: Duration,
 ) -> Result<bool, ServiceError> {
     // Make sure the row exists (no-op when it does).
     job_lease::Entity::insert(job_lease::ActiveModel {
@@ -44,17 +44,14 @@ pub async fn try_lease(
             .do_nothing()
             .to_owned(),
     )
-    .exec_without_returning(&state.db)
+    .exec_without_returning(db)
     .await?;
     let taken = job_lease::Entity::update_many()
         .col_expr(job_lease::Column::Holder, Expr::value(holder))
-        .col_expr(
-            job_lease::Column::ExpiresAt,
-            Expr::value(now + state.config.job_interval),
-        )
+        .col_expr(job_lease::Column::ExpiresAt, Expr::value(now + period))
         .filter(job_lease::Column::Name.eq(job))
         .filter(job_lease::Column::ExpiresAt.lte(now))
-        .exec(&state.db)
+        .exec(db)
         .await?;
     Ok(taken.rows_affected == 1)
 }
@@ -65,7 +62,7 @@ pub async fn try_lease(
 /// # Errors
 /// Database errors.
 pub async fn record_run(
-    state: &AppState,
+    db: &DatabaseConnection,
     job: &str,
     holder: &str,
     now: OffsetDateTime,
@@ -75,22 +72,7 @@ pub async fn record_run(
         .col_expr(job_lease::Column::Runs, Expr::col(job_lease::Column::Runs).add(1))
         .filter(job_lease::Column::Name.eq(job))
         .filter(job_lease::Column::Holder.eq(holder))
-        .exec(&state.db)
+        .exec(db)
         .await?;
     Ok(())
-}
-
-/// Runs the due periodic work if this instance wins the lease; returns how many
-/// proposals expired, or `None` when another instance holds the lease.
-///
-/// # Errors
-/// Database errors.
-pub async fn tick(state: &AppState, holder: &str) -> Result<Option<u64>, ServiceError> {
-    let now = state.clock.now();
-    if !try_lease(state, EXPIRE_PROPOSALS, holder, now).await? {
-        return Ok(None);
-    }
-    let expired = engagements::expire_due(state, now).await?;
-    record_run(state, EXPIRE_PROPOSALS, holder, now).await?;
-    Ok(Some(expired))
 }

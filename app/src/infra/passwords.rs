@@ -1,6 +1,6 @@
 //! Password hashing (Argon2id) and strength checks.
 
-use super::ServiceError;
+use super::error::ServiceError;
 use crate::validate::{self, Message};
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher as _, PasswordVerifier as _, Version,

@@ -8,13 +8,8 @@
 //! - Idle timeout and absolute lifetime are enforced here, on every load, from
 //!   the server's clock — whatever the cookie says.
 
-use crate::{
-    clock::Clock,
-    services::{
-        auth::SessionFacts,
-        db::{self, Availability, Failure},
-    },
-};
+use super::db::{self, Availability, Failure};
+use crate::{clock::Clock, session::SessionFacts};
 use async_trait::async_trait;
 use entity::session;
 use sea_orm::{
@@ -69,9 +64,9 @@ impl DbSessionStore {
         match db::failure(&err) {
             Failure::Unreachable => {
                 self.availability.mark_down();
-                Error::Backend(UNAVAILABLE.to_owned())
+                Error::Backend(db::UNAVAILABLE.to_owned())
             }
-            Failure::Full => Error::Backend(UNAVAILABLE.to_owned()),
+            Failure::Full => Error::Backend(db::UNAVAILABLE.to_owned()),
             Failure::Other => Error::Backend(err.to_string()),
         }
     }
@@ -98,16 +93,6 @@ impl DbSessionStore {
 #[must_use]
 pub fn id_hash(id: &Id) -> String {
     super::tokens::hash(&id.to_string())
-}
-
-/// What the store says when the database cannot be reached or cannot write:
-/// the services answer 503 for it, not 500.
-const UNAVAILABLE: &str = "database unavailable";
-
-/// True when a session-store error means the database is unavailable.
-#[must_use]
-pub fn is_unavailable(backend_error: &str) -> bool {
-    backend_error == UNAVAILABLE
 }
 
 fn encode(record: &Record) -> Result<String> {

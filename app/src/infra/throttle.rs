@@ -7,7 +7,7 @@
 //! are forgotten a day after the last failure, so an attacker can slow a real
 //! user down but never shut them out (ASVS 6.1.1, 6.3.1).
 
-use super::{ServiceError, db::begin_write};
+use super::{db::begin_write, error::ServiceError};
 use entity::throttle;
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ConnectionTrait as _, DatabaseConnection, DbBackend,

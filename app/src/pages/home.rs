@@ -1,8 +1,9 @@
 //! The home page: what Frontline is, for whom, and live figures.
 
 use crate::{
-    api::{Figures, home_figures},
+    api::home_figures,
     components::error_view::first_error,
+    domain::views::Figures,
     i18n::{t, t_string, use_i18n},
 };
 use leptos::prelude::*;

@@ -3,14 +3,13 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    auth::{self, Client, CurrentUser},
-    db::begin_write,
-    passwords::check_new_password,
-    session_store, throttle,
+    auth,
 };
 use crate::domain::views::{AccountPage, AccountRow};
+use crate::infra::{db::begin_write, passwords::check_new_password, session_store, throttle};
+use crate::session::{Client, CurrentUser};
 use crate::{
-    state::AppState,
+    services::deps::Deps,
     validate::{self, FieldError, Message},
 };
 use entity::account::{self, Role, Status};
@@ -115,7 +114,7 @@ async fn insert_account<C: ConnectionTrait>(
 /// # Errors
 /// [`ServiceError::Validation`] (including a taken email); database errors.
 pub async fn register(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
     client: &Client,
     input: Registration,
@@ -128,7 +127,7 @@ pub async fn register(
     let hash = state.passwords.hash(input.password).await?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
-    let account = insert_account(&txn, now, &client.actor(None), email, name, hash, input.role).await?;
+    let account = insert_account(&txn, now, &Actor::of(client, None), email, name, hash, input.role).await?;
     txn.commit().await?;
     auth::sign_in_new_account(session, client, &account).await?;
     Ok(account)
@@ -139,7 +138,7 @@ pub async fn register(
 /// # Errors
 /// [`ServiceError::Validation`]; database errors.
 pub async fn create_coordinator(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     email: &str,
     display_name: &str,
@@ -160,7 +159,7 @@ pub async fn create_coordinator(
 /// # Errors
 /// [`ServiceError::Validation`]; database errors.
 pub async fn invite_coordinator(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     email: &str,
     display_name: &str,
@@ -176,7 +175,10 @@ pub async fn invite_coordinator(
         return Err(ServiceError::Validation(errors));
     };
     // A random password nobody knows: the account is unusable until reset.
-    let hash = state.passwords.hash(super::tokens::random_token().into()).await?;
+    let hash = state
+        .passwords
+        .hash(crate::infra::tokens::random_token().into())
+        .await?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let account = insert_account(&txn, now, actor, email, name, hash, Role::Coordinator).await?;
@@ -191,7 +193,7 @@ pub async fn invite_coordinator(
 /// [`ServiceError::Validation`] naming the field; [`ServiceError::RateLimited`];
 /// database errors.
 pub async fn change_password(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
     client: &Client,
     user: &CurrentUser,
@@ -231,7 +233,7 @@ pub async fn change_password(
     active.updated_at = Set(now);
     active.update(&txn).await?;
     let ended = session_store::end_sessions_of(&txn, user.id, keep.as_deref()).await?;
-    let actor = client.actor(Some(user.id));
+    let actor = Actor::of(client, Some(user.id));
     audit::record(
         &txn,
         now,
@@ -287,7 +289,7 @@ pub async fn page<C: ConnectionTrait>(
     page: u64,
 ) -> Result<AccountPage, ServiceError> {
     let (rows, total) = list(db, search, role, page).await?;
-    let page = super::db::existing_page(page, total, PAGE_SIZE);
+    let page = crate::infra::db::existing_page(page, total, PAGE_SIZE);
     Ok(AccountPage {
         rows: rows
             .into_iter()
@@ -333,10 +335,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(account::Column::Role.eq(role));
     }
     let total = select.clone().count(db).await?;
-    let page = super::db::existing_page(page, total, PAGE_SIZE);
+    let page = crate::infra::db::existing_page(page, total, PAGE_SIZE);
     let rows = select
         .order_by_asc(account::Column::Email)
-        .offset(super::db::offset(page, PAGE_SIZE))
+        .offset(crate::infra::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
@@ -362,7 +364,7 @@ pub async fn list<C: ConnectionTrait>(
 /// [`ServiceError::Forbidden`] on one's own account; [`ServiceError::NotFound`];
 /// database errors.
 pub async fn set_status(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     target: i64,
     status: Status,
@@ -416,7 +418,7 @@ pub async fn set_status(
 /// # Errors
 /// [`ServiceError::Forbidden`] on one's own account; [`ServiceError::NotFound`];
 /// database errors.
-pub async fn set_role(state: &AppState, actor: &Actor, target: i64, role: Role) -> Result<(), ServiceError> {
+pub async fn set_role(state: &Deps, actor: &Actor, target: i64, role: Role) -> Result<(), ServiceError> {
     if actor.account_id == Some(target) {
         return Err(ServiceError::Forbidden);
     }

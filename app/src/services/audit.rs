@@ -1,6 +1,7 @@
 //! The append-only audit log: writing entries and reading them back.
 
 use super::ServiceError;
+use crate::session::Client;
 use crate::{
     domain::views::{AuditPage, AuditRow},
     model::utc,
@@ -21,6 +22,17 @@ pub struct Actor {
     pub account_id: Option<i64>,
     /// The client's address (as far as it can be trusted).
     pub address: Option<String>,
+}
+
+impl Actor {
+    /// The actor for `client` acting as `account` (none before sign-in).
+    #[must_use]
+    pub fn of(client: &Client, account: Option<i64>) -> Self {
+        Self {
+            account_id: account,
+            address: Some(client.address.to_string()),
+        }
+    }
 }
 
 /// What was done. Stored as the dotted name.
@@ -275,10 +287,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(audit_log::Column::At.lt(until));
     }
     let total = select.clone().count(db).await?;
-    let page = super::db::existing_page(query.page, total, PAGE_SIZE);
+    let page = crate::infra::db::existing_page(query.page, total, PAGE_SIZE);
     let rows = select
         .order_by_desc(audit_log::Column::Id)
-        .offset(super::db::offset(page, PAGE_SIZE))
+        .offset(crate::infra::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
@@ -380,7 +392,7 @@ pub async fn page<C: ConnectionTrait>(db: &C, filter: &Filter) -> Result<AuditPa
             })
             .collect(),
         total,
-        page: super::db::existing_page(query.page, total, PAGE_SIZE),
+        page: crate::infra::db::existing_page(query.page, total, PAGE_SIZE),
         page_size: PAGE_SIZE,
         actions: Action::ALL.iter().map(|a| a.as_str().to_owned()).collect(),
     })

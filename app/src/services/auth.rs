@@ -9,177 +9,26 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    db::begin_write,
-    mfa, session_store, throttle,
+    mfa,
 };
+use crate::infra::{db::begin_write, session_store, throttle};
 use crate::{
     model::{SessionView, describe_browser, utc},
-    state::AppState,
+    services::deps::Deps,
+    session::{
+        Client, CurrentUser, META, PENDING_MFA, PendingMfa, SECOND_FACTOR_WINDOW, SIGNED_IN, SignedIn, get,
+        password_epoch,
+    },
     validate,
 };
-use entity::account::{self, Role, Status};
+use entity::account::{self, Status};
 use entity::session;
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
-use std::{collections::HashMap, net::IpAddr, time::Duration};
+use serde_json::json;
 use time::OffsetDateTime;
 use tower_sessions::Session;
-
-/// Session key: the signed-in account.
-pub const SIGNED_IN: &str = "auth";
-/// Session key: password verified, waiting for the second factor.
-pub const PENDING_MFA: &str = "pending_mfa";
-/// Session key: the browser and address that signed in (for "Your sessions").
-pub const META: &str = "meta";
-/// How long a password-verified sign-in waits for its second factor.
-pub const SECOND_FACTOR_WINDOW: Duration = Duration::from_secs(10 * 60);
-
-/// What a signed-in session holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedIn {
-    /// The account.
-    pub account_id: i64,
-    /// The account's password-change time when this session signed in: when the
-    /// password changes, older sessions stop working.
-    pub password_epoch: i64,
-    /// The account's role when this session signed in.
-    pub role: Role,
-    /// Whether this session passed the second factor.
-    pub mfa_verified: bool,
-}
-
-/// What a half-signed-in session holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingMfa {
-    /// The account whose password was verified.
-    pub account_id: i64,
-    /// Its password epoch then.
-    pub password_epoch: i64,
-    /// Where to go afterwards.
-    pub next: Option<String>,
-    /// When the password was verified (unix seconds).
-    pub since: i64,
-}
-
-/// The browser and address a session signed in from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Meta {
-    /// The `User-Agent`, truncated.
-    pub user_agent: String,
-    /// The client address, coarsened (`/24`, `/48`).
-    pub client_address: String,
-}
-
-/// What the session store copies out of a session's data into its own columns.
-#[derive(Debug, Clone, Default)]
-pub struct SessionFacts {
-    /// The signed-in account, if any.
-    pub account_id: Option<i64>,
-    /// The browser.
-    pub user_agent: String,
-    /// The coarse address.
-    pub client_address: String,
-}
-
-impl SessionFacts {
-    /// Reads the facts from a session record's data.
-    #[must_use]
-    pub fn of(data: &HashMap<String, Value>) -> Self {
-        let account_id = data
-            .get(SIGNED_IN)
-            .and_then(|v| serde_json::from_value::<SignedIn>(v.clone()).ok())
-            .map(|s| s.account_id);
-        let meta = data
-            .get(META)
-            .and_then(|v| serde_json::from_value::<Meta>(v.clone()).ok())
-            .unwrap_or_default();
-        Self {
-            account_id,
-            user_agent: meta.user_agent,
-            client_address: meta.client_address,
-        }
-    }
-}
-
-/// The client behind a request.
-#[derive(Debug, Clone)]
-pub struct Client {
-    /// Its address (from the socket, or from `X-Forwarded-For` behind a trusted proxy).
-    pub address: IpAddr,
-    /// Its `User-Agent` header.
-    pub user_agent: String,
-}
-
-impl Client {
-    /// The address with the host part blurred: `/24` for IPv4, `/48` for IPv6.
-    #[must_use]
-    pub fn coarse_address(&self) -> String {
-        match self.address {
-            IpAddr::V4(v4) => {
-                let [a, b, c, _] = v4.octets();
-                format!("{a}.{b}.{c}.0/24")
-            }
-            IpAddr::V6(v6) => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
-            }
-        }
-    }
-
-    /// The audit actor for this client acting as `account`.
-    #[must_use]
-    pub fn actor(&self, account: Option<i64>) -> Actor {
-        Actor {
-            account_id: account,
-            address: Some(self.address.to_string()),
-        }
-    }
-
-    fn meta(&self) -> Meta {
-        let user_agent: String = self
-            .user_agent
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
-        Meta {
-            user_agent,
-            client_address: self.coarse_address(),
-        }
-    }
-}
-
-/// The signed-in user, as every guard and page sees them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurrentUser {
-    /// Account id.
-    pub id: i64,
-    /// Normalised email.
-    pub email: String,
-    /// Display name.
-    pub display_name: String,
-    /// Role.
-    pub role: Role,
-    /// Whether TOTP is enrolled.
-    pub mfa_enabled: bool,
-    /// Whether this session passed the second factor.
-    pub mfa_verified: bool,
-}
-
-/// The password epoch of an account: its password-change time in nanoseconds.
-#[must_use]
-pub fn password_epoch(changed_at: OffsetDateTime) -> i64 {
-    i64::try_from(changed_at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
-}
-
-async fn get<T: serde::de::DeserializeOwned>(
-    session: &Session,
-    key: &str,
-) -> Result<Option<T>, ServiceError> {
-    Ok(session.get::<T>(key).await?)
-}
 
 /// Who the session belongs to, if anyone.
 ///
@@ -189,7 +38,7 @@ async fn get<T: serde::de::DeserializeOwned>(
 ///
 /// # Errors
 /// Database or session-store errors.
-pub async fn current_user(state: &AppState, session: &Session) -> Result<Option<CurrentUser>, ServiceError> {
+pub async fn current_user(state: &Deps, session: &Session) -> Result<Option<CurrentUser>, ServiceError> {
     let Some(signed_in) = get::<SignedIn>(session, SIGNED_IN).await? else {
         return Ok(None);
     };
@@ -215,22 +64,6 @@ pub async fn current_user(state: &AppState, session: &Session) -> Result<Option<
     }))
 }
 
-/// Throttling keys for sign-in by email and by address.
-fn login_keys(email: &str, client: &Client) -> [String; 2] {
-    [
-        format!("login:account:{email}"),
-        format!("login:address:{}", client.address),
-    ]
-}
-
-/// Throttling keys for second-factor codes.
-pub fn mfa_keys(account_id: i64, client: &Client) -> [String; 2] {
-    [
-        format!("mfa:account:{account_id}"),
-        format!("mfa:address:{}", client.address),
-    ]
-}
-
 /// Where a successful sign-in leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginOutcome {
@@ -238,6 +71,14 @@ pub enum LoginOutcome {
     SignedIn(String),
     /// Password correct; the second factor is next.
     SecondFactor,
+}
+
+/// Throttling keys for sign-in by email and by address.
+fn login_keys(email: &str, client: &Client) -> [String; 2] {
+    [
+        format!("login:account:{email}"),
+        format!("login:address:{}", client.address),
+    ]
 }
 
 fn next_or_default(next: Option<&str>) -> String {
@@ -255,7 +96,7 @@ fn next_or_default(next: Option<&str>) -> String {
 /// [`ServiceError::InvalidCredentials`], [`ServiceError::RateLimited`],
 /// [`ServiceError::Validation`] for a malformed email; database errors.
 pub async fn login(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
     client: &Client,
     email: &str,
@@ -269,7 +110,7 @@ pub async fn login(
         audit::record(
             &state.db,
             now,
-            &client.actor(None),
+            &Actor::of(client, None),
             Action::LoginThrottled,
             None,
             json!({}),
@@ -297,7 +138,7 @@ pub async fn login(
             audit::record(
                 &state.db,
                 now,
-                &client.actor(None),
+                &Actor::of(client, None),
                 Action::LoginFailed,
                 other.as_ref().map(|a| ("account", a.id)),
                 json!({ "stage": "password", "reason": reason }),
@@ -340,7 +181,7 @@ pub async fn login(
     audit::record(
         &state.db,
         now,
-        &client.actor(Some(account.id)),
+        &Actor::of(client, Some(account.id)),
         Action::LoginSucceeded,
         Some(("account", account.id)),
         json!({ "second_factor": "none" }),
@@ -364,7 +205,7 @@ pub enum SecondFactor {
 /// # Errors
 /// Session-store errors.
 pub async fn pending_second_factor(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
 ) -> Result<Option<PendingMfa>, ServiceError> {
     let Some(pending) = get::<PendingMfa>(session, PENDING_MFA).await? else {
@@ -385,7 +226,7 @@ pub async fn pending_second_factor(
 /// out); [`ServiceError::Validation`] on a wrong or replayed code;
 /// [`ServiceError::RateLimited`]; database errors.
 pub async fn complete_second_factor(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
     client: &Client,
     kind: SecondFactor,
@@ -395,7 +236,7 @@ pub async fn complete_second_factor(
         return Err(ServiceError::Unauthenticated);
     };
     let now = state.clock.now();
-    let keys = mfa_keys(pending.account_id, client);
+    let keys = mfa::throttle_keys(pending.account_id, client);
     throttle::check(&state.db, &keys, now).await?;
     let account = account::Entity::find_by_id(pending.account_id)
         .one(&state.db)
@@ -418,7 +259,7 @@ pub async fn complete_second_factor(
         audit::record(
             &state.db,
             now,
-            &client.actor(None),
+            &Actor::of(client, None),
             Action::LoginFailed,
             Some(("account", account.id)),
             json!({ "stage": "second_factor", "kind": kind }),
@@ -431,7 +272,7 @@ pub async fn complete_second_factor(
         audit::record(
             &state.db,
             now,
-            &client.actor(Some(account.id)),
+            &Actor::of(client, Some(account.id)),
             Action::MfaRecoveryCodeUsed,
             Some(("account", account.id)),
             json!({}),
@@ -454,27 +295,13 @@ pub async fn complete_second_factor(
     audit::record(
         &state.db,
         now,
-        &client.actor(Some(account.id)),
+        &Actor::of(client, Some(account.id)),
         Action::LoginSucceeded,
         Some(("account", account.id)),
         json!({ "second_factor": kind }),
     )
     .await?;
     Ok(next_or_default(pending.next.as_deref()))
-}
-
-/// Marks the session as having passed the second factor (after enrolment) and
-/// gives it a new id.
-///
-/// # Errors
-/// Session-store errors.
-pub async fn step_up(session: &Session, mfa_verified: bool) -> Result<(), ServiceError> {
-    if let Some(mut signed_in) = get::<SignedIn>(session, SIGNED_IN).await? {
-        signed_in.mfa_verified = mfa_verified;
-        session.cycle_id().await?;
-        session.insert(SIGNED_IN, signed_in).await?;
-    }
-    Ok(())
 }
 
 /// Records a new password epoch in this session (after the user changed their
@@ -499,12 +326,12 @@ pub async fn renew_after_password_change(
 ///
 /// # Errors
 /// Database or session-store errors.
-pub async fn logout(state: &AppState, session: &Session, client: &Client) -> Result<(), ServiceError> {
+pub async fn logout(state: &Deps, session: &Session, client: &Client) -> Result<(), ServiceError> {
     if let Some(signed_in) = get::<SignedIn>(session, SIGNED_IN).await? {
         audit::record(
             &state.db,
             state.clock.now(),
-            &client.actor(Some(signed_in.account_id)),
+            &Actor::of(client, Some(signed_in.account_id)),
             Action::Logout,
             Some(("account", signed_in.account_id)),
             json!({}),
@@ -554,7 +381,7 @@ pub async fn sign_in_new_account(
 /// # Errors
 /// Database errors.
 pub async fn end_other_sessions(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     account_id: i64,
     keep: Option<&str>,
@@ -580,7 +407,7 @@ pub async fn end_other_sessions(
 /// # Errors
 /// Database errors.
 pub async fn sessions_of(
-    state: &AppState,
+    state: &Deps,
     account_id: i64,
     current: Option<&str>,
 ) -> Result<Vec<SessionView>, ServiceError> {
@@ -609,7 +436,7 @@ pub async fn sessions_of(
 /// [`ServiceError::Conflict`] for the current session, [`ServiceError::NotFound`]
 /// for a handle that is not one of the account's sessions; database errors.
 pub async fn end_own_session(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     account_id: i64,
     handle: &str,

@@ -4,14 +4,14 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    db::begin_write,
 };
+use crate::infra::db::begin_write;
 use crate::{
     domain::{
         organisation::text,
         reference::{Catalogue, CategoryOption, CountryOption, RoleOption, SkillOption},
     },
-    state::AppState,
+    services::deps::Deps,
     validate::Message,
 };
 use entity::{country, ecsf_role, need_category, skill};
@@ -118,7 +118,7 @@ impl Kind {
 /// # Errors
 /// [`ServiceError::Validation`] for a bad name or category; database errors.
 pub async fn add(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     kind: Kind,
     name: &str,
@@ -202,7 +202,7 @@ pub async fn add(
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Validation`]; database errors.
 pub async fn rename(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     kind: Kind,
     id: i64,
@@ -254,7 +254,7 @@ pub async fn rename(
 /// # Errors
 /// [`ServiceError::NotFound`]; database errors.
 pub async fn set_retired(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     kind: Kind,
     id: i64,

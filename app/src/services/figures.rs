@@ -1,7 +1,7 @@
 //! Public figures for the home page.
 
 use super::ServiceError;
-use crate::api::Figures;
+use crate::domain::views::Figures;
 use entity::{need, organisation, vetting::VettingStatus, volunteer};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 

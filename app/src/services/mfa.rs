@@ -7,12 +7,11 @@
 
 use super::{
     ServiceError,
-    audit::{self, Action},
-    auth::{self, Client, CurrentUser},
-    db::begin_write,
-    throttle, tokens,
+    audit::{self, Action, Actor},
 };
-use crate::{state::AppState, validate};
+use crate::infra::{db::begin_write, throttle, tokens};
+use crate::session::{Client, CurrentUser};
+use crate::{services::deps::Deps, validate};
 use entity::{account, recovery_code};
 use sea_orm::{
     ActiveModelTrait as _,
@@ -35,6 +34,15 @@ const SKEW: i64 = 1;
 const STEP: i64 = 30;
 /// Recovery codes issued at enrolment.
 pub const RECOVERY_CODES: usize = 10;
+
+/// Throttling keys for second-factor codes, by account and by address.
+#[must_use]
+pub fn throttle_keys(account_id: i64, client: &Client) -> [String; 2] {
+    [
+        format!("mfa:account:{account_id}"),
+        format!("mfa:address:{}", client.address),
+    ]
+}
 
 /// A new random TOTP secret (160 bits), base32.
 #[must_use]
@@ -187,7 +195,7 @@ pub async fn begin_enrolment(session: &Session, user: &CurrentUser) -> Result<En
 /// [`ServiceError::Validation`] on a wrong code; [`ServiceError::Conflict`] when
 /// no enrolment was started; database errors.
 pub async fn confirm_enrolment(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
     client: &Client,
     user: &CurrentUser,
@@ -197,7 +205,7 @@ pub async fn confirm_enrolment(
         return Err(ServiceError::Conflict("no enrolment in progress"));
     };
     let now = state.clock.now();
-    let keys = auth::mfa_keys(user.id, client);
+    let keys = throttle_keys(user.id, client);
     throttle::check(&state.db, &keys, now).await?;
     let code = validate::totp_code(code).map_err(|m| ServiceError::field("code", m))?;
     let Some(step) = matching_step(&totp(&secret, &user.email)?, &code, now) else {
@@ -235,7 +243,7 @@ pub async fn confirm_enrolment(
     audit::record(
         &txn,
         now,
-        &client.actor(Some(user.id)),
+        &Actor::of(client, Some(user.id)),
         Action::MfaEnabled,
         Some(("account", user.id)),
         json!({ "method": "totp" }),
@@ -244,7 +252,7 @@ pub async fn confirm_enrolment(
     txn.commit().await?;
     throttle::clear(&state.db, &keys[0]).await?;
     session.remove_value(ENROLMENT).await?;
-    auth::step_up(session, true).await?;
+    crate::session::step_up(session, true).await?;
     Ok(codes)
 }
 
@@ -255,7 +263,7 @@ pub async fn confirm_enrolment(
 /// [`ServiceError::Validation`] naming the wrong field; [`ServiceError::RateLimited`];
 /// database errors.
 pub async fn disable(
-    state: &AppState,
+    state: &Deps,
     session: &Session,
     client: &Client,
     user: &CurrentUser,
@@ -263,7 +271,7 @@ pub async fn disable(
     code: &str,
 ) -> Result<(), ServiceError> {
     let now = state.clock.now();
-    let keys = auth::mfa_keys(user.id, client);
+    let keys = throttle_keys(user.id, client);
     throttle::check(&state.db, &keys, now).await?;
     let account = account::Entity::find_by_id(user.id)
         .one(&state.db)
@@ -300,7 +308,7 @@ pub async fn disable(
     audit::record(
         &txn,
         now,
-        &client.actor(Some(user.id)),
+        &Actor::of(client, Some(user.id)),
         Action::MfaDisabled,
         Some(("account", user.id)),
         json!({}),
@@ -308,7 +316,7 @@ pub async fn disable(
     .await?;
     txn.commit().await?;
     throttle::clear(&state.db, &keys[0]).await?;
-    auth::step_up(session, false).await?;
+    crate::session::step_up(session, false).await?;
     Ok(())
 }
 

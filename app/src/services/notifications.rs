@@ -84,7 +84,7 @@ pub async fn list<C: ConnectionTrait>(
     Ok(notification::Entity::find()
         .filter(notification::Column::AccountId.eq(account_id))
         .order_by_desc(notification::Column::Id)
-        .offset(super::db::offset(page, PAGE_SIZE))
+        .offset(crate::infra::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?

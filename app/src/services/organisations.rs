@@ -4,10 +4,9 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    auth::CurrentUser,
-    db::begin_write,
-    session_store, tokens,
 };
+use crate::infra::{db::begin_write, session_store, tokens};
+use crate::session::CurrentUser;
 use crate::{
     domain::{
         languages,
@@ -16,7 +15,7 @@ use crate::{
         views::{MemberView, MyOrganisation, OrganisationView, Page},
     },
     model::utc,
-    state::AppState,
+    services::deps::Deps,
     validate::Message,
 };
 use entity::{
@@ -200,7 +199,7 @@ async fn check_country<C: ConnectionTrait>(db: &C, valid: &ValidOrganisation) ->
 /// [`ServiceError::Forbidden`] unless an organisation member without an
 /// organisation; [`ServiceError::Validation`]; database errors.
 pub async fn create(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     user: &CurrentUser,
     input: &OrganisationInput,
@@ -275,7 +274,7 @@ async fn administered<C: ConnectionTrait>(
 /// # Errors
 /// [`ServiceError::Forbidden`]; [`ServiceError::Validation`]; database errors.
 pub async fn update(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     user: &CurrentUser,
     input: &OrganisationInput,
@@ -343,7 +342,7 @@ pub async fn members<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`]; database errors.
-pub async fn invite(state: &AppState, actor: &Actor, user: &CurrentUser) -> Result<String, ServiceError> {
+pub async fn invite(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<String, ServiceError> {
     let now = state.clock.now();
     let token = tokens::random_token();
     let txn = begin_write(&state.db).await?;
@@ -393,7 +392,7 @@ async fn live_invitation<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for a dead link.
-pub async fn invitation_for(state: &AppState, token: &str) -> Result<String, ServiceError> {
+pub async fn invitation_for(state: &Deps, token: &str) -> Result<String, ServiceError> {
     Ok(live_invitation(&state.db, token, state.clock.now()).await?.1.name)
 }
 
@@ -403,7 +402,7 @@ pub async fn invitation_for(state: &AppState, token: &str) -> Result<String, Ser
 /// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Forbidden`] unless
 /// an organisation member without an organisation.
 pub async fn accept_invitation(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     user: &CurrentUser,
     token: &str,
@@ -467,10 +466,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(pattern));
     }
     let total = select.clone().count(db).await?;
-    let page = super::db::existing_page(page, total, PAGE_SIZE);
+    let page = crate::infra::db::existing_page(page, total, PAGE_SIZE);
     let rows = select
         .order_by_asc(organisation::Column::CreatedAt)
-        .offset(super::db::offset(page, PAGE_SIZE))
+        .offset(crate::infra::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
@@ -515,7 +514,7 @@ pub async fn mine<C: ConnectionTrait>(
 /// # Errors
 /// [`ServiceError::NotFound`]; [`ServiceError::Validation`] for a bad note.
 pub async fn vet(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     organisation_id: i64,
     decision: Decision,
@@ -570,7 +569,7 @@ pub async fn vet(
 /// # Errors
 /// [`ServiceError::Validation`]; [`ServiceError::NotFound`].
 pub async fn override_priority(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     organisation_id: i64,
     priority: Option<u8>,

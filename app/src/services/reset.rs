@@ -9,11 +9,9 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    db::begin_write,
-    passwords::check_new_password,
-    session_store, tokens,
 };
-use crate::{state::AppState, validate::Message};
+use crate::infra::{db::begin_write, passwords::check_new_password, session_store, tokens};
+use crate::{services::deps::Deps, validate::Message};
 use entity::{account, reset_token};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -27,7 +25,7 @@ use time::OffsetDateTime;
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; database errors.
-pub async fn issue(state: &AppState, actor: &Actor, target: i64) -> Result<String, ServiceError> {
+pub async fn issue(state: &Deps, actor: &Actor, target: i64) -> Result<String, ServiceError> {
     let now = state.clock.now();
     let token = tokens::random_token();
     let txn = begin_write(&state.db).await?;
@@ -87,7 +85,7 @@ async fn find_valid<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown, used, expired or superseded link.
-pub async fn check(state: &AppState, token: &str) -> Result<String, ServiceError> {
+pub async fn check(state: &Deps, token: &str) -> Result<String, ServiceError> {
     find_valid(&state.db, token, state.clock.now())
         .await?
         .map(|(_, account)| account.display_name)
@@ -100,7 +98,7 @@ pub async fn check(state: &AppState, token: &str) -> Result<String, ServiceError
 /// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Validation`];
 /// database errors.
 pub async fn redeem(
-    state: &AppState,
+    state: &Deps,
     address: Option<String>,
     token: &str,
     new: SecretString,
@@ -173,7 +171,7 @@ pub async fn redeem(
 /// [`ServiceError::Validation`] naming the field; database errors.
 #[tracing::instrument(skip(state, actor))]
 pub async fn invite_coordinator(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     email: &str,
     display_name: &str,

@@ -3,11 +3,10 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    auth::CurrentUser,
-    db::begin_write,
     organisations::{Decision, status_code},
-    session_store,
 };
+use crate::infra::{db::begin_write, session_store};
+use crate::session::CurrentUser;
 use crate::{
     domain::{
         languages,
@@ -16,7 +15,7 @@ use crate::{
         volunteer::{CODE_OF_CONDUCT_VERSION, ProfileInput},
     },
     model::utc,
-    state::AppState,
+    services::deps::Deps,
     validate::{FieldError, Message},
 };
 use entity::{
@@ -98,7 +97,7 @@ pub async fn view<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer.
-pub async fn own(state: &AppState, user: &CurrentUser) -> Result<Option<VolunteerView>, ServiceError> {
+pub async fn own(state: &Deps, user: &CurrentUser) -> Result<Option<VolunteerView>, ServiceError> {
     if user.role != Role::Volunteer {
         return Err(ServiceError::Forbidden);
     }
@@ -114,7 +113,7 @@ pub async fn own(state: &AppState, user: &CurrentUser) -> Result<Option<Voluntee
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer; [`ServiceError::Validation`].
 pub async fn save(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     user: &CurrentUser,
     input: &ProfileInput,
@@ -264,10 +263,10 @@ pub async fn list<C: ConnectionTrait>(
         select = select.filter(volunteer::Column::Status.eq(status));
     }
     let total = select.clone().count(db).await?;
-    let page = super::db::existing_page(page, total, PAGE_SIZE);
+    let page = crate::infra::db::existing_page(page, total, PAGE_SIZE);
     let rows = select
         .order_by_asc(volunteer::Column::CreatedAt)
-        .offset(super::db::offset(page, PAGE_SIZE))
+        .offset(crate::infra::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)
         .all(db)
         .await?;
@@ -301,7 +300,7 @@ pub async fn one<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Voluntee
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Validation`].
 pub async fn vet(
-    state: &AppState,
+    state: &Deps,
     actor: &Actor,
     account_id: i64,
     decision: Decision,
@@ -343,4 +342,26 @@ pub async fn vet(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Finds the volunteer a coordinator means: an account id or an email address.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (`volunteer`) when there is no such volunteer.
+pub async fn by_reference<C: ConnectionTrait>(db: &C, raw: &str) -> Result<i64, ServiceError> {
+    let raw = raw.trim();
+    let unknown = || ServiceError::field("volunteer", Message::InvalidChoice);
+    let found = if let Ok(id) = raw.parse::<i64>() {
+        account::Entity::find_by_id(id).one(db).await?
+    } else {
+        let email = crate::validate::email(raw).map_err(|m| ServiceError::field("volunteer", m))?;
+        account::Entity::find()
+            .filter(account::Column::Email.eq(email))
+            .one(db)
+            .await?
+    };
+    found
+        .filter(|a| a.role == Role::Volunteer)
+        .map(|a| a.id)
+        .ok_or_else(unknown)
 }

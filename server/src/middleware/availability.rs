@@ -3,7 +3,7 @@
 //! server function's error for scripts — instead of waiting the pool's acquire
 //! timeout again; a probe finds the database back by itself.
 
-use app::{error::AppError, services::db::Availability, state::AppState};
+use app::{error::AppError, infra::db::Availability, state::AppState};
 use axum::{
     body::Body,
     extract::{Request, State},

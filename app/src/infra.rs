@@ -1,0 +1,15 @@
+//! Infrastructure the services stand on: transactions and the database breaker,
+//! the services' error type, password hashing, tokens, throttling, the session
+//! store, flash messages and job leases.
+//!
+//! Nothing here knows a domain rule; the domain services in
+//! [`crate::services`] use these, never the other way round.
+
+pub mod db;
+pub mod error;
+pub mod flash;
+pub mod lease;
+pub mod passwords;
+pub mod session_store;
+pub mod throttle;
+pub mod tokens;

@@ -1,0 +1,21 @@
+//! What the services depend on, handed to each of them by reference.
+
+use crate::{clock::Clock, config::AppConfig, infra::passwords::Passwords, services::matching::cache::Cache};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// The services' dependencies: built once at start-up, cheap to clone (every
+/// field is shared). The server's `Deps` holds one; tests build their own.
+#[derive(Clone, Debug)]
+pub struct Deps {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Settings the application itself needs.
+    pub config: Arc<AppConfig>,
+    /// Password hashing, capped in concurrency.
+    pub passwords: Passwords,
+    /// The matcher's profiles, cached until the data changes.
+    pub matching: Cache,
+}

@@ -1,0 +1,133 @@
+//! Answers to a proposal: accepting, declining, and the organisation's
+//! confirmation.
+
+use crate::infra::db::begin_write;
+use crate::services::{ServiceError, audit::Actor, needs};
+use crate::session::CurrentUser;
+use crate::{
+    domain::{
+        engagement::{EngagementAction, ORGANISATION_DECLINE_REASONS, Party, VOLUNTEER_DECLINE_REASONS},
+        need::NeedAction,
+        organisation::optional_text,
+    },
+    services::deps::Deps,
+    validate::Message,
+};
+use entity::need;
+
+use super::lifecycle::*;
+
+/// The volunteer accepts a proposal: their capacity is taken atomically.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (no capacity), [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let (e, n) = load(&txn, id).await?;
+    let party = side(&txn, user, &e, &n).await?;
+    if n.status != need::Status::Open {
+        return Err(ServiceError::Conflict("the need is no longer open"));
+    }
+    take_capacity(&txn, e.volunteer_id, e.weekly_hours).await?;
+    move_engagement(
+        &txn,
+        now,
+        actor,
+        &e,
+        EngagementAction::Accept,
+        party,
+        Changes {
+            holds_capacity: Some(true),
+            accepted_at: Some(now),
+            expires_at: Some(Some(response_deadline(state, now))),
+            ..Changes::default()
+        },
+    )
+    .await?;
+    announce(&txn, now, &e, &n, "engagement.accepted", Some(user.id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// One side declines, with a reason from the short list and a note. An
+/// organisation's reason is kept for the matcher and coordinators, never shown
+/// to the volunteer.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (unknown reason), [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+pub async fn decline(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    id: i64,
+    reason: &str,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("note", m))?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let (e, n) = load(&txn, id).await?;
+    let party = side(&txn, user, &e, &n).await?;
+    let (by, reasons): (&'static str, &[&str]) = match party {
+        Party::Volunteer => ("volunteer", &VOLUNTEER_DECLINE_REASONS),
+        Party::Organisation => ("organisation", &ORGANISATION_DECLINE_REASONS),
+        Party::Coordinator | Party::System => return Err(ServiceError::Forbidden),
+    };
+    if !reasons.contains(&reason) {
+        return Err(ServiceError::field("reason", Message::InvalidChoice));
+    }
+    move_engagement(
+        &txn,
+        now,
+        actor,
+        &e,
+        EngagementAction::Decline,
+        party,
+        Changes {
+            holds_capacity: Some(false),
+            expires_at: Some(None),
+            finished_at: Some(now),
+            decline: Some((by, reason.to_owned(), note)),
+            ..Changes::default()
+        },
+    )
+    .await?;
+    give_back(&txn, &e).await?;
+    announce(&txn, now, &e, &n, "engagement.declined", Some(user.id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The organisation confirms an accepted proposal: the engagement becomes
+/// active, the need is matched, other live proposals for it are called off, and
+/// the volunteer may now read the confidential details.
+///
+/// # Errors
+/// [`ServiceError::Conflict`], [`ServiceError::NotFound`], [`ServiceError::Forbidden`].
+pub async fn confirm(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let (e, n) = load(&txn, id).await?;
+    let party = side(&txn, user, &e, &n).await?;
+    move_engagement(
+        &txn,
+        now,
+        actor,
+        &e,
+        EngagementAction::Confirm,
+        party,
+        Changes {
+            confirmed_at: Some(now),
+            expires_at: Some(None),
+            ..Changes::default()
+        },
+    )
+    .await?;
+    needs::transition(&txn, now, actor, &n, NeedAction::Match, None).await?;
+    // The need is taken: call off the other live proposals for it.
+    call_off(&txn, now, actor, &n, Some(e.id)).await?;
+    announce(&txn, now, &e, &n, "engagement.confirmed", Some(user.id)).await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,412 @@
+//! What every engagement transition shares: the lifecycle move itself, the
+//! volunteer's capacity, the people concerned and what they are told — and
+//! calling off a need's live proposals. Nothing here moves a need.
+
+use crate::services::{
+    ServiceError,
+    audit::{self, Action, Actor},
+    notifications::{self, About},
+    organisations::membership,
+};
+use crate::session::CurrentUser;
+use crate::{
+    domain::engagement::{EngagementAction, EngagementStatus, Party, transition},
+    services::deps::Deps,
+    validate::Message,
+};
+use entity::{
+    account::Role,
+    engagement,
+    engagement::{ProposerKind, Status},
+    need, organisation_member,
+    vetting::VettingStatus,
+    volunteer,
+};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
+    QuerySelect as _,
+    sea_query::{Expr, ExprTrait as _},
+};
+use serde_json::json;
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// The stored status of a shared status.
+pub(super) fn stored(status: EngagementStatus) -> Status {
+    match status {
+        EngagementStatus::Proposed => Status::Proposed,
+        EngagementStatus::Accepted => Status::Accepted,
+        EngagementStatus::Active => Status::Active,
+        EngagementStatus::Completed => Status::Completed,
+        EngagementStatus::Declined => Status::Declined,
+        EngagementStatus::Expired => Status::Expired,
+        EngagementStatus::Cancelled => Status::Cancelled,
+    }
+}
+
+/// The shared status of a stored status.
+#[must_use]
+pub fn shared(status: Status) -> EngagementStatus {
+    match status {
+        Status::Proposed => EngagementStatus::Proposed,
+        Status::Accepted => EngagementStatus::Accepted,
+        Status::Active => EngagementStatus::Active,
+        Status::Completed => EngagementStatus::Completed,
+        Status::Declined => EngagementStatus::Declined,
+        Status::Expired => EngagementStatus::Expired,
+        Status::Cancelled => EngagementStatus::Cancelled,
+    }
+}
+
+pub(super) fn proposer_code(kind: ProposerKind) -> &'static str {
+    match kind {
+        ProposerKind::Coordinator => "coordinator",
+        ProposerKind::Volunteer => "volunteer",
+        ProposerKind::Matcher => "matcher",
+    }
+}
+
+/// Takes one slot and `hours` weekly hours of an approved volunteer, or fails
+/// when they have none left.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (`capacity`: no capacity left); database errors.
+pub async fn take_capacity<C: ConnectionTrait>(
+    db: &C,
+    volunteer_id: i64,
+    hours: i16,
+) -> Result<(), ServiceError> {
+    let taken = volunteer::Entity::update_many()
+        .col_expr(
+            volunteer::Column::ActiveEngagements,
+            Expr::col(volunteer::Column::ActiveEngagements).add(1),
+        )
+        .col_expr(
+            volunteer::Column::CommittedHours,
+            Expr::col(volunteer::Column::CommittedHours).add(hours),
+        )
+        .filter(volunteer::Column::AccountId.eq(volunteer_id))
+        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+        .filter(
+            Expr::col(volunteer::Column::ActiveEngagements).lt(Expr::col(volunteer::Column::MaxConcurrent)),
+        )
+        .filter(
+            Expr::col(volunteer::Column::CommittedHours)
+                .add(hours)
+                .lte(Expr::col(volunteer::Column::HoursPerWeek)),
+        )
+        .exec(db)
+        .await?;
+    if taken.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(ServiceError::field("capacity", Message::NoCapacity))
+    }
+}
+
+/// Gives back what [`take_capacity`] took.
+///
+/// # Errors
+/// Database errors.
+pub async fn release_capacity<C: ConnectionTrait>(
+    db: &C,
+    volunteer_id: i64,
+    hours: i16,
+) -> Result<(), ServiceError> {
+    volunteer::Entity::update_many()
+        .col_expr(
+            volunteer::Column::ActiveEngagements,
+            Expr::col(volunteer::Column::ActiveEngagements).sub(1),
+        )
+        .col_expr(
+            volunteer::Column::CommittedHours,
+            Expr::col(volunteer::Column::CommittedHours).sub(hours),
+        )
+        .filter(volunteer::Column::AccountId.eq(volunteer_id))
+        .filter(volunteer::Column::ActiveEngagements.gte(1))
+        .filter(volunteer::Column::CommittedHours.gte(hours))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Everyone an engagement concerns: the volunteer, the organisation's members
+/// and the coordinator who proposed it.
+pub(super) async fn participants<C: ConnectionTrait>(
+    db: &C,
+    e: &engagement::Model,
+    organisation_id: i64,
+) -> Result<Vec<i64>, ServiceError> {
+    let mut ids: Vec<i64> = organisation_member::Entity::find()
+        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect();
+    ids.push(e.volunteer_id);
+    if e.proposer_kind == ProposerKind::Coordinator
+        && let Some(p) = e.proposed_by
+    {
+        ids.push(p);
+    }
+    Ok(ids)
+}
+
+/// The viewer's side of an engagement, or not found when they have none.
+pub(super) async fn side<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+    e: &engagement::Model,
+    need: &need::Model,
+) -> Result<Party, ServiceError> {
+    if user.role == Role::Coordinator {
+        return Ok(Party::Coordinator);
+    }
+    if user.role == Role::Volunteer && user.id == e.volunteer_id {
+        return Ok(Party::Volunteer);
+    }
+    if membership(db, user.id)
+        .await?
+        .is_some_and(|m| m.organisation_id == need.organisation_id)
+    {
+        return Ok(Party::Organisation);
+    }
+    Err(ServiceError::NotFound)
+}
+
+pub(super) async fn load<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+) -> Result<(engagement::Model, need::Model), ServiceError> {
+    let e = engagement::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let n = need::Entity::find_by_id(e.need_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok((e, n))
+}
+
+pub(super) fn response_deadline(state: &Deps, now: OffsetDateTime) -> OffsetDateTime {
+    now + state.config.response_window
+}
+
+/// What changes with a transition besides the status.
+#[derive(Default)]
+pub(super) struct Changes {
+    pub(super) expires_at: Option<Option<OffsetDateTime>>,
+    pub(super) holds_capacity: Option<bool>,
+    pub(super) accepted_at: Option<OffsetDateTime>,
+    pub(super) confirmed_at: Option<OffsetDateTime>,
+    pub(super) finished_at: Option<OffsetDateTime>,
+    pub(super) decline: Option<(&'static str, String, String)>,
+    pub(super) organisation_rating: Option<(i16, String)>,
+}
+
+/// Moves the engagement if the rule allows and it is still as read; audits it.
+pub(super) async fn move_engagement(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    actor: &Actor,
+    e: &engagement::Model,
+    action: EngagementAction,
+    party: Party,
+    changes: Changes,
+) -> Result<Status, ServiceError> {
+    let to = transition(shared(e.status), action, party)
+        .map(stored)
+        .ok_or(ServiceError::Conflict(
+            "this change is not allowed for the engagement's status",
+        ))?;
+    let mut update = engagement::Entity::update_many()
+        .col_expr(engagement::Column::Status, Expr::value(stored_code(to)))
+        .col_expr(engagement::Column::UpdatedAt, Expr::value(now))
+        .filter(engagement::Column::Id.eq(e.id))
+        .filter(engagement::Column::Status.eq(e.status));
+    if let Some(expires) = changes.expires_at {
+        update = update.col_expr(engagement::Column::ExpiresAt, Expr::value(expires));
+    }
+    if let Some(holds) = changes.holds_capacity {
+        update = update.col_expr(engagement::Column::HoldsCapacity, Expr::value(holds));
+    }
+    if let Some(at) = changes.accepted_at {
+        update = update.col_expr(engagement::Column::AcceptedAt, Expr::value(at));
+    }
+    if let Some(at) = changes.confirmed_at {
+        update = update.col_expr(engagement::Column::ConfirmedAt, Expr::value(at));
+    }
+    if let Some(at) = changes.finished_at {
+        update = update.col_expr(engagement::Column::FinishedAt, Expr::value(at));
+    }
+    if let Some((by, reason, note)) = &changes.decline {
+        update = update
+            .col_expr(engagement::Column::DeclinedBy, Expr::value(*by))
+            .col_expr(engagement::Column::DeclineReason, Expr::value(reason.clone()))
+            .col_expr(engagement::Column::DeclineNote, Expr::value(note.clone()));
+    }
+    if let Some((rating, comment)) = &changes.organisation_rating {
+        update = update
+            .col_expr(engagement::Column::OrganisationRating, Expr::value(*rating))
+            .col_expr(
+                engagement::Column::OrganisationComment,
+                Expr::value(comment.clone()),
+            );
+    }
+    if update.exec(txn).await?.rows_affected != 1 {
+        return Err(ServiceError::Conflict("the engagement changed meanwhile"));
+    }
+    let mut details = json!({
+        "from": stored_code(e.status),
+        "to": stored_code(to),
+        "by": format!("{party:?}").to_lowercase(),
+    });
+    if let Some((by, reason, _)) = &changes.decline {
+        details["declined_by"] = json!(by);
+        details["reason"] = json!(reason);
+    }
+    audit::record(
+        txn,
+        now,
+        actor,
+        Action::EngagementTransition,
+        Some(("engagement", e.id)),
+        details,
+    )
+    .await?;
+    Ok(to)
+}
+
+pub(super) fn stored_code(status: Status) -> &'static str {
+    shared(status).code()
+}
+
+/// Releases the capacity an engagement holds, if it holds any.
+pub(super) async fn give_back(txn: &DatabaseTransaction, e: &engagement::Model) -> Result<(), ServiceError> {
+    if e.holds_capacity {
+        release_capacity(txn, e.volunteer_id, e.weekly_hours).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn announce(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    e: &engagement::Model,
+    n: &need::Model,
+    kind: &str,
+    except: Option<i64>,
+) -> Result<(), ServiceError> {
+    let people = participants(txn, e, n.organisation_id).await?;
+    notifications::notify(
+        txn,
+        now,
+        people,
+        except,
+        About {
+            kind,
+            engagement_id: Some(e.id),
+            need_id: Some(n.id),
+            subject: &n.title,
+        },
+    )
+    .await
+}
+
+/// Calls off the live proposals for a need (but `except`), giving back the
+/// capacity they held and telling the people concerned: the need was taken by
+/// another engagement, or withdrawn.
+///
+/// # Errors
+/// Database errors; [`ServiceError::Conflict`] if one changed meanwhile.
+pub async fn call_off(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    actor: &Actor,
+    n: &need::Model,
+    except: Option<i64>,
+) -> Result<(), ServiceError> {
+    let mut live = engagement::Entity::find()
+        .filter(engagement::Column::NeedId.eq(n.id))
+        .filter(engagement::Column::Status.is_in([Status::Proposed, Status::Accepted]));
+    if let Some(id) = except {
+        live = live.filter(engagement::Column::Id.ne(id));
+    }
+    for other in live.all(txn).await? {
+        let changes = Changes {
+            holds_capacity: Some(false),
+            expires_at: Some(None),
+            finished_at: Some(now),
+            ..Changes::default()
+        };
+        move_engagement(
+            txn,
+            now,
+            actor,
+            &other,
+            EngagementAction::Cancel,
+            Party::Coordinator,
+            changes,
+        )
+        .await?;
+        give_back(txn, &other).await?;
+        announce(txn, now, &other, n, "engagement.cancelled", None).await?;
+    }
+    Ok(())
+}
+
+/// A date as `YYYY-MM-DD`.
+pub(super) fn date_text(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// The room each of `volunteer_ids` has left for one more proposal: free slots
+/// and free weekly hours, counting the proposals still waiting for their answer
+/// as if accepted (so a batch never piles more proposals on someone than they
+/// could accept). Volunteers who are not approved are absent.
+///
+/// # Errors
+/// Database errors.
+pub async fn room_left<C: ConnectionTrait>(
+    db: &C,
+    volunteer_ids: &[i64],
+) -> Result<HashMap<i64, (i16, i16)>, ServiceError> {
+    let mut capacity: HashMap<i64, (i16, i16)> = HashMap::new();
+    for chunk in volunteer_ids.chunks(5000) {
+        for v in volunteer::Entity::find()
+            .filter(volunteer::Column::AccountId.is_in(chunk.to_vec()))
+            .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+            .all(db)
+            .await?
+        {
+            capacity.insert(
+                v.account_id,
+                (
+                    v.max_concurrent - v.active_engagements,
+                    v.hours_per_week - v.committed_hours,
+                ),
+            );
+        }
+    }
+    // Proposals still waiting for an answer count, as they did when the run was computed:
+    // one made since (by hand or by another run) can leave no room for this run's pair.
+    for chunk in volunteer_ids.chunks(5000) {
+        let pending: Vec<(i64, i16)> = engagement::Entity::find()
+            .select_only()
+            .columns([engagement::Column::VolunteerId, engagement::Column::WeeklyHours])
+            .filter(engagement::Column::VolunteerId.is_in(chunk.to_vec()))
+            .filter(engagement::Column::Status.eq(Status::Proposed))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (volunteer, hours) in pending {
+            if let Some(room) = capacity.get_mut(&volunteer) {
+                room.0 -= 1;
+                room.1 -= hours;
+            }
+        }
+    }
+    Ok(capacity)
+}

@@ -1,0 +1,231 @@
+//! Reading engagements: one in detail, a viewer's list, a volunteer's history.
+
+use crate::infra::db::begin_write;
+use crate::services::{
+    ServiceError,
+    audit::{self, Action, Actor},
+    needs,
+    notifications::{self},
+    organisations::membership,
+};
+use crate::session::CurrentUser;
+use crate::{
+    domain::{
+        engagement::{EngagementAction, EngagementStatus, Party, transition},
+        views::{ConfidentialPart, EngagementActions, EngagementPage, EngagementView, History},
+    },
+    model::utc,
+    services::deps::Deps,
+};
+use entity::{
+    account::{self, Role},
+    ecsf_role, engagement, need, volunteer,
+};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use serde_json::json;
+
+use super::{lifecycle::*, thread::*};
+
+/// Builds the view of an engagement for a viewer on `party`'s side. Lists pass
+/// `in_list`: they never carry the confidential part (no audited reads from a list).
+pub(super) async fn view_for(
+    state: &Deps,
+    actor: &Actor,
+    party: Party,
+    (e, n): (engagement::Model, need::Model),
+    in_list: bool,
+) -> Result<EngagementView, ServiceError> {
+    let db = &state.db;
+    let account = account::Entity::find_by_id(e.volunteer_id).one(db).await?;
+    let profile = volunteer::Entity::find_by_id(e.volunteer_id).one(db).await?;
+    let role = match profile.as_ref().and_then(|p| p.ecsf_role_id) {
+        Some(r) => ecsf_role::Entity::find_by_id(r).one(db).await?.map(|r| r.name),
+        None => None,
+    };
+    let status = shared(e.status);
+    // The engaged volunteer reads the confidential part once the work is on.
+    let confidential = (!in_list
+        && match party {
+            Party::Organisation | Party::Coordinator => true,
+            Party::Volunteer => matches!(status, EngagementStatus::Active | EngagementStatus::Completed),
+            Party::System => false,
+        })
+    .then(|| ConfidentialPart {
+        details: n.confidential_details.clone(),
+        authorisation_name: n.authorisation_name.clone(),
+        authorisation_role: n.authorisation_role.clone(),
+        authorisation_scope: n.authorisation_scope.clone(),
+        authorisation_date: n.authorisation_date.map(date_text).unwrap_or_default(),
+    });
+    if confidential.is_some() && matches!(party, Party::Volunteer | Party::Coordinator) {
+        let txn = begin_write(db).await?;
+        audit::record(
+            &txn,
+            state.clock.now(),
+            actor,
+            Action::ConfidentialRead,
+            Some(("need", n.id)),
+            json!({ "engagement": e.id }),
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    // An organisation's decline reason is never shown to the volunteer.
+    let hide_decline = party == Party::Volunteer && e.declined_by.as_deref() == Some("organisation");
+    let allowed = |action| transition(status, action, party).is_some();
+    let can = EngagementActions {
+        accept: allowed(EngagementAction::Accept),
+        decline: allowed(EngagementAction::Decline),
+        confirm: allowed(EngagementAction::Confirm),
+        log_hours: party == Party::Volunteer && status == EngagementStatus::Active,
+        complete: allowed(EngagementAction::Complete),
+        rate: party == Party::Volunteer
+            && status == EngagementStatus::Completed
+            && e.volunteer_rating.is_none(),
+        cancel: allowed(EngagementAction::Cancel),
+        message: true,
+    };
+    let summary = needs::summary(db, &n).await?;
+    Ok(EngagementView {
+        id: e.id,
+        status: status.code().to_owned(),
+        need: summary,
+        need_summary: n.public_summary.clone(),
+        volunteer_id: e.volunteer_id,
+        volunteer_name: account.map(|a| a.display_name).unwrap_or_default(),
+        volunteer_role: role.unwrap_or_default(),
+        volunteer_languages: profile
+            .map(|p| crate::domain::languages::split(&p.languages))
+            .unwrap_or_default(),
+        proposer_kind: proposer_code(e.proposer_kind).to_owned(),
+        reason: e.reason.clone(),
+        weekly_hours: e.weekly_hours,
+        expires: e.expires_at.map(utc).unwrap_or_default(),
+        declined_by: e.declined_by.clone().unwrap_or_default(),
+        decline_reason: if hide_decline {
+            String::new()
+        } else {
+            e.decline_reason.clone().unwrap_or_default()
+        },
+        decline_note: if hide_decline {
+            String::new()
+        } else {
+            e.decline_note.clone().unwrap_or_default()
+        },
+        organisation_rating: e.organisation_rating,
+        organisation_comment: e.organisation_comment.clone().unwrap_or_default(),
+        volunteer_rating: e.volunteer_rating,
+        volunteer_comment: e.volunteer_comment.clone().unwrap_or_default(),
+        minutes_logged: minutes_logged(db, e.id).await?,
+        confidential,
+        created: utc(e.created_at),
+        can,
+        viewer: format!("{party:?}").to_lowercase(),
+    })
+}
+
+/// One engagement, as the viewer may see it.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] unless a participant.
+pub async fn detail(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<EngagementView, ServiceError> {
+    let (e, n) = load(&state.db, id).await?;
+    let party = side(&state.db, user, &e, &n).await?;
+    view_for(state, actor, party, (e, n), false).await
+}
+
+/// The engagements the viewer takes part in (coordinators: all, or those of one
+/// need), newest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    need_id: Option<i64>,
+) -> Result<Vec<EngagementView>, ServiceError> {
+    let db = &state.db;
+    let mut select = engagement::Entity::find()
+        .order_by_desc(engagement::Column::UpdatedAt)
+        .order_by_desc(engagement::Column::Id);
+    let party = match user.role {
+        Role::Coordinator => Party::Coordinator,
+        Role::Volunteer => {
+            select = select.filter(engagement::Column::VolunteerId.eq(user.id));
+            Party::Volunteer
+        }
+        Role::OrganisationMember => {
+            let Some(m) = membership(db, user.id).await? else {
+                return Ok(Vec::new());
+            };
+            let ids: Vec<i64> = need::Entity::find()
+                .filter(need::Column::OrganisationId.eq(m.organisation_id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|n| n.id)
+                .collect();
+            select = select.filter(engagement::Column::NeedId.is_in(ids));
+            Party::Organisation
+        }
+    };
+    if let Some(need_id) = need_id {
+        select = select.filter(engagement::Column::NeedId.eq(need_id));
+    }
+    let mut out = Vec::new();
+    for e in select.limit(LIST_LIMIT).all(db).await? {
+        let Some(n) = need::Entity::find_by_id(e.need_id).one(db).await? else {
+            continue;
+        };
+        out.push(view_for(state, actor, party, (e, n), true).await?);
+    }
+    Ok(out)
+}
+
+/// The most engagements a list shows.
+pub(super) const LIST_LIMIT: u64 = 200;
+
+/// A volunteer's engagements and the hours they gave.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] unless a volunteer; database errors.
+pub async fn history(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<History, ServiceError> {
+    if user.role != Role::Volunteer {
+        return Err(ServiceError::Forbidden);
+    }
+    let engagements = list(state, actor, user, None).await?;
+    Ok(History {
+        minutes: engagements.iter().map(|e| e.minutes_logged).sum(),
+        completed: engagements
+            .iter()
+            .filter(|e| e.status == EngagementStatus::Completed.code())
+            .count(),
+        engagements,
+    })
+}
+
+/// An engagement's page for a participant: the engagement, thread and hours.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] unless a participant.
+pub async fn page(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<EngagementPage, ServiceError> {
+    let page = EngagementPage {
+        engagement: detail(state, actor, user, id).await?,
+        messages: messages(state, user, id, 0).await?,
+        hours: hours(state, user, id).await?,
+        today: date_text(state.clock.now().date()),
+    };
+    notifications::mark_engagement_read(&state.db, user.id, id, state.clock.now()).await?;
+    Ok(page)
+}

@@ -1,0 +1,51 @@
+//! The per-instance cache of the matcher's pools, and how it follows the data
+//! through the audit log.
+
+use super::pools::{NeedPool, VolunteerPool};
+use std::{collections::HashSet, fmt, sync::Arc};
+use tokio::sync::Mutex;
+
+/// The per-instance cache of profiles.
+#[derive(Clone, Default)]
+pub struct Cache(pub(super) Arc<Mutex<CacheState>>);
+
+impl fmt::Debug for Cache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("matching::Cache")
+    }
+}
+
+#[derive(Default)]
+pub(super) struct CacheState {
+    pub(super) volunteers: Option<(Seen, Arc<VolunteerPool>)>,
+    pub(super) needs: Option<(Seen, Arc<NeedPool>)>,
+    pub(super) stats: CacheStats,
+}
+
+/// How the volunteer pool was brought up to date so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Every approved volunteer read from the database.
+    pub full_reads: u64,
+    /// Only the volunteers a change touched read again.
+    pub partial_reads: u64,
+}
+
+impl Cache {
+    /// How the volunteer pool was brought up to date so far.
+    pub async fn stats(&self) -> CacheStats {
+        self.0.lock().await.stats
+    }
+}
+
+/// Every change that matters to the matcher is audited in the transaction that
+/// makes it, so a pool is stale when an audit entry of a relevant action exists
+/// that the pool has not seen. What a pool has seen: the highest relevant id, and
+/// the relevant ids of the last [`LATE_COMMIT_WINDOW`] ids below it — on PostgreSQL
+/// a transaction can commit after one that took a later id, and its entry must not
+/// be missed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Seen {
+    pub(super) max: i64,
+    pub(super) recent: HashSet<i64>,
+}

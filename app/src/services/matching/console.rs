@@ -1,0 +1,160 @@
+//! The matching console for one need: candidates, near misses, and "why not
+//! this volunteer".
+
+use crate::services::{ServiceError, needs};
+use crate::{
+    domain::views::{AskedView, ConsoleView, ExcludedView, GateView},
+    matcher::{GateFailure, GateKind, NeedProfile, explain_volunteer, gate, rank_volunteers},
+    services::deps::Deps,
+};
+use entity::need;
+use sea_orm::EntityTrait as _;
+use std::collections::HashMap;
+
+use super::{explain::*, pools::*, refresh::*};
+
+/// Candidates shown in the console.
+pub const CONSOLE_CANDIDATES: usize = 20;
+/// Excluded volunteers shown in the console.
+pub const CONSOLE_NEAR_MISSES: usize = 15;
+// ---------------------------------------------------------------------------
+// The console.
+
+/// The matching console for one need: the best candidates with their factors,
+/// how many each gate excluded, volunteers holding the skills whom a gate
+/// stopped, and, when `ask` names a volunteer (id or email), their case.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown need; database errors.
+pub async fn console(state: &Deps, need_id: i64, ask: Option<&str>) -> Result<ConsoleView, ServiceError> {
+    let need_row = need::Entity::find_by_id(need_id)
+        .one(&state.db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let summary = needs::summary(&state.db, &need_row).await?;
+    let needs_pool = open_needs(state).await?;
+    let Some(profile) = needs_pool.profile(need_id).cloned() else {
+        return Ok(ConsoleView {
+            need: summary,
+            open: false,
+            volunteers: 0,
+            eligible: 0,
+            excluded_by_gate: Vec::new(),
+            candidates: Vec::new(),
+            near_misses: Vec::new(),
+            asked: None,
+        });
+    };
+    let pool = volunteers(state).await?;
+    let engaged = needs_pool.engaged.get(&need_id).cloned().unwrap_or_default();
+    let ranking = rank_volunteers(&pool.index, &profile, CONSOLE_CANDIDATES);
+    let candidates = ranking
+        .top
+        .iter()
+        .enumerate()
+        .map(|(i, c)| candidate_view(i + 1, c, &pool.people, &engaged))
+        .collect();
+    let excluded_by_gate = GateKind::ALL
+        .iter()
+        .map(|k| (gate_code(*k).to_owned(), ranking.excluded_by_gate.get(*k)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let near_misses = near_misses(&pool, &profile, &needs_pool.skill_names);
+    let asked = match ask.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(query) => Some(ask_about(state, &pool, &needs_pool, &profile, query, &engaged).await?),
+        None => None,
+    };
+    Ok(ConsoleView {
+        need: summary,
+        open: true,
+        volunteers: u32::try_from(pool.index.len()).unwrap_or(u32::MAX),
+        eligible: ranking.eligible,
+        excluded_by_gate,
+        candidates,
+        near_misses,
+        asked,
+    })
+}
+
+/// Volunteers holding the most of the need's skills whom a gate stopped.
+pub(super) fn near_misses(
+    pool: &VolunteerPool,
+    need: &NeedProfile,
+    skills: &HashMap<u32, String>,
+) -> Vec<ExcludedView> {
+    let wanted: Vec<u32> = need.skills.iter().map(|s| s.skill).collect();
+    let mut misses: Vec<(usize, i64, GateFailure)> = pool
+        .index
+        .volunteers()
+        .iter()
+        .filter_map(|v| {
+            let held = wanted.iter().filter(|s| v.level(**s) > 0).count();
+            if held == 0 {
+                return None;
+            }
+            gate::check(v, need).err().map(|g| (held, v.id, g))
+        })
+        .collect();
+    misses.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    misses
+        .into_iter()
+        .take(CONSOLE_NEAR_MISSES)
+        .map(|(_, id, g)| ExcludedView {
+            volunteer_id: id,
+            name: pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default(),
+            gate: gate_view(&g, skills),
+        })
+        .collect()
+}
+
+pub(super) async fn ask_about(
+    state: &Deps,
+    pool: &VolunteerPool,
+    needs_pool: &NeedPool,
+    need: &NeedProfile,
+    query: &str,
+    engaged: &[i64],
+) -> Result<AskedView, ServiceError> {
+    let id = match crate::services::volunteers::by_reference(&state.db, query).await {
+        Ok(id) => id,
+        Err(_) => {
+            return Ok(AskedView {
+                query: query.to_owned(),
+                candidate: None,
+                excluded: None,
+            });
+        }
+    };
+    let name = pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
+    Ok(match explain_volunteer(&pool.index, need, id) {
+        Ok(c) => AskedView {
+            query: query.to_owned(),
+            candidate: Some(candidate_view(0, &c, &pool.people, engaged)),
+            excluded: None,
+        },
+        Err(crate::matcher::Exclusion::Gate(g)) => AskedView {
+            query: query.to_owned(),
+            candidate: None,
+            excluded: Some(ExcludedView {
+                volunteer_id: id,
+                name,
+                gate: gate_view(&g, &needs_pool.skill_names),
+            }),
+        },
+        // Not in the index: not approved.
+        Err(crate::matcher::Exclusion::UnknownVolunteer { .. }) => AskedView {
+            query: query.to_owned(),
+            candidate: None,
+            excluded: Some(ExcludedView {
+                volunteer_id: id,
+                name,
+                gate: GateView {
+                    gate: "approved".into(),
+                    skill: String::new(),
+                    have: 0,
+                    need: 0,
+                },
+            }),
+        },
+    })
+}

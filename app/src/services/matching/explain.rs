@@ -1,0 +1,111 @@
+//! What the console and the fits show of the matcher's reasons.
+
+use crate::{
+    domain::views::{CandidateView, FactorView, GateView},
+    matcher::{Candidate, GateFailure, GateKind},
+};
+use std::collections::HashMap;
+
+use super::pools::*;
+
+// ---------------------------------------------------------------------------
+// Explanations.
+
+pub(super) fn factor_views(c: &Candidate) -> Vec<FactorView> {
+    c.factors
+        .iter()
+        .map(|f| FactorView {
+            name: f.kind.name().to_owned(),
+            value: f.value,
+            weight: f.weight,
+            contribution: f.contribution,
+        })
+        .collect()
+}
+
+pub(super) fn gate_code(kind: GateKind) -> &'static str {
+    match kind {
+        GateKind::Approved => "approved",
+        GateKind::Capacity => "capacity",
+        GateKind::Language => "language",
+        GateKind::MustSkills => "must_skills",
+        GateKind::ConflictOfInterest => "conflict_of_interest",
+        GateKind::OnsiteRange => "onsite_range",
+    }
+}
+
+pub(super) fn gate_view(failure: &GateFailure, skills: &HashMap<u32, String>) -> GateView {
+    let mut view = GateView {
+        gate: gate_code(failure.kind()).to_owned(),
+        skill: String::new(),
+        have: 0,
+        need: 0,
+    };
+    match failure {
+        GateFailure::NoCapacity {
+            free_hours,
+            needed_hours,
+            ..
+        } => {
+            view.have = i64::from(*free_hours);
+            view.need = i64::from(*needed_hours);
+        }
+        GateFailure::MissingMustSkill {
+            skill,
+            min_level,
+            held,
+        } => {
+            view.skill = skills.get(skill).cloned().unwrap_or_default();
+            view.have = i64::from(*held);
+            view.need = i64::from(*min_level);
+        }
+        GateFailure::RemoteOnly => view.skill = "remote_only".into(),
+        _ => {}
+    }
+    view
+}
+
+/// One line saying why: the fit and its three largest factors.
+pub(super) fn reason_line(c: &Candidate) -> String {
+    let mut factors: Vec<_> = c.factors.iter().collect();
+    factors.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    let top: Vec<String> = factors
+        .iter()
+        .take(3)
+        .map(|f| format!("{} {:.0}%", f.kind.name().replace('_', " "), f.value * 100.0))
+        .collect();
+    format!("Matcher: fit {:.0}% ({})", c.fit * 100.0, top.join(", "))
+}
+
+pub(super) fn candidate_view(
+    rank: usize,
+    c: &Candidate,
+    people: &HashMap<i64, Person>,
+    engaged: &[i64],
+) -> CandidateView {
+    let person = people.get(&c.volunteer_id).cloned().unwrap_or_default();
+    CandidateView {
+        rank,
+        volunteer_id: c.volunteer_id,
+        name: person.name,
+        role: person.role,
+        country: person.country,
+        languages: person.languages,
+        fit: c.fit,
+        factors: factor_views(c),
+        lowered: c.lowered_factor,
+        engaged: engaged.contains(&c.volunteer_id),
+        reason: reason_line(c),
+    }
+}
+
+pub(super) fn top_factors(factors: &[FactorView]) -> String {
+    let mut sorted: Vec<&FactorView> = factors.iter().collect();
+    sorted.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    sorted
+        .iter()
+        .take(3)
+        .map(|f| format!("{} {:.0}%", f.name.replace('_', " "), f.value * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

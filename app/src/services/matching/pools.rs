@@ -1,0 +1,55 @@
+//! The matcher's pools: approved volunteers and open needs, profiled.
+
+use crate::{
+    domain::views::NeedSummary,
+    matcher::{NeedProfile, VolunteerIndex},
+};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// Approved volunteers, indexed, with what the pages show of them.
+pub struct VolunteerPool {
+    /// The index the matcher ranks and assigns over.
+    pub index: VolunteerIndex,
+    /// Names and facts, by id.
+    pub people: HashMap<i64, Person>,
+}
+
+/// What the pages show of a volunteer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Person {
+    /// Display name.
+    pub name: String,
+    /// ECSF role.
+    pub role: String,
+    /// Country code.
+    pub country: String,
+    /// Languages.
+    pub languages: Vec<String>,
+}
+
+/// Open needs of approved organisations, profiled.
+pub struct NeedPool {
+    /// Profiles, in need id order.
+    pub profiles: Vec<NeedProfile>,
+    /// Where each need is in `profiles`.
+    pub position: HashMap<i64, usize>,
+    /// Their summaries.
+    pub summaries: HashMap<i64, NeedSummary>,
+    /// (region, income group) of each need's organisation.
+    pub places: HashMap<i64, (String, String)>,
+    /// When each opened.
+    pub opened: HashMap<i64, OffsetDateTime>,
+    /// Volunteers with a live engagement on each need.
+    pub engaged: HashMap<i64, Vec<i64>>,
+    /// Skill names, for explanations.
+    pub skill_names: HashMap<u32, String>,
+}
+
+impl NeedPool {
+    /// The profile of an open need.
+    #[must_use]
+    pub fn profile(&self, need_id: i64) -> Option<&NeedProfile> {
+        self.position.get(&need_id).map(|&i| &self.profiles[i])
+    }
+}

@@ -1,0 +1,501 @@
+//! Building the matcher's profiles from the database: geography, volunteers with
+//! their capacity, history and conflicts, and open needs.
+
+use crate::services::{ServiceError, needs};
+use crate::{
+    domain::{engagement::weekly_hours, geo, languages, priority, views::NeedSummary},
+    matcher::{NeedProfile, RequiredSkill, SkillWeight, Urgency, VolunteerProfile},
+};
+use entity::{
+    account::{self, Role},
+    country, ecsf_role, engagement, need, need_skill, organisation, skill,
+    vetting::VettingStatus,
+    volunteer, volunteer_skill,
+};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    QueryTrait as _,
+};
+use std::collections::{HashMap, HashSet};
+
+use super::pools::*;
+
+/// Lowering of a pair the same need's earlier decline or expiry brings.
+pub(super) const SAME_NEED_DECLINED: f64 = 0.2;
+pub(super) const SAME_NEED_EXPIRED: f64 = 0.6;
+pub(super) const ORGANISATION_DECLINED: f64 = 0.6;
+/// What a volunteer's profile takes from one engagement: volunteer, need, status,
+/// weekly hours, the organisation's rating, the decline reason.
+pub(super) type EngagementFacts = (i64, i64, engagement::Status, i16, Option<i16>, Option<String>);
+// ---------------------------------------------------------------------------
+// Building profiles.
+
+/// Countries with numeric region codes for the matcher.
+pub(super) struct Geography {
+    by_iso: HashMap<String, Place>,
+    /// Countries by region name and by local (intermediate or sub-) region name.
+    members: HashMap<String, Vec<[u8; 2]>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct Place {
+    region: String,
+    local: String,
+    region_code: u16,
+    local_code: u16,
+    income: String,
+}
+
+pub(super) fn code(iso: &str) -> [u8; 2] {
+    let b = iso.as_bytes();
+    [
+        b.first().copied().unwrap_or(b'?'),
+        b.get(1).copied().unwrap_or(b'?'),
+    ]
+}
+
+pub(super) async fn geography<C: ConnectionTrait>(db: &C) -> Result<Geography, ServiceError> {
+    let countries = country::Entity::find().all(db).await?;
+    let mut names: Vec<&str> = countries
+        .iter()
+        .flat_map(|c| [c.region.as_str(), local_region(c)])
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let number = |name: &str| -> u16 {
+        names
+            .binary_search(&name)
+            .ok()
+            .and_then(|i| u16::try_from(i + 1).ok())
+            .unwrap_or(0)
+    };
+    let mut by_iso = HashMap::new();
+    let mut members: HashMap<String, Vec<[u8; 2]>> = HashMap::new();
+    for c in &countries {
+        let local = local_region(c);
+        by_iso.insert(
+            c.iso2.clone(),
+            Place {
+                region: c.region.clone(),
+                local: local.to_owned(),
+                region_code: number(&c.region),
+                local_code: number(local),
+                income: c.income_group.clone(),
+            },
+        );
+        for name in [format!("r:{}", c.region), format!("l:{local}")] {
+            members.entry(name).or_default().push(code(&c.iso2));
+        }
+    }
+    Ok(Geography { by_iso, members })
+}
+
+/// The finest UN M49 grouping of a country: intermediate region, else sub-region.
+pub(super) fn local_region(c: &country::Model) -> &str {
+    if c.intermediate_region.is_empty() {
+        &c.sub_region
+    } else {
+        &c.intermediate_region
+    }
+}
+
+pub(super) type VolunteerRow = (
+    i64,
+    String,
+    i16,
+    i16,
+    i16,
+    String,
+    String,
+    String,
+    i16,
+    i16,
+    Option<i64>,
+);
+
+/// The profiles of approved volunteers with active accounts — all of them, or only
+/// those among `only` — and what the pages show of them.
+pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
+    db: &C,
+    only: Option<&HashSet<i64>>,
+) -> Result<(Vec<VolunteerProfile>, HashMap<i64, Person>), ServiceError> {
+    let among = |ids: &HashSet<i64>| ids.iter().copied().collect::<Vec<i64>>();
+    let geo = geography(db).await?;
+    let rows: Vec<VolunteerRow> = volunteer::Entity::find()
+        .select_only()
+        .columns([
+            volunteer::Column::AccountId,
+            volunteer::Column::CountryIso2,
+            volunteer::Column::UtcOffsetMinutes,
+            volunteer::Column::HoursPerWeek,
+            volunteer::Column::MaxConcurrent,
+            volunteer::Column::OnsiteScope,
+            volunteer::Column::Languages,
+            volunteer::Column::Employer,
+            volunteer::Column::ActiveEngagements,
+            volunteer::Column::CommittedHours,
+            volunteer::Column::EcsfRoleId,
+        ])
+        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+        .apply_if(only, |q, ids| {
+            q.filter(volunteer::Column::AccountId.is_in(among(ids)))
+        })
+        .order_by_asc(volunteer::Column::AccountId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Disabled accounts are not matched.
+    let names: HashMap<i64, String> = account::Entity::find()
+        .select_only()
+        .columns([account::Column::Id, account::Column::DisplayName])
+        .filter(account::Column::Role.eq(Role::Volunteer))
+        .filter(account::Column::Status.eq(account::Status::Active))
+        .apply_if(only, |q, ids| q.filter(account::Column::Id.is_in(among(ids))))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut rows = rows;
+    rows.retain(|r| names.contains_key(&r.0));
+    let ids: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    let roles: HashMap<i64, String> = ecsf_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.name))
+        .collect();
+    let mut skills: HashMap<i64, Vec<(u32, u8)>> = HashMap::new();
+    let held: Vec<(i64, i64, i16)> = volunteer_skill::Entity::find()
+        .select_only()
+        .columns([
+            volunteer_skill::Column::AccountId,
+            volunteer_skill::Column::SkillId,
+            volunteer_skill::Column::Level,
+        ])
+        .apply_if(only, |q, ids| {
+            q.filter(volunteer_skill::Column::AccountId.is_in(among(ids)))
+        })
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (account, skill, level) in held {
+        if ids.contains(&account) {
+            skills.entry(account).or_default().push((
+                u32::try_from(skill).unwrap_or(u32::MAX),
+                u8::try_from(level).unwrap_or(0),
+            ));
+        }
+    }
+    // Proposals waiting for an answer count against capacity; completed work
+    // makes the track record; conflict-of-interest declines make conflicts.
+    let engagements: Vec<EngagementFacts> = engagement::Entity::find()
+        .select_only()
+        .columns([
+            engagement::Column::VolunteerId,
+            engagement::Column::NeedId,
+            engagement::Column::Status,
+            engagement::Column::WeeklyHours,
+            engagement::Column::OrganisationRating,
+            engagement::Column::DeclineReason,
+        ])
+        .filter(engagement::Column::Status.is_in([
+            engagement::Status::Proposed,
+            engagement::Status::Completed,
+            engagement::Status::Declined,
+        ]))
+        .apply_if(only, |q, ids| {
+            q.filter(engagement::Column::VolunteerId.is_in(among(ids)))
+        })
+        .into_tuple()
+        .all(db)
+        .await?;
+    let declined_needs: HashSet<i64> = engagements
+        .iter()
+        .filter(|e| e.5.as_deref() == Some("conflict_of_interest"))
+        .map(|e| e.1)
+        .collect();
+    let need_org: HashMap<i64, i64> = if declined_needs.is_empty() {
+        HashMap::new()
+    } else {
+        need::Entity::find()
+            .select_only()
+            .columns([need::Column::Id, need::Column::OrganisationId])
+            .filter(need::Column::Id.is_in(declined_needs))
+            .into_tuple::<(i64, i64)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    #[derive(Default)]
+    struct History {
+        pending: u8,
+        pending_hours: u16,
+        completed: u32,
+        rating_sum: u32,
+        rating_count: u32,
+        conflicts: Vec<i64>,
+    }
+    let mut history: HashMap<i64, History> = HashMap::new();
+    for (volunteer, need_id, status, hours, rating, reason) in engagements {
+        let h = history.entry(volunteer).or_default();
+        match status {
+            engagement::Status::Proposed => {
+                h.pending = h.pending.saturating_add(1);
+                h.pending_hours = h.pending_hours.saturating_add(u16::try_from(hours).unwrap_or(0));
+            }
+            engagement::Status::Completed => {
+                h.completed += 1;
+                if let Some(r) = rating.and_then(|r| u32::try_from(r).ok()) {
+                    h.rating_sum += r;
+                    h.rating_count += 1;
+                }
+            }
+            _ if reason.as_deref() == Some("conflict_of_interest") => {
+                if let Some(org) = need_org.get(&need_id) {
+                    h.conflicts.push(*org);
+                }
+            }
+            _ => {}
+        }
+    }
+    let employers: HashMap<String, i64> = organisation::Entity::find()
+        .select_only()
+        .columns([organisation::Column::Id, organisation::Column::Name])
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (name.trim().to_lowercase(), id))
+        .collect();
+
+    let mut profiles = Vec::with_capacity(rows.len());
+    let mut people = HashMap::with_capacity(rows.len());
+    for (id, iso, offset, hours, max, scope, langs, employer, active, committed, role) in rows {
+        let place = geo.by_iso.get(&iso).cloned().unwrap_or_default();
+        let h = history.remove(&id).unwrap_or_default();
+        let mut conflicted = h.conflicts;
+        if let Some(org) = employers.get(&employer.trim().to_lowercase())
+            && !employer.trim().is_empty()
+        {
+            conflicted.push(*org);
+        }
+        let onsite_countries = match scope.as_str() {
+            "sub_region" => geo
+                .members
+                .get(&format!("l:{}", place.local))
+                .cloned()
+                .unwrap_or_default(),
+            "region" => geo
+                .members
+                .get(&format!("r:{}", place.region))
+                .cloned()
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let spoken = languages::split(&langs);
+        profiles.push(VolunteerProfile {
+            id,
+            approved: true,
+            skills: skills.remove(&id).unwrap_or_default(),
+            languages: spoken.clone(),
+            country: code(&iso),
+            sub_region: place.local_code,
+            region: place.region_code,
+            utc_offset_minutes: offset,
+            hours_per_week: u16::try_from(hours).unwrap_or(0),
+            committed_hours: u16::try_from(committed)
+                .unwrap_or(0)
+                .saturating_add(h.pending_hours),
+            max_concurrent: u8::try_from(max).unwrap_or(0),
+            active_engagements: u8::try_from(active).unwrap_or(u8::MAX).saturating_add(h.pending),
+            remote_only: scope == "remote_only",
+            onsite_countries,
+            conflicted_orgs: conflicted,
+            completed_engagements: h.completed,
+            rating_sum: h.rating_sum,
+            rating_count: h.rating_count,
+        });
+        people.insert(
+            id,
+            Person {
+                name: names.get(&id).cloned().unwrap_or_default(),
+                role: role.and_then(|r| roles.get(&r).cloned()).unwrap_or_default(),
+                country: iso,
+                languages: spoken,
+            },
+        );
+    }
+    Ok((profiles, people))
+}
+
+pub(super) fn urgency(u: need::Urgency) -> Urgency {
+    match u {
+        need::Urgency::Critical => Urgency::Critical,
+        need::Urgency::High => Urgency::High,
+        need::Urgency::Normal => Urgency::Normal,
+        need::Urgency::Low => Urgency::Low,
+    }
+}
+
+pub(super) fn skill_weight(w: need_skill::Weight) -> SkillWeight {
+    match w {
+        need_skill::Weight::Must => SkillWeight::Must,
+        need_skill::Weight::Should => SkillWeight::Should,
+        need_skill::Weight::Nice => SkillWeight::Nice,
+    }
+}
+
+pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, ServiceError> {
+    let geo = geography(db).await?;
+    let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let open: Vec<need::Model> = need::Entity::find()
+        .filter(need::Column::Status.eq(need::Status::Open))
+        .order_by_asc(need::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|n| orgs.contains_key(&n.organisation_id))
+        .collect();
+    let ids: Vec<i64> = open.iter().map(|n| n.id).collect();
+    let mut required: HashMap<i64, Vec<RequiredSkill>> = HashMap::new();
+    for chunk in ids.chunks(5000) {
+        for s in need_skill::Entity::find()
+            .filter(need_skill::Column::NeedId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            required.entry(s.need_id).or_default().push(RequiredSkill {
+                skill: u32::try_from(s.skill_id).unwrap_or(u32::MAX),
+                min_level: u8::try_from(s.min_level).unwrap_or(1),
+                weight: skill_weight(s.weight),
+            });
+        }
+    }
+    let open_ids: HashSet<i64> = ids.iter().copied().collect();
+    let by_org: HashMap<i64, Vec<i64>> = open.iter().fold(HashMap::new(), |mut m, n| {
+        m.entry(n.organisation_id).or_default().push(n.id);
+        m
+    });
+    // Earlier answers: live engagements, declines and expiries.
+    let history: Vec<(i64, i64, engagement::Status, Option<String>)> = engagement::Entity::find()
+        .select_only()
+        .columns([
+            engagement::Column::NeedId,
+            engagement::Column::VolunteerId,
+            engagement::Column::Status,
+            engagement::Column::DeclinedBy,
+        ])
+        .filter(engagement::Column::Status.is_in([
+            engagement::Status::Proposed,
+            engagement::Status::Accepted,
+            engagement::Status::Active,
+            engagement::Status::Declined,
+            engagement::Status::Expired,
+        ]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let history_needs: HashSet<i64> = history.iter().map(|h| h.0).collect();
+    let need_org: HashMap<i64, i64> = need::Entity::find()
+        .select_only()
+        .columns([need::Column::Id, need::Column::OrganisationId])
+        .filter(need::Column::Id.is_in(history_needs.into_iter().collect::<Vec<_>>()))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut lowered: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
+    let mut engaged: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (need_id, volunteer, status, declined_by) in history {
+        match status {
+            engagement::Status::Declined => {
+                if open_ids.contains(&need_id) {
+                    lowered
+                        .entry(need_id)
+                        .or_default()
+                        .push((volunteer, SAME_NEED_DECLINED));
+                }
+                if declined_by.as_deref() == Some("organisation")
+                    && let Some(siblings) = need_org.get(&need_id).and_then(|o| by_org.get(o))
+                {
+                    for sibling in siblings.iter().filter(|s| **s != need_id) {
+                        lowered
+                            .entry(*sibling)
+                            .or_default()
+                            .push((volunteer, ORGANISATION_DECLINED));
+                    }
+                }
+            }
+            engagement::Status::Expired if open_ids.contains(&need_id) => {
+                lowered
+                    .entry(need_id)
+                    .or_default()
+                    .push((volunteer, SAME_NEED_EXPIRED));
+            }
+            engagement::Status::Proposed | engagement::Status::Accepted | engagement::Status::Active => {
+                engaged.entry(need_id).or_default().push(volunteer);
+            }
+            _ => {}
+        }
+    }
+    let summaries: HashMap<i64, NeedSummary> = needs::summaries(db, &open)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let skill_names = skill::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (u32::try_from(s.id).unwrap_or(u32::MAX), s.name))
+        .collect();
+    let mut profiles = Vec::with_capacity(open.len());
+    let mut places = HashMap::with_capacity(open.len());
+    let mut opened = HashMap::with_capacity(open.len());
+    for n in &open {
+        let Some(org) = orgs.get(&n.organisation_id) else {
+            continue;
+        };
+        let place = geo.by_iso.get(&org.country_iso2).cloned().unwrap_or_default();
+        let since = n.opened_at.or(n.submitted_at).unwrap_or(n.created_at);
+        let days = n.deadline.map(|d| (d - since.date()).whole_days());
+        profiles.push(NeedProfile {
+            id: n.id,
+            org_id: org.id,
+            skills: required.remove(&n.id).unwrap_or_default(),
+            languages: languages::split(&n.languages),
+            urgency: urgency(n.urgency),
+            weekly_hours: u16::try_from(weekly_hours(n.effort_hours, days)).unwrap_or(1),
+            remote: !n.onsite,
+            country: code(&org.country_iso2),
+            sub_region: place.local_code,
+            region: place.region_code,
+            utc_offset_minutes: geo::typical_utc_offset(&place.local),
+            emerging_priority: priority::effective(&place.income, org.priority_override),
+            waiting_since: since.unix_timestamp(),
+            lowered_pairs: lowered.remove(&n.id).unwrap_or_default(),
+        });
+        places.insert(n.id, (place.region, place.income));
+        opened.insert(n.id, since);
+    }
+    let position = profiles.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    Ok(NeedPool {
+        profiles,
+        position,
+        summaries,
+        places,
+        opened,
+        engaged,
+        skill_names,
+    })
+}

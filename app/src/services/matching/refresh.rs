@@ -1,0 +1,225 @@
+//! Bringing the cached pools up to date: the audit entries the cache has not
+//! seen, and reading again only what they touch.
+
+use crate::services::{ServiceError, audit::Action};
+use crate::{
+    matcher::{MatchConfig, VolunteerIndex, VolunteerProfile},
+    services::deps::Deps,
+};
+use entity::engagement;
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QuerySelect as _, Statement,
+};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
+
+use super::{cache::Seen, pools::*, profiles::*};
+
+/// How far below the highest id seen a late commit is still looked for.
+pub(super) const LATE_COMMIT_WINDOW: i64 = 256;
+/// More changes than this since the last look: rebuild the pool from scratch.
+pub(super) const MAX_INCREMENTAL_CHANGES: usize = 1000;
+
+/// One relevant audit entry the pool has not seen.
+#[derive(Debug, Clone)]
+pub(super) struct Change {
+    object_type: Option<String>,
+    object_id: Option<i64>,
+}
+
+/// Relevant audit entries the pool has not seen, and what it will have seen after
+/// taking them: one range scan per action of the `(action, id)` index.
+pub(super) async fn unseen<C: ConnectionTrait>(
+    db: &C,
+    seen: &Seen,
+    actions: &[Action],
+) -> Result<(Vec<Change>, Seen), ServiceError> {
+    // The action names are constants of this program, never user input.
+    let names: Vec<String> = actions.iter().map(|a| format!("'{}'", a.as_str())).collect();
+    // A pool not built yet looks at the newest entries only: it reads everything anyway.
+    let floor = if seen.max == 0 {
+        format!("(SELECT COALESCE(MAX(id), 0) FROM audit_log) - {LATE_COMMIT_WINDOW}")
+    } else {
+        seen.max.saturating_sub(LATE_COMMIT_WINDOW).to_string()
+    };
+    // No ORDER BY, so that the (action, id) index answers it whatever else the log holds.
+    let sql = format!(
+        "SELECT id, object_type, object_id FROM audit_log WHERE action IN ({}) AND id > {floor}",
+        names.join(", ")
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    let mut changes = Vec::new();
+    let mut ids = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row.try_get("", "id")?;
+        ids.push(id);
+        if id > seen.max || !seen.recent.contains(&id) {
+            changes.push(Change {
+                object_type: row.try_get("", "object_type")?,
+                object_id: row.try_get("", "object_id")?,
+            });
+        }
+    }
+    let max = ids.iter().copied().max().unwrap_or(0).max(seen.max);
+    let after = Seen {
+        max,
+        recent: ids
+            .into_iter()
+            .filter(|&id| id > max.saturating_sub(LATE_COMMIT_WINDOW))
+            .collect(),
+    };
+    Ok((changes, after))
+}
+
+/// What changes the volunteer pool.
+pub(super) const VOLUNTEER_CHANGES: [Action; 11] = [
+    Action::VolunteerProfileSaved,
+    Action::CodeOfConductAccepted,
+    Action::VettingDecided,
+    Action::StatusChanged,
+    Action::RoleChanged,
+    Action::OrganisationCreated,
+    Action::OrganisationUpdated,
+    Action::EngagementProposed,
+    Action::EngagementTransition,
+    Action::EngagementRated,
+    Action::MatchRunApplied,
+];
+
+/// What changes the need pool.
+pub(super) const NEED_CHANGES: [Action; 9] = [
+    Action::NeedSaved,
+    Action::NeedTransition,
+    Action::VettingDecided,
+    Action::OrganisationUpdated,
+    Action::PriorityOverridden,
+    Action::CatalogueChanged,
+    Action::EngagementProposed,
+    Action::EngagementTransition,
+    Action::MatchRunApplied,
+];
+
+/// The volunteer pool, brought up to date: only the volunteers whose data changed
+/// are read again, unless the change is wide (an organisation's name, a batch).
+///
+/// # Errors
+/// Database errors; [`ServiceError::Internal`] if the matcher refuses the data.
+pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError> {
+    let mut cache = state.matching.0.lock().await;
+    let config = state.config.matcher;
+    let seen = cache
+        .volunteers
+        .as_ref()
+        .map(|(seen, _)| seen.clone())
+        .unwrap_or_default();
+    let (changes, now) = unseen(&state.db, &seen, &VOLUNTEER_CHANGES).await?;
+    if let Some((_, pool)) = &cache.volunteers {
+        if changes.is_empty() {
+            return Ok(Arc::clone(pool));
+        }
+        if let Some(ids) = changed_volunteers(&state.db, &changes).await? {
+            let pool = Arc::new(refresh_volunteers(&state.db, config, pool, &ids).await?);
+            cache.volunteers = Some((now, Arc::clone(&pool)));
+            cache.stats.partial_reads += 1;
+            return Ok(pool);
+        }
+    }
+    let (profiles, people) = volunteer_profiles(&state.db, None).await?;
+    let pool = Arc::new(volunteer_pool(config, profiles, people)?);
+    cache.volunteers = Some((now, Arc::clone(&pool)));
+    cache.stats.full_reads += 1;
+    Ok(pool)
+}
+
+/// The volunteers `changes` touch, or `None` when they touch more than a few
+/// (then the whole pool is read again).
+pub(super) async fn changed_volunteers<C: ConnectionTrait>(
+    db: &C,
+    changes: &[Change],
+) -> Result<Option<HashSet<i64>>, ServiceError> {
+    if changes.len() > MAX_INCREMENTAL_CHANGES {
+        return Ok(None);
+    }
+    let mut ids = HashSet::new();
+    let mut engagements = Vec::new();
+    for change in changes {
+        match (change.object_type.as_deref(), change.object_id) {
+            (Some("volunteer" | "account"), Some(id)) => {
+                ids.insert(id);
+            }
+            (Some("engagement"), Some(id)) => engagements.push(id),
+            // Organisations (employer conflicts), batch runs and anything else.
+            _ => return Ok(None),
+        }
+    }
+    for chunk in engagements.chunks(500) {
+        let volunteers: Vec<i64> = engagement::Entity::find()
+            .select_only()
+            .column(engagement::Column::VolunteerId)
+            .filter(engagement::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        ids.extend(volunteers);
+    }
+    Ok(Some(ids))
+}
+
+/// `pool` with the volunteers `ids` read again (dropped if no longer approved and active).
+pub(super) async fn refresh_volunteers<C: ConnectionTrait>(
+    db: &C,
+    config: MatchConfig,
+    pool: &VolunteerPool,
+    ids: &HashSet<i64>,
+) -> Result<VolunteerPool, ServiceError> {
+    let (fresh, fresh_people) = volunteer_profiles(db, Some(ids)).await?;
+    let mut profiles: Vec<VolunteerProfile> = pool
+        .index
+        .volunteers()
+        .iter()
+        .filter(|p| !ids.contains(&p.id))
+        .cloned()
+        .chain(fresh)
+        .collect();
+    profiles.sort_unstable_by_key(|p| p.id);
+    let mut people = pool.people.clone();
+    people.retain(|id, _| !ids.contains(id));
+    people.extend(fresh_people);
+    volunteer_pool(config, profiles, people)
+}
+
+pub(super) fn volunteer_pool(
+    config: MatchConfig,
+    profiles: Vec<VolunteerProfile>,
+    people: HashMap<i64, Person>,
+) -> Result<VolunteerPool, ServiceError> {
+    let index = VolunteerIndex::build(config, profiles)
+        .map_err(|e| ServiceError::Internal(format!("the matcher refused the volunteer profiles: {e}")))?;
+    Ok(VolunteerPool { index, people })
+}
+
+/// The need pool, rebuilt if the data changed.
+///
+/// # Errors
+/// Database errors.
+pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
+    let mut cache = state.matching.0.lock().await;
+    let seen = cache
+        .needs
+        .as_ref()
+        .map(|(seen, _)| seen.clone())
+        .unwrap_or_default();
+    let (changes, now) = unseen(&state.db, &seen, &NEED_CHANGES).await?;
+    if let Some((_, pool)) = &cache.needs
+        && changes.is_empty()
+    {
+        return Ok(Arc::clone(pool));
+    }
+    let pool = Arc::new(build_needs(&state.db).await?);
+    cache.needs = Some((now, Arc::clone(&pool)));
+    Ok(pool)
+}

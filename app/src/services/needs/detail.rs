@@ -1,0 +1,177 @@
+//! One need, with exactly the visibility its viewer has.
+
+use crate::infra::db::begin_write;
+use crate::services::{
+    ServiceError,
+    audit::{self, Action, Actor},
+    organisations::membership,
+};
+use crate::session::CurrentUser;
+use crate::{
+    domain::{
+        need::{self as rules, NeedAction, NeedStatus},
+        views::{ConfidentialPart, NeedDetail, SkillRequirement},
+    },
+    services::deps::Deps,
+};
+use entity::{
+    account::Role, engagement, need, need::Status, need_category, need_skill, organisation, skill,
+    vetting::VettingStatus,
+};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use serde_json::json;
+use std::collections::HashMap;
+
+use super::{codes::*, list::*};
+
+/// How much of a need a viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Visibility {
+    /// Everything (a coordinator; audited).
+    Coordinator,
+    /// Everything (a member of the organisation).
+    Member,
+    /// The public part only.
+    Public,
+}
+
+/// One need, with what the viewer may see of it.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] when the viewer may not see it at all.
+pub async fn detail(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    need_id: i64,
+) -> Result<NeedDetail, ServiceError> {
+    let db = &state.db;
+    let need = need::Entity::find_by_id(need_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let org = organisation::Entity::find_by_id(need.organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let visibility = if user.role == Role::Coordinator {
+        Visibility::Coordinator
+    } else if membership(db, user.id)
+        .await?
+        .is_some_and(|m| m.organisation_id == need.organisation_id)
+    {
+        Visibility::Member
+    } else if (need.status == Status::Open
+        && org.status == VettingStatus::Approved
+        && approved_volunteer(db, user).await?)
+        || own_engagement(db, user, need.id).await?.is_some()
+    {
+        Visibility::Public
+    } else {
+        return Err(ServiceError::NotFound);
+    };
+    let my_engagement = if user.role == Role::Volunteer {
+        own_engagement(db, user, need.id).await?
+    } else {
+        None
+    };
+    let category = need_category::Entity::find_by_id(need.category_id)
+        .one(db)
+        .await?;
+    let skills = need_skill::Entity::find()
+        .filter(need_skill::Column::NeedId.eq(need.id))
+        .all(db)
+        .await?;
+    let names: HashMap<i64, String> = skill::Entity::find()
+        .filter(skill::Column::Id.is_in(skills.iter().map(|s| s.skill_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let confidential = (visibility != Visibility::Public).then(|| ConfidentialPart {
+        details: need.confidential_details.clone(),
+        authorisation_name: need.authorisation_name.clone(),
+        authorisation_role: need.authorisation_role.clone(),
+        authorisation_scope: need.authorisation_scope.clone(),
+        authorisation_date: date_text(need.authorisation_date),
+    });
+    if visibility == Visibility::Coordinator {
+        let txn = begin_write(db).await?;
+        audit::record(
+            &txn,
+            state.clock.now(),
+            actor,
+            Action::ConfidentialRead,
+            Some(("need", need.id)),
+            json!({}),
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    let member = visibility == Visibility::Member;
+    let status = to_domain(need.status);
+    let summary = summaries(db, std::slice::from_ref(&need))
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)?;
+    Ok(NeedDetail {
+        summary,
+        organisation_id: need.organisation_id,
+        category_id: need.category_id,
+        public_summary: need.public_summary.clone(),
+        deadline: date_text(need.deadline),
+        skills: skills
+            .iter()
+            .map(|s| SkillRequirement {
+                skill_id: s.skill_id,
+                name: names.get(&s.skill_id).cloned().unwrap_or_default(),
+                min_level: u8::try_from(s.min_level).unwrap_or(1),
+                weight: weight_code(s.weight).to_owned(),
+            })
+            .collect(),
+        confidential,
+        triage_note: if visibility == Visibility::Public {
+            String::new()
+        } else {
+            need.triage_note.clone()
+        },
+        editable: member && status == NeedStatus::Draft,
+        submittable: member && status == NeedStatus::Draft && org.status == VettingStatus::Approved,
+        withdrawable: member && rules::transition(status, NeedAction::Withdraw).is_some(),
+        triageable: visibility == Visibility::Coordinator && status == NeedStatus::Submitted,
+        requires_authorisation: category.is_some_and(|c| c.requires_authorisation),
+        proposable: visibility == Visibility::Coordinator
+            && status == NeedStatus::Open
+            && org.status == VettingStatus::Approved,
+        offerable: user.role == Role::Volunteer
+            && status == NeedStatus::Open
+            && org.status == VettingStatus::Approved
+            && my_engagement.is_none_or(|(_, live)| !live)
+            && approved_volunteer(db, user).await?,
+        my_engagement: my_engagement.map(|(id, _)| id),
+    })
+}
+
+/// A volunteer's latest engagement on a need, and whether it is live.
+pub(super) async fn own_engagement<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+    need_id: i64,
+) -> Result<Option<(i64, bool)>, ServiceError> {
+    if user.role != Role::Volunteer {
+        return Ok(None);
+    }
+    Ok(engagement::Entity::find()
+        .filter(engagement::Column::NeedId.eq(need_id))
+        .filter(engagement::Column::VolunteerId.eq(user.id))
+        .order_by_desc(engagement::Column::Id)
+        .one(db)
+        .await?
+        .map(|e| {
+            (
+                e.id,
+                crate::services::engagements::lifecycle::shared(e.status).is_live(),
+            )
+        }))
+}

@@ -1,0 +1,159 @@
+//! Moving a need along its lifecycle: submit, withdraw, triage.
+
+use crate::infra::db::begin_write;
+use crate::services::{
+    ServiceError,
+    audit::{self, Action, Actor},
+};
+use crate::session::CurrentUser;
+use crate::{
+    domain::need::{self as rules, NeedAction},
+    services::deps::Deps,
+    validate::Message,
+};
+use entity::{need, need::Status, need_category, organisation, vetting::VettingStatus};
+use sea_orm::{ColumnTrait as _, DatabaseTransaction, EntityTrait as _, QueryFilter as _, sea_query::Expr};
+use serde_json::json;
+
+use super::{codes::*, edit::*};
+
+/// Moves a need along its lifecycle inside `txn`: checks the rule, updates the
+/// status only if it is still `need.status` (so two racing transitions cannot
+/// both pass), and audits it.
+///
+/// # Errors
+/// [`ServiceError::Conflict`] for an illegal or stale transition.
+pub async fn transition(
+    txn: &DatabaseTransaction,
+    now: time::OffsetDateTime,
+    actor: &Actor,
+    need: &need::Model,
+    action: NeedAction,
+    note: Option<&str>,
+) -> Result<Status, ServiceError> {
+    let to = rules::transition(to_domain(need.status), action)
+        .map(to_stored)
+        .ok_or(ServiceError::Conflict(
+            "this change is not allowed for the need's status",
+        ))?;
+    let mut update = need::Entity::update_many()
+        .col_expr(need::Column::Status, Expr::value(status_code(to)))
+        .col_expr(need::Column::UpdatedAt, Expr::value(now))
+        .filter(need::Column::Id.eq(need.id))
+        .filter(need::Column::Status.eq(need.status));
+    match to {
+        Status::Submitted => update = update.col_expr(need::Column::SubmittedAt, Expr::value(now)),
+        Status::Open if need.status == Status::Submitted => {
+            update = update.col_expr(need::Column::OpenedAt, Expr::value(now));
+        }
+        _ => {}
+    }
+    if let Some(note) = note {
+        update = update.col_expr(need::Column::TriageNote, Expr::value(note));
+    }
+    if update.exec(txn).await?.rows_affected != 1 {
+        return Err(ServiceError::Conflict("the need changed meanwhile"));
+    }
+    audit::record(
+        txn,
+        now,
+        actor,
+        Action::NeedTransition,
+        Some(("need", need.id)),
+        json!({ "from": status_code(need.status), "to": status_code(to), "action": format!("{action:?}") }),
+    )
+    .await?;
+    Ok(to)
+}
+
+/// Sends a draft for triage: the organisation must be approved, and needs in
+/// categories that involve scanning or testing must carry a written authorisation.
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::Validation`] (organisation not
+/// approved, authorisation missing), [`ServiceError::Conflict`].
+pub async fn submit(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    need_id: i64,
+) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let need = own_need(&txn, user, need_id).await?;
+    let org = organisation::Entity::find_by_id(need.organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if org.status != VettingStatus::Approved {
+        return Err(ServiceError::field("submit", Message::OrganisationNotApproved));
+    }
+    let category = need_category::Entity::find_by_id(need.category_id)
+        .one(&txn)
+        .await?;
+    let authorised = !need.authorisation_name.is_empty()
+        && !need.authorisation_role.is_empty()
+        && !need.authorisation_scope.is_empty()
+        && need.authorisation_date.is_some();
+    if category.is_some_and(|c| c.requires_authorisation) && !authorised {
+        return Err(ServiceError::field(
+            "authorisation",
+            Message::AuthorisationRequired,
+        ));
+    }
+    transition(&txn, now, actor, &need, NeedAction::Submit, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a need (draft, submitted or open).
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::Conflict`].
+pub async fn withdraw(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    need_id: i64,
+) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let need = own_need(&txn, user, need_id).await?;
+    transition(&txn, now, actor, &need, NeedAction::Withdraw, None).await?;
+    crate::services::engagements::lifecycle::call_off(&txn, now, actor, &need, None).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A coordinator opens a submitted need for matching, or sends it back to the
+/// organisation with a note.
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::Conflict`], [`ServiceError::Validation`].
+pub async fn triage(
+    state: &Deps,
+    actor: &Actor,
+    need_id: i64,
+    open: bool,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let note = crate::domain::organisation::optional_text(note, 2000, true)
+        .map_err(|m| ServiceError::field("note", m))?;
+    if !open && note.is_empty() {
+        return Err(ServiceError::field("note", Message::Required));
+    }
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let need = need::Entity::find_by_id(need_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let action = if open {
+        NeedAction::Open
+    } else {
+        NeedAction::Return
+    };
+    transition(&txn, now, actor, &need, action, Some(&note)).await?;
+    txn.commit().await?;
+    Ok(())
+}

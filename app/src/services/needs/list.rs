@@ -1,0 +1,294 @@
+//! Lists of needs: a member's, a coordinator's, an organisation's, the open ones.
+
+use crate::services::{ServiceError, organisations::membership};
+use crate::session::CurrentUser;
+use crate::{
+    domain::{
+        languages, priority,
+        views::{NeedSummary, OrganisationDetail, Page},
+    },
+    model::utc,
+    services::deps::Deps,
+};
+use entity::{
+    account::Role,
+    country, need,
+    need::{Status, Urgency},
+    need_category, organisation,
+    vetting::VettingStatus,
+    volunteer,
+};
+use sea_orm::{
+    ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
+    sea_query::{Expr, ExprTrait as _, Func},
+};
+use std::collections::{HashMap, HashSet};
+
+use super::codes::*;
+
+/// Needs per page.
+pub const PAGE_SIZE: u64 = 30;
+
+/// What a need list is filtered by.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this category.
+    pub category: Option<i64>,
+    /// Only this urgency.
+    pub urgency: Option<Urgency>,
+    /// Only organisations in this UN M49 region.
+    pub region: Option<String>,
+    /// Only organisations of this income group.
+    pub income_group: Option<String>,
+    /// Only needs in this language.
+    pub language: Option<String>,
+    /// Words in the title or summary.
+    pub search: Option<String>,
+    /// Zero-based page.
+    pub page: u64,
+}
+
+/// The summary of one need.
+///
+/// # Errors
+/// Database errors.
+pub async fn summary<C: ConnectionTrait>(db: &C, need: &need::Model) -> Result<NeedSummary, ServiceError> {
+    summaries(db, std::slice::from_ref(need))
+        .await?
+        .pop()
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Builds summaries for needs, loading organisations, countries and categories
+/// in bulk.
+pub async fn summaries<C: ConnectionTrait>(
+    db: &C,
+    needs: &[need::Model],
+) -> Result<Vec<NeedSummary>, ServiceError> {
+    let org_ids: Vec<i64> = needs
+        .iter()
+        .map(|n| n.organisation_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(org_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let codes: Vec<String> = orgs.values().map(|o| o.country_iso2.clone()).collect();
+    let countries: HashMap<String, country::Model> = country::Entity::find()
+        .filter(country::Column::Iso2.is_in(codes))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.iso2.clone(), c))
+        .collect();
+    let categories: HashMap<i64, String> = need_category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    Ok(needs
+        .iter()
+        .map(|n| {
+            let org = orgs.get(&n.organisation_id);
+            let income = org
+                .and_then(|o| countries.get(&o.country_iso2))
+                .map(|c| c.income_group.as_str())
+                .unwrap_or_default();
+            NeedSummary {
+                id: n.id,
+                title: n.title.clone(),
+                organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+                country: org.map(|o| o.country_iso2.clone()).unwrap_or_default(),
+                category: categories.get(&n.category_id).cloned().unwrap_or_default(),
+                urgency: urgency_code(n.urgency).to_owned(),
+                status: status_code(n.status).to_owned(),
+                effort_hours: n.effort_hours,
+                onsite: n.onsite,
+                languages: languages::split(&n.languages),
+                priority: priority::effective(income, org.and_then(|o| o.priority_override)),
+                updated: utc(n.updated_at),
+            }
+        })
+        .collect())
+}
+
+pub(super) async fn list_where<C: ConnectionTrait>(
+    db: &C,
+    base: Condition,
+    filter: &Filter,
+) -> Result<Page<NeedSummary>, ServiceError> {
+    let mut cond = base;
+    if let Some(status) = filter.status {
+        cond = cond.add(need::Column::Status.eq(status));
+    }
+    if let Some(category) = filter.category {
+        cond = cond.add(need::Column::CategoryId.eq(category));
+    }
+    if let Some(urgency) = filter.urgency {
+        cond = cond.add(need::Column::Urgency.eq(urgency));
+    }
+    if let Some(language) = filter.language.as_deref().filter(|l| languages::is_known(l)) {
+        cond = cond.add(
+            Condition::any()
+                .add(need::Column::Languages.eq(language))
+                .add(need::Column::Languages.like(format!("{language},%")))
+                .add(need::Column::Languages.like(format!("%,{language}")))
+                .add(need::Column::Languages.like(format!("%,{language},%"))),
+        );
+    }
+    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+        cond = cond.add(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(need::Column::Title))).like(pattern.clone()))
+                .add(Expr::expr(Func::lower(Expr::col(need::Column::PublicSummary))).like(pattern)),
+        );
+    }
+    if filter.region.is_some() || filter.income_group.is_some() {
+        let mut countries = country::Entity::find();
+        if let Some(region) = &filter.region {
+            countries = countries.filter(country::Column::Region.eq(region.as_str()));
+        }
+        if let Some(group) = &filter.income_group {
+            countries = countries.filter(country::Column::IncomeGroup.eq(group.as_str()));
+        }
+        let codes: Vec<String> = countries.all(db).await?.into_iter().map(|c| c.iso2).collect();
+        let org_ids: Vec<i64> = organisation::Entity::find()
+            .filter(organisation::Column::CountryIso2.is_in(codes))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        cond = cond.add(need::Column::OrganisationId.is_in(org_ids));
+    }
+    let select = need::Entity::find().filter(cond);
+    let total = select.clone().count(db).await?;
+    let page = crate::infra::db::existing_page(filter.page, total, PAGE_SIZE);
+    let rows = select
+        .order_by_desc(need::Column::UpdatedAt)
+        .order_by_desc(need::Column::Id)
+        .offset(crate::infra::db::offset(page, PAGE_SIZE))
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    Ok(Page {
+        rows: summaries(db, &rows).await?,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// The needs of the user's organisation.
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] unless a member.
+pub async fn list_own(
+    state: &Deps,
+    user: &CurrentUser,
+    filter: &Filter,
+) -> Result<Page<NeedSummary>, ServiceError> {
+    let m = membership(&state.db, user.id)
+        .await?
+        .ok_or(ServiceError::Forbidden)?;
+    list_where(
+        &state.db,
+        Condition::all().add(need::Column::OrganisationId.eq(m.organisation_id)),
+        filter,
+    )
+    .await
+}
+
+/// All needs (coordinators).
+///
+/// # Errors
+/// Database errors.
+pub async fn list_all(state: &Deps, filter: &Filter) -> Result<Page<NeedSummary>, ServiceError> {
+    list_where(&state.db, Condition::all(), filter).await
+}
+
+/// One organisation with its members and a page of its own needs (coordinators).
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; database errors.
+#[tracing::instrument(skip(db))]
+pub async fn organisation_detail<C: ConnectionTrait>(
+    db: &C,
+    organisation_id: i64,
+    page: u64,
+) -> Result<OrganisationDetail, ServiceError> {
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let organisation = crate::services::organisations::view(db, org).await?;
+    let members = crate::services::organisations::members(db, organisation_id).await?;
+    let needs = list_where(
+        db,
+        Condition::all().add(need::Column::OrganisationId.eq(organisation_id)),
+        &Filter {
+            page,
+            ..Filter::default()
+        },
+    )
+    .await?;
+    Ok(OrganisationDetail {
+        organisation,
+        members,
+        needs,
+    })
+}
+
+/// Open needs of approved organisations (approved volunteers).
+///
+/// # Errors
+/// [`ServiceError::Forbidden`] unless an approved volunteer.
+pub async fn list_open(
+    state: &Deps,
+    user: &CurrentUser,
+    filter: &Filter,
+) -> Result<Page<NeedSummary>, ServiceError> {
+    if !approved_volunteer(&state.db, user).await? {
+        return Err(ServiceError::Forbidden);
+    }
+    let approved: Vec<i64> = organisation::Entity::find()
+        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
+        .select_only()
+        .column(organisation::Column::Id)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let filter = Filter {
+        status: Some(Status::Open),
+        ..filter.clone()
+    };
+    list_where(
+        &state.db,
+        Condition::all().add(need::Column::OrganisationId.is_in(approved)),
+        &filter,
+    )
+    .await
+}
+
+pub(super) async fn approved_volunteer<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+) -> Result<bool, ServiceError> {
+    if user.role != Role::Volunteer {
+        return Ok(false);
+    }
+    Ok(volunteer::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .is_some_and(|v| v.status == VettingStatus::Approved))
+}
