@@ -30,8 +30,6 @@ use super::{explain::*, pools::*, refresh::*};
 
 /// A running batch whose heartbeat is older than this was interrupted.
 pub(super) const HEARTBEAT_TIMEOUT: time::Duration = time::Duration::minutes(10);
-// ---------------------------------------------------------------------------
-// Batch runs.
 
 /// The stored preview of a batch run.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]

@@ -15,10 +15,9 @@ use super::{explain::*, pools::*, refresh::*};
 
 /// Candidates shown in the console.
 pub const CONSOLE_CANDIDATES: usize = 20;
+
 /// Excluded volunteers shown in the console.
 pub const CONSOLE_NEAR_MISSES: usize = 15;
-// ---------------------------------------------------------------------------
-// The console.
 
 /// The matching console for one need: the best candidates with their factors,
 /// how many each gate excluded, volunteers holding the skills whom a gate

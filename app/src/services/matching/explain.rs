@@ -8,9 +8,6 @@ use std::collections::HashMap;
 
 use super::pools::*;
 
-// ---------------------------------------------------------------------------
-// Explanations.
-
 pub(super) fn factor_views(c: &Candidate) -> Vec<FactorView> {
     c.factors
         .iter()

@@ -13,8 +13,6 @@ use super::{explain::*, refresh::*};
 
 /// Needs shown to a volunteer.
 pub const FITS_SHOWN: usize = 20;
-// ---------------------------------------------------------------------------
-// Needs that fit a volunteer.
 
 /// The open needs that fit the volunteer best, with their factors.
 ///

@@ -24,11 +24,10 @@ use super::pools::*;
 pub(super) const SAME_NEED_DECLINED: f64 = 0.2;
 pub(super) const SAME_NEED_EXPIRED: f64 = 0.6;
 pub(super) const ORGANISATION_DECLINED: f64 = 0.6;
+
 /// What a volunteer's profile takes from one engagement: volunteer, need, status,
 /// weekly hours, the organisation's rating, the decline reason.
 pub(super) type EngagementFacts = (i64, i64, engagement::Status, i16, Option<i16>, Option<String>);
-// ---------------------------------------------------------------------------
-// Building profiles.
 
 /// Countries with numeric region codes for the matcher.
 pub(super) struct Geography {

@@ -19,6 +19,7 @@ use super::{cache::Seen, pools::*, profiles::*};
 
 /// How far below the highest id seen a late commit is still looked for.
 pub(super) const LATE_COMMIT_WINDOW: i64 = 256;
+
 /// More changes than this since the last look: rebuild the pool from scratch.
 pub(super) const MAX_INCREMENTAL_CHANGES: usize = 1000;
 

@@ -12,9 +12,6 @@ use std::collections::HashMap;
 
 use super::refresh::*;
 
-// ---------------------------------------------------------------------------
-// The triage board.
-
 /// Filters of the triage board.
 #[derive(Debug, Clone, Default)]
 pub struct TriageFilter {
