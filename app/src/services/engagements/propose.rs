@@ -243,7 +243,6 @@ pub async fn offer(
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (`volunteer`) when there is no such volunteer;
-
 /// as [`propose`].
 #[tracing::instrument(skip(state, actor, reason))]
 pub async fn propose_by_reference(

@@ -174,7 +174,6 @@ pub(super) async fn own_need<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] unless a member of its organisation;
-
 /// [`ServiceError::Conflict`] once submitted; [`ServiceError::Validation`].
 pub async fn update(
     state: &Deps,
