@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod convert;
 pub mod deps;
 pub mod engagements;
 pub mod figures;
@@ -17,7 +18,9 @@ pub mod mfa;
 pub mod needs;
 pub mod notifications;
 pub mod organisations;
+pub mod reauth;
 pub mod reset;
+pub mod vetting;
 pub mod volunteers;
 
 pub use crate::infra::error::ServiceError;

@@ -12,7 +12,6 @@ use {
         services::{ServiceError, accounts, audit, auth, reset},
         validate::Message,
     },
-    entity::account::Status,
     leptos::server_fn::ServerFn as _,
 };
 
@@ -59,12 +58,7 @@ pub async fn invite_coordinator(email: String, display_name: String) -> Result<S
 #[server(endpoint = "admin/set_status")]
 pub async fn set_account_status(account: i64, disabled: String) -> Result<(), AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
-    let status = if disabled == "true" {
-        Status::Disabled
-    } else {
-        Status::Active
-    };
-    accounts::set_status(&ctx.state, &ctx.actor, account, status).await?;
+    accounts::set_status(&ctx.state, &ctx.actor, account, disabled == "true").await?;
     Ok(())
 }
 

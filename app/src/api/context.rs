@@ -1,6 +1,7 @@
 //! What every server function starts with: the request's state, session and
 //! client, and the check of who is asking ([`guard`], [`anyone`]).
 
+use crate::model::Role;
 use crate::{
     error::AppError,
     infra::flash,
@@ -10,7 +11,6 @@ use crate::{
     state::AppState,
 };
 use axum::extract::ConnectInfo;
-use entity::account::Role;
 use http::{HeaderMap, header};
 use leptos::prelude::use_context;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -180,14 +180,15 @@ pub(crate) async fn guard(access: Access) -> Result<(Ctx, CurrentUser), AppError
     let user = auth::current_user(&ctx.state, &ctx.session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let role = Role::from(user.role);
     let allowed = match access {
         Access::SignedIn => true,
-        Access::Role(role) => user.role == role,
+        Access::Role(wanted) => role == wanted,
         Access::Participant | Access::Coordinator => {
-            if user.role == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
+            if role == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
                 return Err(AppError::MfaEnrolmentRequired);
             }
-            access == Access::Participant || user.role == Role::Coordinator
+            access == Access::Participant || role == Role::Coordinator
         }
     };
     if allowed {

@@ -14,8 +14,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::context::{Access, guard},
+    crate::model::Role,
     crate::services::{engagements, notifications},
-    entity::account::Role,
     leptos::server_fn::ServerFn as _,
 };
 

@@ -10,8 +10,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::context::{Access, guard},
+    crate::domain::codes::Urgency,
+    crate::model::Role,
     crate::services::matching::{self, TriageFilter},
-    entity::account::Role,
 };
 
 /// Open needs by priority, filtered.
@@ -32,7 +33,7 @@ pub async fn fetch_triage(
         region: nonempty(region),
         income: nonempty(income),
         category: category.and_then(|c| c.parse().ok()),
-        urgency: nonempty(urgency),
+        urgency: urgency.as_deref().and_then(Urgency::parse),
         page: page.unwrap_or(0),
     };
     Ok(matching::triage(&ctx.state, &filter).await?)

@@ -13,8 +13,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::context::{Access, guard},
-    crate::services::needs::{self, Filter, parse_status, parse_urgency},
-    entity::account::Role,
+    crate::domain::{codes::Urgency, need::NeedStatus},
+    crate::model::Role,
+    crate::services::needs::{self, Filter},
     leptos::server_fn::ServerFn as _,
 };
 
@@ -28,9 +29,9 @@ fn filter(
     page: Option<u64>,
 ) -> Filter {
     Filter {
-        status: status.as_deref().and_then(parse_status),
+        status: status.as_deref().and_then(NeedStatus::parse),
         category: category.and_then(|c| c.parse().ok()),
-        urgency: urgency.as_deref().and_then(parse_urgency),
+        urgency: urgency.as_deref().and_then(Urgency::parse),
         search,
         page: page.unwrap_or(0),
         ..Filter::default()

@@ -2,6 +2,11 @@
 //! priority override and the skill and category catalogues.
 
 pub use crate::domain::views::OrganisationDetail;
+#[cfg(feature = "ssr")]
+use crate::domain::{
+    codes::{Urgency, VettingStatus},
+    need::NeedStatus,
+};
 use crate::{
     domain::views::{NeedSummary, OrganisationView, Page, VolunteerView},
     error::AppError,
@@ -14,8 +19,9 @@ use {
     crate::{
         services::{
             ServiceError, catalogue,
-            needs::{self, Filter, parse_status as parse_need_status, parse_urgency},
-            organisations::{self, Decision, parse_status},
+            needs::{self, Filter},
+            organisations,
+            vetting::Decision,
             volunteers,
         },
         validate::Message,
@@ -39,7 +45,7 @@ pub async fn organisations_list(
     page: Option<u64>,
 ) -> Result<Page<OrganisationView>, AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
-    let status = status.as_deref().and_then(parse_status);
+    let status = status.as_deref().and_then(VettingStatus::parse);
     Ok(organisations::list(&ctx.state.db, status, search.as_deref(), page.unwrap_or(0)).await?)
 }
 
@@ -98,7 +104,7 @@ pub async fn volunteers_list(
     page: Option<u64>,
 ) -> Result<Page<VolunteerView>, AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
-    let status = status.as_deref().and_then(parse_status);
+    let status = status.as_deref().and_then(VettingStatus::parse);
     Ok(volunteers::list(&ctx.state.db, status, page.unwrap_or(0)).await?)
 }
 
@@ -142,9 +148,9 @@ pub async fn all_needs(
 ) -> Result<Page<NeedSummary>, AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
     let filter = Filter {
-        status: status.as_deref().and_then(parse_need_status),
+        status: status.as_deref().and_then(NeedStatus::parse),
         category: category.and_then(|c| c.parse().ok()),
-        urgency: urgency.as_deref().and_then(parse_urgency),
+        urgency: urgency.as_deref().and_then(Urgency::parse),
         region: region.filter(|r| !r.is_empty()),
         income_group: income_group.filter(|g| !g.is_empty()),
         language: None,

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::context::{Access, guard},
+    crate::model::Role,
     crate::services::volunteers,
-    entity::account::Role,
     leptos::server_fn::ServerFn as _,
 };
 

@@ -2,7 +2,7 @@
 //! "any" (the empty value) first, and the options the lists share.
 
 use crate::{
-    domain::{need::URGENCIES, reference::Catalogue},
+    domain::{codes::Urgency, reference::Catalogue},
     i18n::{t, use_i18n},
     pages::needs::table::urgency_name,
 };
@@ -49,9 +49,9 @@ pub fn category_options(catalogue: &Catalogue) -> Vec<(String, String)> {
 /// The urgency tiers, most urgent first.
 #[must_use]
 pub fn urgency_options() -> Vec<(String, String)> {
-    URGENCIES
+    Urgency::ALL
         .iter()
-        .map(|u| ((*u).to_owned(), urgency_name(u)))
+        .map(|u| (u.code().to_owned(), urgency_name(*u)))
         .collect()
 }
 

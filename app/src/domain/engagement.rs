@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an engagement stands (DESIGN.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EngagementStatus {
     /// Waiting for the volunteer.
     Proposed,
@@ -48,10 +49,22 @@ impl EngagementStatus {
         }
     }
 
+    /// The status of a code, if it is one.
+    #[must_use]
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == raw)
+    }
+
     /// Whether the engagement is still going (a live proposal or the work itself).
     #[must_use]
     pub fn is_live(self) -> bool {
         matches!(self, Self::Proposed | Self::Accepted | Self::Active)
+    }
+}
+
+impl std::fmt::Display for EngagementStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
     }
 }
 

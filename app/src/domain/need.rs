@@ -1,5 +1,6 @@
 //! Needs: what the need form accepts, and the lifecycle every transition obeys.
 
+use crate::domain::codes::{SkillWeight, Urgency};
 use crate::{
     domain::organisation::{language_set, optional_text, text},
     validate::{FieldError, Message},
@@ -8,14 +9,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Urgency tiers, most urgent first (form values).
-pub const URGENCIES: [&str; 4] = ["critical", "high", "normal", "low"];
 /// Skill weights (form values).
-pub const WEIGHTS: [&str; 3] = ["must", "should", "nice"];
 /// Most skills one need may ask for.
 pub const MAX_SKILLS: usize = 12;
 
 /// Where a need stands (DESIGN.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NeedStatus {
     /// Being written.
     Draft,
@@ -33,6 +33,47 @@ pub enum NeedStatus {
     Closed,
     /// Withdrawn.
     Cancelled,
+}
+
+impl NeedStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [Self; 8] = [
+        Self::Draft,
+        Self::Submitted,
+        Self::Open,
+        Self::Matched,
+        Self::InProgress,
+        Self::Resolved,
+        Self::Closed,
+        Self::Cancelled,
+    ];
+
+    /// The stored code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Open => "open",
+            Self::Matched => "matched",
+            Self::InProgress => "in_progress",
+            Self::Resolved => "resolved",
+            Self::Closed => "closed",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// The status of a code, if it is one.
+    #[must_use]
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == raw)
+    }
+}
+
+impl std::fmt::Display for NeedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
 }
 
 /// What someone does to a need.
@@ -84,7 +125,7 @@ pub struct NeedInput {
     pub title: String,
     /// Category id.
     pub category: String,
-    /// One of [`URGENCIES`].
+    /// An [`Urgency`] code.
     pub urgency: String,
     /// Estimated effort in hours.
     pub effort_hours: String,
@@ -129,8 +170,8 @@ pub struct RequiredSkill {
     pub skill_id: i64,
     /// 1–4.
     pub min_level: u8,
-    /// One of [`WEIGHTS`] as an index (0 must, 1 should, 2 nice).
-    pub weight: u8,
+    /// How much it matters.
+    pub weight: SkillWeight,
 }
 
 /// A validated need (category and skill ids are checked against the catalogue
@@ -141,8 +182,8 @@ pub struct ValidNeed {
     pub title: String,
     /// Category id.
     pub category_id: i64,
-    /// Urgency (one of [`URGENCIES`]).
-    pub urgency: String,
+    /// Urgency.
+    pub urgency: Urgency,
     /// Hours.
     pub effort_hours: i32,
     /// Deadline.
@@ -239,15 +280,14 @@ pub fn required_skills(
             return Err(Message::InvalidChoice);
         }
         let skill_id: i64 = id.trim().parse().map_err(|_| Message::InvalidChoice)?;
-        let weight = weights.get(id).map_or("should", String::as_str);
-        let weight = WEIGHTS
-            .iter()
-            .position(|w| *w == weight)
-            .ok_or(Message::InvalidChoice)?;
+        let weight = weights
+            .get(id)
+            .map_or(Some(SkillWeight::Should), |w| SkillWeight::parse(w));
+        let weight = weight.ok_or(Message::InvalidChoice)?;
         skills.push(RequiredSkill {
             skill_id,
             min_level: level,
-            weight: u8::try_from(weight).unwrap_or(1),
+            weight,
         });
     }
     if skills.len() > MAX_SKILLS {
@@ -270,8 +310,8 @@ impl NeedInput {
         let category_id = number(&self.category, 1..=i64::MAX)
             .map_err(|m| push("category", m))
             .unwrap_or_default();
-        let urgency = if URGENCIES.contains(&self.urgency.as_str()) {
-            self.urgency.clone()
+        let urgency = if let Some(urgency) = Urgency::parse(&self.urgency) {
+            urgency
         } else {
             push(
                 "urgency",
@@ -281,7 +321,7 @@ impl NeedInput {
                     Message::InvalidChoice
                 },
             );
-            String::new()
+            Urgency::Normal
         };
         let effort_hours = number(&self.effort_hours, 1..=2000)
             .map_err(|m| push("effort_hours", m))
@@ -424,7 +464,7 @@ mod tests {
             Ok(vec![RequiredSkill {
                 skill_id: 7,
                 min_level: 3,
-                weight: 0
+                weight: SkillWeight::Must
             }])
         );
         weights.insert("7".to_owned(), "always".to_owned());

@@ -1,29 +1,27 @@
 //! Organisations: what the registration form accepts.
 
 use crate::{
-    domain::languages,
+    domain::{
+        codes::{OrganisationKind, OrganisationSize},
+        languages,
+    },
     validate::{self, FieldError, Message},
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Kinds of organisation (form value, label key).
-pub const KINDS: [&str; 5] = ["hospital", "clinic", "laboratory", "health_ngo", "other"];
-/// Staff headcount bands.
-pub const SIZES: [&str; 4] = ["under_50", "from_50", "from_250", "from_1000"];
 
 /// The organisation form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrganisationInput {
     /// Name.
     pub name: String,
-    /// One of [`KINDS`].
+    /// An [`OrganisationKind`] code.
     pub kind: String,
     /// ISO alpha-2.
     pub country: String,
     /// City.
     pub city: String,
-    /// One of [`SIZES`].
+    /// An [`OrganisationSize`] code.
     pub size: String,
     /// Checked languages: code → "on".
     #[serde(default)]
@@ -45,14 +43,14 @@ pub struct OrganisationInput {
 pub struct ValidOrganisation {
     /// Name.
     pub name: String,
-    /// Kind (one of [`KINDS`]).
-    pub kind: String,
+    /// Kind.
+    pub kind: OrganisationKind,
     /// Country (format checked; existence is the server's to check).
     pub country: String,
     /// City.
     pub city: String,
     /// Size band.
-    pub size: String,
+    pub size: OrganisationSize,
     /// Language codes.
     pub languages: Vec<String>,
     /// Website, http(s) only, or empty.
@@ -160,13 +158,11 @@ pub fn country_code(raw: &str) -> Result<String, Message> {
     }
 }
 
-fn choice(raw: &str, allowed: &[&str]) -> Result<String, Message> {
+fn choice<T>(raw: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, Message> {
     if raw.is_empty() {
         Err(Message::Required)
-    } else if allowed.contains(&raw) {
-        Ok(raw.to_owned())
     } else {
-        Err(Message::InvalidChoice)
+        parse(raw).ok_or(Message::InvalidChoice)
     }
 }
 
@@ -177,16 +173,16 @@ impl OrganisationInput {
     /// One [`FieldError`] per bad field.
     pub fn validate(&self) -> Result<ValidOrganisation, Vec<FieldError>> {
         let mut errors = Vec::new();
+        let kind = choice(&self.kind, OrganisationKind::parse).map_err(|m| FieldError::new("kind", m));
+        let size = choice(&self.size, OrganisationSize::parse).map_err(|m| FieldError::new("size", m));
         let mut check = |field: &str, result: Result<String, Message>| {
             result
                 .map_err(|m| errors.push(FieldError::new(field, m)))
                 .unwrap_or_default()
         };
         let name = check("name", text(&self.name, 200, false));
-        let kind = check("kind", choice(&self.kind, &KINDS));
         let country = check("country", country_code(&self.country));
         let city = check("city", text(&self.city, 100, false));
-        let size = check("size", choice(&self.size, &SIZES));
         let website = check("website", website(&self.website));
         let contact_name = check("contact_name", text(&self.contact_name, 100, false));
         let contact_email = check("contact_email", validate::email(&self.contact_email));
@@ -194,6 +190,14 @@ impl OrganisationInput {
         let languages = language_set(&self.languages)
             .map_err(|m| errors.push(FieldError::new("languages", m)))
             .unwrap_or_default();
+        let (kind, size) = match (kind, size) {
+            (Ok(kind), Ok(size)) => (kind, size),
+            (kind, size) => {
+                errors.extend(kind.err());
+                errors.extend(size.err());
+                return Err(errors);
+            }
+        };
         if errors.is_empty() {
             Ok(ValidOrganisation {
                 name,

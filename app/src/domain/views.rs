@@ -1,6 +1,16 @@
 //! What pages show: organisations, needs and volunteers as read models.
 
-use crate::model::Role;
+use crate::{
+    domain::{
+        codes::{
+            NotificationKind, OrganisationKind, OrganisationSize, RunStage, RunStatus, SkillWeight, Urgency,
+            VettingStatus,
+        },
+        engagement::EngagementStatus,
+        need::NeedStatus,
+    },
+    model::Role,
+};
 use serde::{Deserialize, Serialize};
 
 /// An organisation as its members and coordinators see it.
@@ -10,16 +20,16 @@ pub struct OrganisationView {
     pub id: i64,
     /// Name.
     pub name: String,
-    /// Kind code.
-    pub kind: String,
+    /// Kind.
+    pub kind: OrganisationKind,
     /// Country code.
     pub country: String,
     /// Country name.
     pub country_name: String,
     /// City.
     pub city: String,
-    /// Size band code.
-    pub size: String,
+    /// Size band.
+    pub size: OrganisationSize,
     /// Language codes.
     pub languages: Vec<String>,
     /// Website (http(s) only).
@@ -30,8 +40,8 @@ pub struct OrganisationView {
     pub contact_email: String,
     /// Contact phone.
     pub contact_phone: String,
-    /// Vetting status code.
-    pub status: String,
+    /// Vetting status.
+    pub status: VettingStatus,
     /// The coordinator's note.
     pub vetting_note: String,
     /// World Bank income group code.
@@ -72,10 +82,10 @@ pub struct NeedSummary {
     pub country: String,
     /// Category name.
     pub category: String,
-    /// Urgency code.
-    pub urgency: String,
-    /// Status code.
-    pub status: String,
+    /// Urgency.
+    pub urgency: Urgency,
+    /// Status.
+    pub status: NeedStatus,
     /// Effort in hours.
     pub effort_hours: i32,
     /// On site.
@@ -97,8 +107,8 @@ pub struct SkillRequirement {
     pub name: String,
     /// Minimum level 1–4.
     pub min_level: u8,
-    /// `must`, `should` or `nice`.
-    pub weight: String,
+    /// How much it matters.
+    pub weight: SkillWeight,
 }
 
 /// The parts only some people may read.
@@ -186,8 +196,8 @@ pub struct VolunteerView {
     pub employer: String,
     /// Bio.
     pub bio: String,
-    /// Vetting status code.
-    pub status: String,
+    /// Vetting status.
+    pub status: VettingStatus,
     /// The coordinator's note.
     pub vetting_note: String,
     /// Whether the current code of conduct is accepted.
@@ -214,8 +224,8 @@ pub struct Page<T> {
 pub struct EngagementView {
     /// Id.
     pub id: i64,
-    /// Status code.
-    pub status: String,
+    /// Status.
+    pub status: EngagementStatus,
     /// The need.
     pub need: NeedSummary,
     /// The need's public summary.
@@ -342,7 +352,7 @@ pub struct NotificationView {
     /// Id.
     pub id: i64,
     /// What happened.
-    pub kind: String,
+    pub kind: NotificationKind,
     /// The engagement, if any.
     pub engagement_id: Option<i64>,
     /// The need, if any.
@@ -539,8 +549,8 @@ pub struct PairView {
     pub need_title: String,
     /// Organisation (country).
     pub organisation: String,
-    /// Urgency code.
-    pub urgency: String,
+    /// Urgency.
+    pub urgency: Urgency,
     /// Emerging-economy priority 0–3.
     pub priority: u8,
     /// The volunteer.
@@ -562,8 +572,8 @@ pub struct UnservedView {
     pub need_id: i64,
     /// Title.
     pub need_title: String,
-    /// Urgency code.
-    pub urgency: String,
+    /// Urgency.
+    pub urgency: Urgency,
     /// `no_eligible` or `taken`.
     pub reason: String,
     /// Who could have, and why they did not.
@@ -605,10 +615,10 @@ pub struct RunOutcome {
 pub struct RunView {
     /// Id.
     pub id: i64,
-    /// `running`, `ready`, `applied`, `failed`.
-    pub status: String,
+    /// Where the run stands (an interrupted run is failed).
+    pub status: RunStatus,
     /// The step under way.
-    pub stage: String,
+    pub stage: RunStage,
     /// 0–100.
     pub progress: i16,
     /// Started (UTC).
@@ -636,8 +646,8 @@ pub struct RunView {
 pub struct RunRow {
     /// Id.
     pub id: i64,
-    /// Status code.
-    pub status: String,
+    /// Status.
+    pub status: RunStatus,
     /// Started (UTC).
     pub started: String,
     /// Pairs proposed.

@@ -7,7 +7,7 @@ pub mod notifications;
 pub mod thread;
 
 use crate::{
-    domain::views::EngagementView,
+    domain::{engagement::EngagementStatus, views::EngagementView},
     i18n::{t, t_string, use_i18n},
     pages::needs::table::urgency_name,
 };
@@ -15,16 +15,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The translated name of an engagement status.
-pub fn engagement_status_name(code: &str) -> String {
+pub fn engagement_status_name(status: EngagementStatus) -> String {
     let i18n = use_i18n();
-    match code {
-        "proposed" => t_string!(i18n, engagement_status.proposed),
-        "accepted" => t_string!(i18n, engagement_status.accepted),
-        "active" => t_string!(i18n, engagement_status.active),
-        "completed" => t_string!(i18n, engagement_status.completed),
-        "declined" => t_string!(i18n, engagement_status.declined),
-        "expired" => t_string!(i18n, engagement_status.expired),
-        _ => t_string!(i18n, engagement_status.cancelled),
+    match status {
+        EngagementStatus::Proposed => t_string!(i18n, engagement_status.proposed),
+        EngagementStatus::Accepted => t_string!(i18n, engagement_status.accepted),
+        EngagementStatus::Active => t_string!(i18n, engagement_status.active),
+        EngagementStatus::Completed => t_string!(i18n, engagement_status.completed),
+        EngagementStatus::Declined => t_string!(i18n, engagement_status.declined),
+        EngagementStatus::Expired => t_string!(i18n, engagement_status.expired),
+        EngagementStatus::Cancelled => t_string!(i18n, engagement_status.cancelled),
     }
     .to_string()
 }
@@ -90,13 +90,13 @@ pub fn EngagementsTable(
                     {engagements
                         .into_iter()
                         .map(|e| {
-                            let urgency = e.need.urgency.clone();
+                            let urgency = e.need.urgency;
                             view! {
-                                <tr data-engagement=e.id.to_string() data-engagement-status=e.status.clone()>
+                                <tr data-engagement=e.id.to_string() data-engagement-status=e.status.code()>
                                     {show_need.then(|| view! {
                                         <td>
                                             <A href=format!("/engagements/{}", e.id)>{e.need.title.clone()}</A>
-                                            " " <span class=format!("urgency urgency--{urgency}")>{urgency_name(&e.need.urgency)}</span>
+                                            " " <span class=format!("urgency urgency--{urgency}")>{urgency_name(e.need.urgency)}</span>
                                             <br /><span class="muted">{e.need.organisation.clone()} " (" {e.need.country.clone()} ")"</span>
                                         </td>
                                     })}
@@ -107,7 +107,7 @@ pub fn EngagementsTable(
                                             view! { <A href=format!("/engagements/{}", e.id)>{e.volunteer_name.clone()}</A> }.into_any()
                                         }}
                                     </td>
-                                    <td>{engagement_status_name(&e.status)}</td>
+                                    <td>{engagement_status_name(e.status)}</td>
                                     <td>{proposer_name(&e.proposer_kind)}</td>
                                     <td>{hours_text(e.minutes_logged)}</td>
                                 </tr>

@@ -5,6 +5,7 @@ use super::{
     audit::{self, Action, Actor},
     auth,
 };
+use crate::domain::codes::AuditObject;
 use crate::domain::views::{AccountPage, AccountRow};
 use crate::infra::{db::begin_write, passwords::check_new_password, session_store, throttle};
 use crate::session::{Client, CurrentUser};
@@ -20,7 +21,7 @@ use sea_orm::{
     QueryOrder as _, QuerySelect as _, SqlErr,
     sea_query::{Expr, ExprTrait as _, Func},
 };
-use secrecy::{ExposeSecret as _, SecretString};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower_sessions::Session;
@@ -38,8 +39,13 @@ pub struct Registration {
     pub role: Role,
 }
 
-/// Validates every field at once (all errors, not just the first).
-fn validate_new_account(email: &str, name: &str, password: &str) -> Result<(String, String), ServiceError> {
+/// Validates every field at once (all errors, not just the first); a password
+/// only when the account gets one now.
+fn validate_new_account(
+    email: &str,
+    name: &str,
+    password: Option<&str>,
+) -> Result<(String, String), ServiceError> {
     let mut errors = Vec::new();
     let email = validate::email(email)
         .map_err(|m| errors.push(FieldError::new("email", m)))
@@ -51,7 +57,7 @@ fn validate_new_account(email: &str, name: &str, password: &str) -> Result<(Stri
         email.as_deref().unwrap_or_default(),
         name.as_deref().unwrap_or_default(),
     ];
-    if let Err(m) = check_new_password(password, &context) {
+    if let Some(Err(m)) = password.map(|p| check_new_password(p, &context)) {
         errors.push(FieldError::new("password", m));
     }
     match (email, name) {
@@ -102,7 +108,7 @@ async fn insert_account<C: ConnectionTrait>(
         now,
         &actor,
         Action::AccountCreated,
-        Some(("account", account.id)),
+        Some((AuditObject::Account, account.id)),
         json!({ "role": account.role }),
     )
     .await?;
@@ -122,8 +128,11 @@ pub async fn register(
     if input.role == Role::Coordinator {
         return Err(ServiceError::field("role", Message::InvalidChoice));
     }
-    let (email, name) =
-        validate_new_account(&input.email, &input.display_name, input.password.expose_secret())?;
+    let (email, name) = validate_new_account(
+        &input.email,
+        &input.display_name,
+        Some(input.password.expose_secret()),
+    )?;
     let hash = state.passwords.hash(input.password).await?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -144,13 +153,7 @@ pub async fn create_coordinator(
     display_name: &str,
     password: SecretString,
 ) -> Result<account::Model, ServiceError> {
-    let (email, name) = validate_new_account(email, display_name, password.expose_secret())?;
-    let hash = state.passwords.hash(password).await?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let account = insert_account(&txn, now, actor, email, name, hash, Role::Coordinator).await?;
-    txn.commit().await?;
-    Ok(account)
+    new_coordinator(state, actor, email, display_name, Some(password)).await
 }
 
 /// Creates a coordinator with no usable password; they set one through the reset
@@ -164,21 +167,25 @@ pub async fn invite_coordinator(
     email: &str,
     display_name: &str,
 ) -> Result<account::Model, ServiceError> {
-    let mut errors = Vec::new();
-    let email = validate::email(email)
-        .map_err(|m| errors.push(FieldError::new("email", m)))
-        .ok();
-    let name = validate::display_name(display_name)
-        .map_err(|m| errors.push(FieldError::new("display_name", m)))
-        .ok();
-    let (Some(email), Some(name)) = (email, name) else {
-        return Err(ServiceError::Validation(errors));
-    };
-    // A random password nobody knows: the account is unusable until reset.
-    let hash = state
-        .passwords
-        .hash(crate::infra::tokens::random_token().into())
-        .await?;
+    new_coordinator(state, actor, email, display_name, None).await
+}
+
+/// A new coordinator account: with the password given, or (invited) with a
+/// random one nobody knows, unusable until its reset link is used.
+async fn new_coordinator(
+    state: &Deps,
+    actor: &Actor,
+    email: &str,
+    display_name: &str,
+    password: Option<SecretString>,
+) -> Result<account::Model, ServiceError> {
+    let (email, name) = validate_new_account(
+        email,
+        display_name,
+        password.as_ref().map(ExposeSecret::expose_secret),
+    )?;
+    let password = password.unwrap_or_else(|| crate::infra::tokens::random_token().into());
+    let hash = state.passwords.hash(password).await?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let account = insert_account(&txn, now, actor, email, name, hash, Role::Coordinator).await?;
@@ -203,22 +210,7 @@ pub async fn change_password(
 ) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let keys = [format!("password:account:{}", user.id)];
-    throttle::check(&state.db, &keys, now).await?;
-    let account = account::Entity::find_by_id(user.id)
-        .one(&state.db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
-    if !state
-        .passwords
-        .verify(current, Some(account.password_hash.clone()))
-        .await?
-    {
-        throttle::fail(&state.db, &keys, now).await?;
-        return Err(ServiceError::field(
-            "current_password",
-            Message::CurrentPasswordWrong,
-        ));
-    }
+    let account = super::reauth::current_password(state, user.id, &keys, current, "current_password").await?;
     if new.expose_secret() != confirm.expose_secret() {
         return Err(ServiceError::field("confirm_password", Message::PasswordsDiffer));
     }
@@ -239,7 +231,7 @@ pub async fn change_password(
         now,
         &actor,
         Action::PasswordChanged,
-        Some(("account", user.id)),
+        Some((AuditObject::Account, user.id)),
         json!({}),
     )
     .await?;
@@ -248,7 +240,7 @@ pub async fn change_password(
         now,
         &actor,
         Action::SessionsEnded,
-        Some(("account", user.id)),
+        Some((AuditObject::Account, user.id)),
         json!({ "count": ended, "reason": "password changed" }),
     )
     .await?;
@@ -367,8 +359,13 @@ pub async fn set_status(
     state: &Deps,
     actor: &Actor,
     target: i64,
-    status: Status,
+    disabled: bool,
 ) -> Result<(), ServiceError> {
+    let status = if disabled {
+        Status::Disabled
+    } else {
+        Status::Active
+    };
     if actor.account_id == Some(target) {
         return Err(ServiceError::Forbidden);
     }
@@ -392,7 +389,7 @@ pub async fn set_status(
         now,
         actor,
         Action::StatusChanged,
-        Some(("account", target)),
+        Some((AuditObject::Account, target)),
         json!({ "from": before, "to": status }),
     )
     .await?;
@@ -403,7 +400,7 @@ pub async fn set_status(
             now,
             actor,
             Action::SessionsEnded,
-            Some(("account", target)),
+            Some((AuditObject::Account, target)),
             json!({ "count": ended, "reason": "account disabled" }),
         )
         .await?;
@@ -441,7 +438,7 @@ pub async fn set_role(state: &Deps, actor: &Actor, target: i64, role: Role) -> R
         now,
         actor,
         Action::RoleChanged,
-        Some(("account", target)),
+        Some((AuditObject::Account, target)),
         json!({ "from": before, "to": role }),
     )
     .await?;
@@ -451,7 +448,7 @@ pub async fn set_role(state: &Deps, actor: &Actor, target: i64, role: Role) -> R
         now,
         actor,
         Action::SessionsEnded,
-        Some(("account", target)),
+        Some((AuditObject::Account, target)),
         json!({ "count": ended, "reason": "role changed" }),
     )
     .await?;

@@ -1,6 +1,7 @@
 //! The append-only audit log: writing entries and reading them back.
 
 use super::ServiceError;
+use crate::domain::codes::AuditObject;
 use crate::session::Client;
 use crate::{
     domain::views::{AuditPage, AuditRow},
@@ -198,7 +199,7 @@ pub async fn record<C: ConnectionTrait>(
     at: OffsetDateTime,
     actor: &Actor,
     action: Action,
-    object: Option<(&str, i64)>,
+    object: Option<(AuditObject, i64)>,
     details: serde_json::Value,
 ) -> Result<(), ServiceError> {
     audit_log::ActiveModel {
@@ -206,7 +207,7 @@ pub async fn record<C: ConnectionTrait>(
         actor_account_id: Set(actor.account_id),
         actor_address: Set(actor.address.clone()),
         action: Set(action.as_str().to_owned()),
-        object_type: Set(object.map(|(t, _)| t.to_owned())),
+        object_type: Set(object.map(|(t, _)| t.code().to_owned())),
         object_id: Set(object.map(|(_, id)| id)),
         details: Set(details.to_string()),
         ..Default::default()

@@ -11,6 +11,7 @@ use super::{
     audit::{self, Action, Actor},
     mfa,
 };
+use crate::domain::codes::AuditObject;
 use crate::infra::{db::begin_write, session_store, throttle};
 use crate::{
     model::{SessionView, describe_browser, utc},
@@ -140,7 +141,7 @@ pub async fn login(
                 now,
                 &Actor::of(client, None),
                 Action::LoginFailed,
-                other.as_ref().map(|a| ("account", a.id)),
+                other.as_ref().map(|a| (AuditObject::Account, a.id)),
                 json!({ "stage": "password", "reason": reason }),
             )
             .await?;
@@ -167,27 +168,42 @@ pub async fn login(
             .await?;
         return Ok(LoginOutcome::SecondFactor);
     }
+    finish_sign_in(state, session, client, &account, epoch, None).await?;
+    Ok(LoginOutcome::SignedIn(next_or_default(next)))
+}
+
+/// The last step of every sign-in, with or without a second factor: the session
+/// (already given a fresh id) now holds the account, and the audit log says so.
+async fn finish_sign_in(
+    state: &Deps,
+    session: &Session,
+    client: &Client,
+    account: &account::Model,
+    password_epoch: i64,
+    second_factor: Option<SecondFactor>,
+) -> Result<(), ServiceError> {
     session
         .insert(
             SIGNED_IN,
             SignedIn {
                 account_id: account.id,
-                password_epoch: epoch,
+                password_epoch,
                 role: account.role,
-                mfa_verified: false,
+                mfa_verified: second_factor.is_some(),
             },
         )
         .await?;
+    let how = second_factor.map_or_else(|| json!("none"), |kind| json!(kind));
     audit::record(
         &state.db,
-        now,
+        state.clock.now(),
         &Actor::of(client, Some(account.id)),
         Action::LoginSucceeded,
-        Some(("account", account.id)),
-        json!({ "second_factor": "none" }),
+        Some((AuditObject::Account, account.id)),
+        json!({ "second_factor": how }),
     )
     .await?;
-    Ok(LoginOutcome::SignedIn(next_or_default(next)))
+    Ok(())
 }
 
 /// Which second factor the user typed.
@@ -261,7 +277,7 @@ pub async fn complete_second_factor(
             now,
             &Actor::of(client, None),
             Action::LoginFailed,
-            Some(("account", account.id)),
+            Some((AuditObject::Account, account.id)),
             json!({ "stage": "second_factor", "kind": kind }),
         )
         .await?;
@@ -274,31 +290,20 @@ pub async fn complete_second_factor(
             now,
             &Actor::of(client, Some(account.id)),
             Action::MfaRecoveryCodeUsed,
-            Some(("account", account.id)),
+            Some((AuditObject::Account, account.id)),
             json!({}),
         )
         .await?;
     }
     session.cycle_id().await?;
     session.remove_value(PENDING_MFA).await?;
-    session
-        .insert(
-            SIGNED_IN,
-            SignedIn {
-                account_id: account.id,
-                password_epoch: pending.password_epoch,
-                role: account.role,
-                mfa_verified: true,
-            },
-        )
-        .await?;
-    audit::record(
-        &state.db,
-        now,
-        &Actor::of(client, Some(account.id)),
-        Action::LoginSucceeded,
-        Some(("account", account.id)),
-        json!({ "second_factor": kind }),
+    finish_sign_in(
+        state,
+        session,
+        client,
+        &account,
+        pending.password_epoch,
+        Some(kind),
     )
     .await?;
     Ok(next_or_default(pending.next.as_deref()))
@@ -333,7 +338,7 @@ pub async fn logout(state: &Deps, session: &Session, client: &Client) -> Result<
             state.clock.now(),
             &Actor::of(client, Some(signed_in.account_id)),
             Action::Logout,
-            Some(("account", signed_in.account_id)),
+            Some((AuditObject::Account, signed_in.account_id)),
             json!({}),
         )
         .await?;
@@ -394,7 +399,7 @@ pub async fn end_other_sessions(
         state.clock.now(),
         actor,
         Action::SessionsEnded,
-        Some(("account", account_id)),
+        Some((AuditObject::Account, account_id)),
         json!({ "count": ended, "reason": reason }),
     )
     .await?;
@@ -462,7 +467,7 @@ pub async fn end_own_session(
         state.clock.now(),
         actor,
         Action::SessionsEnded,
-        Some(("account", account_id)),
+        Some((AuditObject::Account, account_id)),
         json!({ "count": ended, "reason": "ended by the user" }),
     )
     .await?;

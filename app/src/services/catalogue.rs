@@ -5,6 +5,7 @@ use super::{
     ServiceError,
     audit::{self, Action, Actor},
 };
+use crate::domain::codes::AuditObject;
 use crate::infra::db::begin_write;
 use crate::{
     domain::{
@@ -20,6 +21,7 @@ use sea_orm::{
     QueryFilter as _, QueryOrder as _,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Everything the forms choose from (retired entries flagged).
 ///
@@ -105,10 +107,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn object(self) -> &'static str {
+    fn object(self) -> AuditObject {
         match self {
-            Self::Skill => "skill",
-            Self::Category => "need_category",
+            Self::Skill => AuditObject::Skill,
+            Self::Category => AuditObject::NeedCategory,
         }
     }
 }
@@ -294,6 +296,23 @@ pub async fn set_retired(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The names of the skills `ids`, by id (unknown ids are absent).
+///
+/// # Errors
+/// Database errors.
+pub async fn skill_names<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
+    Ok(skill::Entity::find()
+        .filter(skill::Column::Id.is_in(ids.into_iter().collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect())
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::{
     ServiceError,
     audit::{self, Action, Actor},
 };
+use crate::domain::codes::AuditObject;
 use crate::infra::{db::begin_write, throttle, tokens};
 use crate::session::{Client, CurrentUser};
 use crate::{services::deps::Deps, validate};
@@ -245,7 +246,7 @@ pub async fn confirm_enrolment(
         now,
         &Actor::of(client, Some(user.id)),
         Action::MfaEnabled,
-        Some(("account", user.id)),
+        Some((AuditObject::Account, user.id)),
         json!({ "method": "totp" }),
     )
     .await?;
@@ -272,22 +273,7 @@ pub async fn disable(
 ) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let keys = throttle_keys(user.id, client);
-    throttle::check(&state.db, &keys, now).await?;
-    let account = account::Entity::find_by_id(user.id)
-        .one(&state.db)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
-    if !state
-        .passwords
-        .verify(password, Some(account.password_hash.clone()))
-        .await?
-    {
-        throttle::fail(&state.db, &keys, now).await?;
-        return Err(ServiceError::field(
-            "password",
-            validate::Message::CurrentPasswordWrong,
-        ));
-    }
+    let account = super::reauth::current_password(state, user.id, &keys, password, "password").await?;
     let accepted = verify_totp(&state.db, &account, code, now).await?
         || spend_recovery_code(&state.db, account.id, code, now).await?;
     if !accepted {
@@ -310,7 +296,7 @@ pub async fn disable(
         now,
         &Actor::of(client, Some(user.id)),
         Action::MfaDisabled,
-        Some(("account", user.id)),
+        Some((AuditObject::Account, user.id)),
         json!({}),
     )
     .await?;

@@ -6,13 +6,12 @@
 //! volunteers see the public part of open needs of approved organisations;
 //! everyone else is told the need does not exist.
 
-mod codes;
+mod dates;
 mod detail;
 mod edit;
 mod lifecycle;
 mod list;
 
-pub use codes::{parse_status, parse_urgency, status_code, to_domain, to_stored, urgency_code};
 pub use detail::detail;
 pub use edit::{create, form, update};
 pub use lifecycle::{submit, transition, triage, withdraw};

@@ -1,6 +1,7 @@
 //! In-app notifications: written in the same transaction as what they announce.
 
 use super::ServiceError;
+use crate::domain::codes::NotificationKind;
 use crate::{domain::views::NotificationView, model::utc};
 use entity::notification;
 use sea_orm::{
@@ -15,8 +16,8 @@ use crate::domain::views::NOTIFICATIONS_PAGE as PAGE_SIZE;
 /// What a notification is about.
 #[derive(Debug, Clone, Copy)]
 pub struct About<'a> {
-    /// The event (`engagement.proposed`…).
-    pub kind: &'a str,
+    /// The event.
+    pub kind: NotificationKind,
     /// The engagement.
     pub engagement_id: Option<i64>,
     /// The need.
@@ -45,7 +46,7 @@ pub async fn notify<C: ConnectionTrait>(
         .into_iter()
         .map(|account_id| notification::ActiveModel {
             account_id: Set(account_id),
-            kind: Set(about.kind.to_owned()),
+            kind: Set(about.kind.code().to_owned()),
             engagement_id: Set(about.engagement_id),
             need_id: Set(about.need_id),
             subject: Set(subject.clone()),
@@ -89,9 +90,16 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?
         .into_iter()
-        .map(|n| NotificationView {
+        .filter_map(|n| {
+            let kind = NotificationKind::parse(&n.kind);
+            if kind.is_none() {
+                tracing::warn!(id = n.id, kind = %n.kind, "notification of an unknown kind left out");
+            }
+            Some((n, kind?))
+        })
+        .map(|(n, kind)| NotificationView {
             id: n.id,
-            kind: n.kind,
+            kind,
             engagement_id: n.engagement_id,
             need_id: n.need_id,
             subject: n.subject,

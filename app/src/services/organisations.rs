@@ -1,11 +1,13 @@
 //! Organisations: registration, profile, members and invitations, vetting and
 //! the emerging-economy priority override.
 
+use super::vetting::{self, Decision};
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
 };
-use crate::infra::{db::begin_write, session_store, tokens};
+use crate::domain::codes::AuditObject;
+use crate::infra::{db::begin_write, tokens};
 use crate::session::CurrentUser;
 use crate::{
     domain::{
@@ -38,103 +40,6 @@ pub const INVITATION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Organisations per page in the coordinators' list.
 pub const PAGE_SIZE: u64 = 50;
 
-/// A coordinator's vetting decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Decision {
-    /// Approve.
-    Approve,
-    /// Turn down.
-    Reject,
-    /// Suspend (ends the sessions of the people concerned).
-    Suspend,
-}
-
-impl Decision {
-    /// Parses a form value.
-    #[must_use]
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "approve" => Some(Self::Approve),
-            "reject" => Some(Self::Reject),
-            "suspend" => Some(Self::Suspend),
-            _ => None,
-        }
-    }
-
-    /// The status it leads to.
-    #[must_use]
-    pub fn status(self) -> VettingStatus {
-        match self {
-            Self::Approve => VettingStatus::Approved,
-            Self::Reject => VettingStatus::Rejected,
-            Self::Suspend => VettingStatus::Suspended,
-        }
-    }
-}
-
-/// The status code as stored.
-#[must_use]
-pub fn status_code(status: VettingStatus) -> &'static str {
-    match status {
-        VettingStatus::Pending => "pending",
-        VettingStatus::Approved => "approved",
-        VettingStatus::Rejected => "rejected",
-        VettingStatus::Suspended => "suspended",
-    }
-}
-
-/// Parses a status filter.
-#[must_use]
-pub fn parse_status(raw: &str) -> Option<VettingStatus> {
-    match raw {
-        "pending" => Some(VettingStatus::Pending),
-        "approved" => Some(VettingStatus::Approved),
-        "rejected" => Some(VettingStatus::Rejected),
-        "suspended" => Some(VettingStatus::Suspended),
-        _ => None,
-    }
-}
-
-fn kind_of(code: &str) -> organisation::Kind {
-    match code {
-        "hospital" => organisation::Kind::Hospital,
-        "clinic" => organisation::Kind::Clinic,
-        "laboratory" => organisation::Kind::Laboratory,
-        "health_ngo" => organisation::Kind::HealthNgo,
-        _ => organisation::Kind::Other,
-    }
-}
-
-/// The form code of an organisation kind.
-#[must_use]
-pub fn kind_code(kind: organisation::Kind) -> &'static str {
-    match kind {
-        organisation::Kind::Hospital => "hospital",
-        organisation::Kind::Clinic => "clinic",
-        organisation::Kind::Laboratory => "laboratory",
-        organisation::Kind::HealthNgo => "health_ngo",
-        organisation::Kind::Other => "other",
-    }
-}
-
-fn size_of(code: &str) -> organisation::Size {
-    match code {
-        "from_50" => organisation::Size::From50,
-        "from_250" => organisation::Size::From250,
-        "from_1000" => organisation::Size::From1000,
-        _ => organisation::Size::Under50,
-    }
-}
-
-fn size_code(size: organisation::Size) -> &'static str {
-    match size {
-        organisation::Size::Under50 => "under_50",
-        organisation::Size::From50 => "from_50",
-        organisation::Size::From250 => "from_250",
-        organisation::Size::From1000 => "from_1000",
-    }
-}
-
 /// The membership of an account, if any.
 ///
 /// # Errors
@@ -162,17 +67,17 @@ pub async fn view<C: ConnectionTrait>(
         priority: priority::effective(&income_group, org.priority_override),
         id: org.id,
         name: org.name,
-        kind: kind_code(org.kind).to_owned(),
+        kind: org.kind.into(),
         country: org.country_iso2,
         country_name,
         city: org.city,
-        size: size_code(org.size).to_owned(),
+        size: org.size.into(),
         languages: languages::split(&org.languages),
         website: org.website,
         contact_name: org.contact_name,
         contact_email: org.contact_email,
         contact_phone: org.contact_phone,
-        status: status_code(org.status).to_owned(),
+        status: org.status.into(),
         vetting_note: org.vetting_note,
         income_group,
         priority_override: org.priority_override.and_then(|p| u8::try_from(p).ok()),
@@ -216,10 +121,10 @@ pub async fn create(
     check_country(&txn, &valid).await?;
     let org = organisation::ActiveModel {
         name: Set(valid.name),
-        kind: Set(kind_of(&valid.kind)),
+        kind: Set(valid.kind.into()),
         country_iso2: Set(valid.country),
         city: Set(valid.city),
-        size: Set(size_of(&valid.size)),
+        size: Set(valid.size.into()),
         languages: Set(valid.languages.join(",")),
         website: Set(valid.website),
         contact_name: Set(valid.contact_name),
@@ -246,7 +151,7 @@ pub async fn create(
         now,
         actor,
         Action::OrganisationCreated,
-        Some(("organisation", org.id)),
+        Some((AuditObject::Organisation, org.id)),
         json!({}),
     )
     .await?;
@@ -287,10 +192,10 @@ pub async fn update(
     let id = org.id;
     let mut active: organisation::ActiveModel = org.into();
     active.name = Set(valid.name);
-    active.kind = Set(kind_of(&valid.kind));
+    active.kind = Set(valid.kind.into());
     active.country_iso2 = Set(valid.country);
     active.city = Set(valid.city);
-    active.size = Set(size_of(&valid.size));
+    active.size = Set(valid.size.into());
     active.languages = Set(valid.languages.join(","));
     active.website = Set(valid.website);
     active.contact_name = Set(valid.contact_name);
@@ -303,7 +208,7 @@ pub async fn update(
         now,
         actor,
         Action::OrganisationUpdated,
-        Some(("organisation", id)),
+        Some((AuditObject::Organisation, id)),
         json!({}),
     )
     .await?;
@@ -362,7 +267,7 @@ pub async fn invite(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<S
         now,
         actor,
         Action::InvitationCreated,
-        Some(("organisation", org.id)),
+        Some((AuditObject::Organisation, org.id)),
         json!({}),
     )
     .await?;
@@ -439,7 +344,7 @@ pub async fn accept_invitation(
         now,
         actor,
         Action::InvitationAccepted,
-        Some(("organisation", org.id)),
+        Some((AuditObject::Organisation, org.id)),
         json!({}),
     )
     .await?;
@@ -453,13 +358,13 @@ pub async fn accept_invitation(
 /// Database errors.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    status: Option<VettingStatus>,
+    status: Option<crate::domain::codes::VettingStatus>,
     search: Option<&str>,
     page: u64,
 ) -> Result<Page<OrganisationView>, ServiceError> {
     let mut select = organisation::Entity::find();
     if let Some(status) = status {
-        select = select.filter(organisation::Column::Status.eq(status));
+        select = select.filter(organisation::Column::Status.eq(VettingStatus::from(status)));
     }
     if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
         let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
@@ -528,7 +433,7 @@ pub async fn vet(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let before = org.status;
-    if before == decision.status() && org.vetting_note == note {
+    if decision.changes_nothing(before, &org.vetting_note, &note) {
         // Nothing changes: nothing to write or to audit.
         return Ok(());
     }
@@ -536,29 +441,19 @@ pub async fn vet(
     active.status = Set(decision.status());
     active.vetting_note = Set(note.clone());
     active.updated_at = Set(now);
-    if decision == Decision::Approve {
-        active.approved_at = Set(Some(now));
+    if let Some(at) = decision.approved_at(now) {
+        active.approved_at = Set(Some(at));
     }
     active.update(&txn).await?;
-    let mut ended = 0;
-    if decision == Decision::Suspend {
-        for m in member::Entity::find()
-            .filter(member::Column::OrganisationId.eq(organisation_id))
-            .all(&txn)
-            .await?
-        {
-            ended += session_store::end_sessions_of(&txn, m.account_id, None).await?;
-        }
-    }
-    audit::record(
-        &txn,
-        now,
-        actor,
-        Action::VettingDecided,
-        Some(("organisation", organisation_id)),
-        json!({ "from": status_code(before), "to": status_code(decision.status()), "note": note, "sessions_ended": ended }),
-    )
-    .await?;
+    let members: Vec<i64> = member::Entity::find()
+        .filter(member::Column::OrganisationId.eq(organisation_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect();
+    let object = (AuditObject::Organisation, organisation_id);
+    vetting::conclude(&txn, now, actor, object, before, decision, &note, &members).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -596,7 +491,7 @@ pub async fn override_priority(
         now,
         actor,
         Action::PriorityOverridden,
-        Some(("organisation", organisation_id)),
+        Some((AuditObject::Organisation, organisation_id)),
         json!({ "priority": priority, "reason": reason }),
     )
     .await?;

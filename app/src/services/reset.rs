@@ -10,6 +10,7 @@ use super::{
     ServiceError,
     audit::{self, Action, Actor},
 };
+use crate::domain::codes::AuditObject;
 use crate::infra::{db::begin_write, passwords::check_new_password, session_store, tokens};
 use crate::{services::deps::Deps, validate::Message};
 use entity::{account, reset_token};
@@ -49,7 +50,7 @@ pub async fn issue(state: &Deps, actor: &Actor, target: i64) -> Result<String, S
         now,
         actor,
         Action::PasswordResetIssued,
-        Some(("account", target)),
+        Some((AuditObject::Account, target)),
         json!({ "expires_in_hours": state.config.reset_link_lifetime.as_secs() / 3600 }),
     )
     .await?;
@@ -147,7 +148,7 @@ pub async fn redeem(
         now,
         &actor,
         Action::PasswordResetUsed,
-        Some(("account", id)),
+        Some((AuditObject::Account, id)),
         json!({}),
     )
     .await?;
@@ -156,7 +157,7 @@ pub async fn redeem(
         now,
         &actor,
         Action::SessionsEnded,
-        Some(("account", id)),
+        Some((AuditObject::Account, id)),
         json!({ "count": ended, "reason": "password reset" }),
     )
     .await?;

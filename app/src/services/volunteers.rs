@@ -3,9 +3,10 @@
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    organisations::{Decision, status_code},
+    vetting::{self, Decision},
 };
-use crate::infra::{db::begin_write, session_store};
+use crate::domain::codes::AuditObject;
+use crate::infra::db::begin_write;
 use crate::session::CurrentUser;
 use crate::{
     domain::{
@@ -51,13 +52,7 @@ pub async fn view<C: ConnectionTrait>(
         .filter(volunteer_skill::Column::AccountId.eq(profile.account_id))
         .all(db)
         .await?;
-    let names: HashMap<i64, String> = skill::Entity::find()
-        .filter(skill::Column::Id.is_in(skills.iter().map(|s| s.skill_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let names = crate::services::catalogue::skill_names(db, skills.iter().map(|s| s.skill_id)).await?;
     Ok(VolunteerView {
         account_id: profile.account_id,
         display_name: account
@@ -86,7 +81,7 @@ pub async fn view<C: ConnectionTrait>(
         certifications: profile.certifications,
         employer: profile.employer,
         bio: profile.bio,
-        status: status_code(profile.status).to_owned(),
+        status: profile.status.into(),
         vetting_note: profile.vetting_note,
         code_of_conduct_current: profile.coc_version >= CODE_OF_CONDUCT_VERSION,
         created: utc(profile.created_at),
@@ -230,7 +225,7 @@ pub async fn save(
         now,
         actor,
         Action::VolunteerProfileSaved,
-        Some(("volunteer", user.id)),
+        Some((AuditObject::Volunteer, user.id)),
         json!({ "created": created }),
     )
     .await?;
@@ -240,7 +235,7 @@ pub async fn save(
             now,
             actor,
             Action::CodeOfConductAccepted,
-            Some(("volunteer", user.id)),
+            Some((AuditObject::Volunteer, user.id)),
             json!({ "version": CODE_OF_CONDUCT_VERSION }),
         )
         .await?;
@@ -255,12 +250,12 @@ pub async fn save(
 /// Database errors.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
-    status: Option<VettingStatus>,
+    status: Option<crate::domain::codes::VettingStatus>,
     page: u64,
 ) -> Result<Page<VolunteerView>, ServiceError> {
     let mut select = volunteer::Entity::find();
     if let Some(status) = status {
-        select = select.filter(volunteer::Column::Status.eq(status));
+        select = select.filter(volunteer::Column::Status.eq(VettingStatus::from(status)));
     }
     let total = select.clone().count(db).await?;
     let page = crate::infra::db::existing_page(page, total, PAGE_SIZE);
@@ -314,7 +309,7 @@ pub async fn vet(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let before = profile.status;
-    if before == decision.status() && profile.vetting_note == note {
+    if decision.changes_nothing(before, &profile.vetting_note, &note) {
         // Nothing changes: nothing to write or to audit.
         return Ok(());
     }
@@ -322,24 +317,12 @@ pub async fn vet(
     active.status = Set(decision.status());
     active.vetting_note = Set(note.clone());
     active.updated_at = Set(now);
-    if decision == Decision::Approve {
-        active.approved_at = Set(Some(now));
+    if let Some(at) = decision.approved_at(now) {
+        active.approved_at = Set(Some(at));
     }
     active.update(&txn).await?;
-    let ended = if decision == Decision::Suspend {
-        session_store::end_sessions_of(&txn, account_id, None).await?
-    } else {
-        0
-    };
-    audit::record(
-        &txn,
-        now,
-        actor,
-        Action::VettingDecided,
-        Some(("volunteer", account_id)),
-        json!({ "from": status_code(before), "to": status_code(decision.status()), "note": note, "sessions_ended": ended }),
-    )
-    .await?;
+    let object = (AuditObject::Volunteer, account_id);
+    vetting::conclude(&txn, now, actor, object, before, decision, &note, &[account_id]).await?;
     txn.commit().await?;
     Ok(())
 }

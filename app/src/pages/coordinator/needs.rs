@@ -1,5 +1,6 @@
 //! `/coordinator/needs`: every need, filtered; submitted ones wait for triage.
 
+use crate::domain::need::NeedStatus;
 use crate::{
     api::{reference::fetch_catalogue, vetting::all_needs},
     components::{
@@ -16,15 +17,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const STATUSES: [&str; 8] = [
-    "submitted",
-    "open",
-    "draft",
-    "matched",
-    "in_progress",
-    "resolved",
-    "closed",
-    "cancelled",
+/// The statuses in the filter, the ones a coordinator acts on first.
+const STATUSES: [NeedStatus; 8] = [
+    NeedStatus::Submitted,
+    NeedStatus::Open,
+    NeedStatus::Draft,
+    NeedStatus::Matched,
+    NeedStatus::InProgress,
+    NeedStatus::Resolved,
+    NeedStatus::Closed,
+    NeedStatus::Cancelled,
 ];
 pub const INCOME_GROUPS: [&str; 4] = ["low", "lower_middle", "upper_middle", "high"];
 
@@ -64,7 +66,7 @@ pub fn NeedsOverview() -> impl IntoView {
                     <form method="get" action="/coordinator/needs" class="filters" role="search">
                         <label for="status">{t!(i18n, needs.status)}</label>
                         <select id="status" name="status">
-                            {STATUSES.iter().map(|s| view! { <option value=*s selected=status().as_deref() == Some(*s)>{status_name(s)}</option> }).collect_view()}
+                            {STATUSES.iter().map(|s| view! { <option value=s.code() selected=status().as_deref() == Some(s.code())>{status_name(*s)}</option> }).collect_view()}
                             <option value="all" selected=status().is_none()>{t!(i18n, needs.any)}</option>
                         </select>
                         <FilterSelect name="category" label=t_string!(i18n, needs.category).to_string() options=category_options(&catalogue) current=q("category") />

@@ -54,7 +54,7 @@ pub fn OrganisationReview() -> impl IntoView {
                 view! {
                     <Title text=org.name.clone() />
                     <h1>{org.name.clone()}</h1>
-                    <p data-vetting-status=org.status.clone()>{t!(i18n, needs.status)} ": " <strong>{vetting_name(&org.status)}</strong></p>
+                    <p data-vetting-status=org.status.code()>{t!(i18n, needs.status)} ": " <strong>{vetting_name(org.status)}</strong></p>
                     {(!org.vetting_note.is_empty()).then(|| view! { <p class="prose">{org.vetting_note.clone()}</p> })}
                     <OrganisationFacts org=org.clone() />
                     <h2>{t!(i18n, vetting.decide)}</h2>

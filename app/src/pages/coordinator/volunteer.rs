@@ -36,7 +36,7 @@ pub fn VolunteerReview() -> impl IntoView {
                 view! {
                     <Title text=v.display_name.clone() />
                     <h1>{v.display_name.clone()}</h1>
-                    <p data-vetting-status=v.status.clone()>{t!(i18n, needs.status)} ": " <strong>{vetting_name(&v.status)}</strong></p>
+                    <p data-vetting-status=v.status.code()>{t!(i18n, needs.status)} ": " <strong>{vetting_name(v.status)}</strong></p>
                     <dl class="facts">
                         <dt>{t!(i18n, fields.email)}</dt>
                         <dd>{v.email.clone()}</dd>

@@ -6,7 +6,7 @@ use crate::{
     i18n::{t, t_string, use_i18n},
     pages::coordinator::{
         accounts::Pager,
-        organisations::{VETTING, vetting_name},
+        organisations::{VettingSelect, vetting_filter, vetting_name},
     },
 };
 use leptos::prelude::*;
@@ -19,20 +19,16 @@ pub fn VolunteersQueue() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let q = move |k: &'static str| query.read().get(k).filter(|v| !v.is_empty());
-    let status = move || Some(q("status").unwrap_or_else(|| "pending".into())).filter(|s| s != "all");
+    let status = vetting_filter();
     let list = Resource::new(
-        move || (status(), q("page").and_then(|p| p.parse::<u64>().ok())),
+        move || (status.get(), q("page").and_then(|p| p.parse::<u64>().ok())),
         |(status, page)| volunteers_list(status, page),
     );
     view! {
         <Title text=t_string!(i18n, vetting.volunteers).to_string() />
         <h1>{t!(i18n, vetting.volunteers)}</h1>
         <form method="get" action="/coordinator/volunteers" class="filters" role="search">
-            <label for="status">{t!(i18n, needs.status)}</label>
-            <select id="status" name="status">
-                {VETTING.iter().map(|s| view! { <option value=*s selected=move || status().as_deref() == Some(*s)>{vetting_name(s)}</option> }).collect_view()}
-                <option value="all" selected=move || status().is_none()>{t!(i18n, needs.any)}</option>
-            </select>
+            <VettingSelect status />
             <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
         </form>
         <Suspense>
@@ -62,7 +58,7 @@ pub fn VolunteersQueue() -> impl IntoView {
                                         <td>{v.role.clone()}</td>
                                         <td>{v.country.clone()}</td>
                                         <td>{v.skills.len()}</td>
-                                        <td>{vetting_name(&v.status)}</td>
+                                        <td>{vetting_name(v.status)}</td>
                                         <td>{v.created.clone()}</td>
                                     </tr>
                                 }).collect_view()}

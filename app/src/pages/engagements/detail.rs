@@ -2,6 +2,7 @@
 //! open to the viewer, the confidential details once the work is on, the hours
 //! logged and the thread.
 
+use crate::domain::engagement::EngagementStatus;
 use crate::{
     api::engagements::{
         AcceptEngagement, CancelEngagement, CompleteEngagement, ConfirmEngagement, DeclineEngagement,
@@ -112,16 +113,17 @@ pub fn EngagementDetail() -> impl IntoView {
 #[component]
 fn Facts(e: EngagementView) -> impl IntoView {
     let i18n = use_i18n();
-    let waiting = matches!(e.status.as_str(), "proposed" | "accepted") && !e.expires.is_empty();
+    let waiting =
+        matches!(e.status, EngagementStatus::Proposed | EngagementStatus::Accepted) && !e.expires.is_empty();
     view! {
-        <dl class="facts" data-engagement-status=e.status.clone()>
+        <dl class="facts" data-engagement-status=e.status.code()>
             <dt>{t!(i18n, engagements.status)}</dt>
-            <dd><strong>{engagement_status_name(&e.status)}</strong></dd>
+            <dd><strong>{engagement_status_name(e.status)}</strong></dd>
             <dt>{t!(i18n, engagements.need)}</dt>
             <dd>
                 <A href=format!("/needs/{}", e.need.id)>{e.need.title.clone()}</A>
                 " · " {e.need.organisation.clone()} " (" {e.need.country.clone()} ") · "
-                <span class=format!("urgency urgency--{}", e.need.urgency)>{urgency_name(&e.need.urgency)}</span>
+                <span class=format!("urgency urgency--{}", e.need.urgency.code())>{urgency_name(e.need.urgency)}</span>
             </dd>
             <dt>{t!(i18n, engagements.volunteer)}</dt>
             <dd>

@@ -26,7 +26,7 @@ pub fn EngagementsPage() -> impl IntoView {
                     Err(e) => return page_error(e),
                 };
                 let (live, finished): (Vec<_>, Vec<_>) = all.into_iter().partition(|e| {
-                    matches!(e.status.as_str(), "proposed" | "accepted" | "active")
+                    e.status.is_live()
                 });
                 view! {
                     <section aria-labelledby="live-title">

@@ -1,6 +1,7 @@
 //! `/notifications`: what happened on the viewer's engagements, newest first;
 //! mark one or all read.
 
+use crate::domain::codes::NotificationKind;
 use crate::{
     api::engagements::{MarkRead, my_notifications},
     components::guard::page_error,
@@ -12,19 +13,18 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// The translated sentence for a notification kind.
-pub fn notification_text(kind: &str) -> String {
+pub fn notification_text(kind: NotificationKind) -> String {
     let i18n = use_i18n();
     match kind {
-        "engagement.proposed" => t_string!(i18n, notification_kinds.proposed),
-        "engagement.offered" => t_string!(i18n, notification_kinds.offered),
-        "engagement.accepted" => t_string!(i18n, notification_kinds.accepted),
-        "engagement.declined" => t_string!(i18n, notification_kinds.declined),
-        "engagement.confirmed" => t_string!(i18n, notification_kinds.confirmed),
-        "engagement.completed" => t_string!(i18n, notification_kinds.completed),
-        "engagement.cancelled" => t_string!(i18n, notification_kinds.cancelled),
-        "engagement.expired" => t_string!(i18n, notification_kinds.expired),
-        "message.posted" => t_string!(i18n, notification_kinds.message),
-        _ => t_string!(i18n, notification_kinds.other),
+        NotificationKind::Proposed => t_string!(i18n, notification_kinds.proposed),
+        NotificationKind::Offered => t_string!(i18n, notification_kinds.offered),
+        NotificationKind::Accepted => t_string!(i18n, notification_kinds.accepted),
+        NotificationKind::Declined => t_string!(i18n, notification_kinds.declined),
+        NotificationKind::Confirmed => t_string!(i18n, notification_kinds.confirmed),
+        NotificationKind::Completed => t_string!(i18n, notification_kinds.completed),
+        NotificationKind::Cancelled => t_string!(i18n, notification_kinds.cancelled),
+        NotificationKind::Expired => t_string!(i18n, notification_kinds.expired),
+        NotificationKind::Message => t_string!(i18n, notification_kinds.message),
     }
     .to_string()
 }
@@ -75,10 +75,10 @@ pub fn NotificationsPage() -> impl IntoView {
                                         |id| format!("/engagements/{id}"),
                                     );
                                     view! {
-                                        <li class="notification" class:notification--unread=!n.read data-notification=n.kind.clone()>
+                                        <li class="notification" class:notification--unread=!n.read data-notification=n.kind.code()>
                                             <p>
                                                 {(!n.read).then(|| view! { <strong class="badge">{t!(i18n, notifications.new)}</strong> " " })}
-                                                {notification_text(&n.kind)} " "
+                                                {notification_text(n.kind)} " "
                                                 <A href=link>{n.subject.clone()}</A>
                                             </p>
                                             <p class="muted"><time>{n.at.clone()}</time></p>

@@ -4,6 +4,7 @@
 //! proposed pair with its factors and the runners-up with why they lost, and
 //! "apply", which creates all the proposals at once.
 
+use crate::domain::codes::{RunStage, RunStatus, Urgency};
 use crate::{
     api::matching::{ApplyBatch, StartBatch, batch_run, batch_runs},
     components::params::use_id_param,
@@ -24,13 +25,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::{components::A, hooks::use_query_map};
 
 /// The translated status of a run.
-fn run_status(code: &str) -> String {
+fn run_status(status: RunStatus) -> String {
     let i18n = use_i18n();
-    match code {
-        "running" => t_string!(i18n, batch.running),
-        "ready" => t_string!(i18n, batch.ready),
-        "applied" => t_string!(i18n, batch.applied),
-        _ => t_string!(i18n, batch.failed),
+    match status {
+        RunStatus::Running => t_string!(i18n, batch.running),
+        RunStatus::Ready => t_string!(i18n, batch.ready),
+        RunStatus::Applied => t_string!(i18n, batch.applied),
+        RunStatus::Failed => t_string!(i18n, batch.failed),
     }
     .to_string()
 }
@@ -62,7 +63,7 @@ pub fn BatchesPage() -> impl IntoView {
                             {runs.into_iter().map(|r| view! {
                                 <li data-run=r.id.to_string()>
                                     <A href=format!("/coordinator/batch/{}", r.id)>"#" {r.id} " · " <time>{r.started.clone()}</time></A>
-                                    " · " {run_status(&r.status)} " · " {t!(i18n, batch.pairs_count, count = r.pairs)}
+                                    " · " {run_status(r.status)} " · " {t!(i18n, batch.pairs_count, count = r.pairs)}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -94,18 +95,18 @@ pub fn BatchPage() -> impl IntoView {
                     Err(e) => return page_error(e),
                 };
                 let error = action_error(apply);
-                let running = r.status == "running";
+                let running = r.status == RunStatus::Running;
                 view! {
                     <Title text=format!("{} #{}", t_string!(i18n, batch.title), r.id) />
                     {running.then(|| view! { <Meta http_equiv="refresh" content="2" /> })}
                     <p><A href="/coordinator/batch">{t!(i18n, batch.title)}</A></p>
                     <h1>{t!(i18n, batch.title)} " #" {r.id}</h1>
-                    <p data-run-status=r.status.clone()>
-                        <strong>{run_status(&r.status)}</strong> " · " {r.started_by.clone()} " · " <time>{r.started.clone()}</time>
+                    <p data-run-status=r.status.code()>
+                        <strong>{run_status(r.status)}</strong> " · " {r.started_by.clone()} " · " <time>{r.started.clone()}</time>
                     </p>
                     {running.then(|| view! {
                         <p>
-                            <label for="run-progress">{t!(i18n, batch.progress)} ": " {stage_name(&r.stage)}</label> " "
+                            <label for="run-progress">{t!(i18n, batch.progress)} ": " {stage_name(r.stage)}</label> " "
                             <progress id="run-progress" max="100" value=r.progress>{r.progress} "%"</progress>
                         </p>
                         <p class="muted">{t!(i18n, batch.refreshes)}</p>
@@ -120,10 +121,10 @@ pub fn BatchPage() -> impl IntoView {
                             <dt>{t!(i18n, batch.proposed)}</dt>
                             <dd data-proposed=proposed.to_string()>
                                 {proposed} " ("
-                                {urgency_name("critical")} " " {s.assigned_per_tier[0]} ", "
-                                {urgency_name("high")} " " {s.assigned_per_tier[1]} ", "
-                                {urgency_name("normal")} " " {s.assigned_per_tier[2]} ", "
-                                {urgency_name("low")} " " {s.assigned_per_tier[3]} ")"
+                                {urgency_name(Urgency::Critical)} " " {s.assigned_per_tier[0]} ", "
+                                {urgency_name(Urgency::High)} " " {s.assigned_per_tier[1]} ", "
+                                {urgency_name(Urgency::Normal)} " " {s.assigned_per_tier[2]} ", "
+                                {urgency_name(Urgency::Low)} " " {s.assigned_per_tier[3]} ")"
                             </dd>
                             <dt>{t!(i18n, batch.unserved)}</dt><dd>{s.unserved}</dd>
                             <dt>{t!(i18n, batch.arcs)}</dt><dd>{s.candidate_arcs} " (" {s.readded_arcs} " " {t!(i18n, batch.readded)} ")"</dd>
@@ -136,7 +137,7 @@ pub fn BatchPage() -> impl IntoView {
                             {t!(i18n, batch.outcome, created = o.created, stale = o.stale_need + o.stale_volunteer)}
                         </p>
                     })}
-                    {(r.status == "ready").then(|| view! {
+                    {(r.status == RunStatus::Ready).then(|| view! {
                         <ActionForm action=apply attr:class="inline-form" attr:data-form="apply-batch">
                             <FormAlert error />
                             <input type="hidden" name="id" value=r.id.to_string() />
@@ -163,14 +164,14 @@ pub fn BatchPage() -> impl IntoView {
     }
 }
 
-fn stage_name(code: &str) -> String {
+fn stage_name(stage: RunStage) -> String {
     let i18n = use_i18n();
-    match code {
-        "loading" => t_string!(i18n, batch.stage_loading),
-        "indexing" => t_string!(i18n, batch.stage_indexing),
-        "solving" => t_string!(i18n, batch.stage_solving),
-        "explaining" => t_string!(i18n, batch.stage_explaining),
-        _ => t_string!(i18n, batch.stage_queued),
+    match stage {
+        RunStage::Queued | RunStage::Done => t_string!(i18n, batch.stage_queued),
+        RunStage::Loading => t_string!(i18n, batch.stage_loading),
+        RunStage::Indexing => t_string!(i18n, batch.stage_indexing),
+        RunStage::Solving => t_string!(i18n, batch.stage_solving),
+        RunStage::Explaining => t_string!(i18n, batch.stage_explaining),
     }
     .to_string()
 }
@@ -183,7 +184,7 @@ fn PairItem(pair: PairView) -> impl IntoView {
     view! {
         <li class="pair" data-pair=format!("{}:{}", p.need_id, p.volunteer_id)>
             <p>
-                <span class=format!("urgency urgency--{}", p.urgency)>{urgency_name(&p.urgency)}</span> " "
+                <span class=format!("urgency urgency--{}", p.urgency.code())>{urgency_name(p.urgency)}</span> " "
                 <A href=format!("/coordinator/match/{}", p.need_id)><strong>{p.need_title.clone()}</strong></A>
                 " · " {p.organisation.clone()} " · " {t!(i18n, matching.priority)} " " {p.priority}
             </p>
@@ -204,7 +205,7 @@ fn UnservedItem(unserved: UnservedView) -> impl IntoView {
     let u = unserved;
     view! {
         <li data-unserved=u.need_id.to_string()>
-            <span class=format!("urgency urgency--{}", u.urgency)>{urgency_name(&u.urgency)}</span> " "
+            <span class=format!("urgency urgency--{}", u.urgency.code())>{urgency_name(u.urgency)}</span> " "
             <A href=format!("/coordinator/match/{}", u.need_id)>{u.need_title.clone()}</A> " — "
             {if u.reason == "no_eligible" { t_string!(i18n, batch.no_eligible).to_string() } else { t_string!(i18n, batch.taken).to_string() }}
             <RunnersUp runners=u.runners_up.clone() />

@@ -43,7 +43,7 @@ pub fn ConsolePage() -> impl IntoView {
                     <p><A href="/coordinator/triage">{t!(i18n, matching.triage)}</A></p>
                     <h1>{t!(i18n, matching.console)} ": " {need.title.clone()}</h1>
                     <p>
-                        <span class=format!("urgency urgency--{}", need.urgency)>{urgency_name(&need.urgency)}</span>
+                        <span class=format!("urgency urgency--{}", need.urgency.code())>{urgency_name(need.urgency)}</span>
                         " " {need.organisation.clone()} " (" {need.country.clone()} ") · " {need.category.clone()} " · "
                         <A href=format!("/needs/{}", need.id)>{t!(i18n, matching.need_page)}</A>
                     </p>

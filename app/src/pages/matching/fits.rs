@@ -54,7 +54,7 @@ pub fn FitsPage() -> impl IntoView {
                                     view! {
                                         <li class="candidate" data-fit-need=s.id.to_string()>
                                             <p class="candidate__head">
-                                                <span class=format!("urgency urgency--{}", s.urgency)>{urgency_name(&s.urgency)}</span> " "
+                                                <span class=format!("urgency urgency--{}", s.urgency.code())>{urgency_name(s.urgency)}</span> " "
                                                 <A href=format!("/needs/{}", s.id)><strong>{s.title.clone()}</strong></A>
                                                 " · " {s.organisation.clone()} " (" {s.country.clone()} ") · " {s.category.clone()}
                                             </p>

@@ -81,7 +81,7 @@ pub fn TriagePage() -> impl IntoView {
                                             let n = r.need;
                                             view! {
                                                 <tr data-triage-need=n.id.to_string()>
-                                                    <td><span class=format!("urgency urgency--{}", n.urgency)>{urgency_name(&n.urgency)}</span></td>
+                                                    <td><span class=format!("urgency urgency--{}", n.urgency.code())>{urgency_name(n.urgency)}</span></td>
                                                     <td><A href=format!("/needs/{}", n.id)>{n.title.clone()}</A><br /><span class="muted">{n.category.clone()}</span></td>
                                                     <td>{n.organisation.clone()} " (" {n.country.clone()} ")"<br /><span class="muted">{r.region.clone()}</span></td>
                                                     <td>{n.priority} " · " {income_name(&r.income_group)}</td>

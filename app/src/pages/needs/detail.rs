@@ -1,5 +1,6 @@
 //! `/needs/:id`: one need, as much as the viewer may see; the actions they may take.
 
+use crate::domain::codes::SkillWeight;
 use crate::{
     api::{
         engagements::{OfferHelp, ProposeVolunteer, list_engagements},
@@ -73,15 +74,15 @@ pub fn NeedPage() -> impl IntoView {
                     <FormAlert error=errors />
                     <GroupError name="submit" server_error=errors />
                     <GroupError name="authorisation" server_error=errors />
-                    <dl class="facts" data-need-status=s.status.clone()>
+                    <dl class="facts" data-need-status=s.status.code()>
                         <dt>{t!(i18n, needs.organisation)}</dt>
                         <dd>{s.organisation.clone()} " (" {s.country.clone()} ")"</dd>
                         <dt>{t!(i18n, needs.status)}</dt>
-                        <dd>{status_name(&s.status)}</dd>
+                        <dd>{status_name(s.status)}</dd>
                         <dt>{t!(i18n, needs.category)}</dt>
                         <dd>{s.category.clone()}</dd>
                         <dt>{t!(i18n, needs.urgency)}</dt>
-                        <dd><span class=format!("urgency urgency--{}", s.urgency)>{urgency_name(&s.urgency)}</span></dd>
+                        <dd><span class=format!("urgency urgency--{}", s.urgency.code())>{urgency_name(s.urgency)}</span></dd>
                         <dt>{t!(i18n, needs.effort)}</dt>
                         <dd>{s.effort_hours} " h"</dd>
                         <dt>{t!(i18n, needs.mode)}</dt>
@@ -101,7 +102,7 @@ pub fn NeedPage() -> impl IntoView {
                             .skills
                             .iter()
                             .map(|k| view! {
-                                <li>{k.name.clone()} " — " {level_name(k.min_level)} " · " {weight_name(&k.weight)}</li>
+                                <li>{k.name.clone()} " — " {level_name(k.min_level)} " · " {weight_name(k.weight)}</li>
                             })
                             .collect_view()}
                     </ul>
@@ -207,12 +208,12 @@ pub fn level_name(level: u8) -> String {
 }
 
 /// The translated name of a skill weight.
-pub fn weight_name(weight: &str) -> String {
+pub fn weight_name(weight: SkillWeight) -> String {
     let i18n = use_i18n();
     match weight {
-        "must" => t_string!(i18n, weights.must),
-        "should" => t_string!(i18n, weights.should),
-        _ => t_string!(i18n, weights.nice),
+        SkillWeight::Must => t_string!(i18n, weights.must),
+        SkillWeight::Should => t_string!(i18n, weights.should),
+        SkillWeight::Nice => t_string!(i18n, weights.nice),
     }
     .to_string()
 }

@@ -5,10 +5,7 @@ use crate::{
         choices::{LanguageChoice, SkillRequirements},
         form::{Field, FormAlert, GroupError, SelectField, Submit, TextArea},
     },
-    domain::{
-        need::{NeedInput, URGENCIES},
-        reference::Catalogue,
-    },
+    domain::{codes::Urgency, need::NeedInput, reference::Catalogue},
     error::AppError,
     i18n::{t, t_string, use_i18n},
     pages::needs::table::urgency_name,
@@ -43,9 +40,9 @@ pub fn NeedFields(
             (c.id.to_string(), label)
         })
         .collect();
-    let urgencies = URGENCIES
+    let urgencies = Urgency::ALL
         .iter()
-        .map(|u| ((*u).to_owned(), urgency_name(u)))
+        .map(|u| (u.code().to_owned(), urgency_name(*u)))
         .collect();
     let modes = vec![
         ("remote".to_owned(), t_string!(i18n, needs.remote).to_string()),

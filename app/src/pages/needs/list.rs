@@ -1,6 +1,7 @@
 //! `/needs`: an organisation's own needs, or the open needs an approved
 //! volunteer can help with.
 
+use crate::domain::need::NeedStatus;
 use crate::{
     api::{
         auth::whoami,
@@ -23,17 +24,6 @@ use crate::{
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
-
-const STATUSES: [&str; 8] = [
-    "draft",
-    "submitted",
-    "open",
-    "matched",
-    "in_progress",
-    "resolved",
-    "closed",
-    "cancelled",
-];
 
 /// The needs page.
 #[component]
@@ -91,7 +81,7 @@ pub fn NeedsPage() -> impl IntoView {
                         <label for="q">{t!(i18n, needs.search)}</label>
                         <input id="q" name="q" type="search" value=q("q") maxlength=100 />
                         {member.then(|| view! {
-                            <FilterSelect name="status" label=t_string!(i18n, needs.status).to_string() options=STATUSES.iter().map(|s| ((*s).to_owned(), status_name(s))).collect() current=q("status") />
+                            <FilterSelect name="status" label=t_string!(i18n, needs.status).to_string() options=NeedStatus::ALL.iter().map(|s| (s.code().to_owned(), status_name(*s))).collect() current=q("status") />
                         })}
                         <FilterSelect name="category" label=t_string!(i18n, needs.category).to_string() options=category_options(&catalogue) current=q("category") />
                         <FilterSelect name="urgency" label=t_string!(i18n, needs.urgency).to_string() options=urgency_options() current=q("urgency") />

@@ -1,5 +1,6 @@
 //! A table of needs, and the labels of their statuses and urgencies.
 
+use crate::domain::{codes::Urgency, need::NeedStatus};
 use crate::{
     domain::views::NeedSummary,
     i18n::{t, t_string, use_i18n},
@@ -8,29 +9,29 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 /// The translated name of a need status.
-pub fn status_name(code: &str) -> String {
+pub fn status_name(status: NeedStatus) -> String {
     let i18n = use_i18n();
-    match code {
-        "draft" => t_string!(i18n, need_status.draft),
-        "submitted" => t_string!(i18n, need_status.submitted),
-        "open" => t_string!(i18n, need_status.open),
-        "matched" => t_string!(i18n, need_status.matched),
-        "in_progress" => t_string!(i18n, need_status.in_progress),
-        "resolved" => t_string!(i18n, need_status.resolved),
-        "closed" => t_string!(i18n, need_status.closed),
-        _ => t_string!(i18n, need_status.cancelled),
+    match status {
+        NeedStatus::Draft => t_string!(i18n, need_status.draft),
+        NeedStatus::Submitted => t_string!(i18n, need_status.submitted),
+        NeedStatus::Open => t_string!(i18n, need_status.open),
+        NeedStatus::Matched => t_string!(i18n, need_status.matched),
+        NeedStatus::InProgress => t_string!(i18n, need_status.in_progress),
+        NeedStatus::Resolved => t_string!(i18n, need_status.resolved),
+        NeedStatus::Closed => t_string!(i18n, need_status.closed),
+        NeedStatus::Cancelled => t_string!(i18n, need_status.cancelled),
     }
     .to_string()
 }
 
 /// The translated name of an urgency.
-pub fn urgency_name(code: &str) -> String {
+pub fn urgency_name(urgency: Urgency) -> String {
     let i18n = use_i18n();
-    match code {
-        "critical" => t_string!(i18n, urgency.critical),
-        "high" => t_string!(i18n, urgency.high),
-        "normal" => t_string!(i18n, urgency.normal),
-        _ => t_string!(i18n, urgency.low),
+    match urgency {
+        Urgency::Critical => t_string!(i18n, urgency.critical),
+        Urgency::High => t_string!(i18n, urgency.high),
+        Urgency::Normal => t_string!(i18n, urgency.normal),
+        Urgency::Low => t_string!(i18n, urgency.low),
     }
     .to_string()
 }
@@ -68,14 +69,14 @@ pub fn NeedsTable(
                     {needs
                         .into_iter()
                         .map(|n| {
-                            let urgency = n.urgency.clone();
+                            let urgency = n.urgency;
                             view! {
                                 <tr data-need=n.id.to_string()>
                                     <td><A href=format!("{link_base}{}", n.id)>{n.title.clone()}</A></td>
                                     {show_organisation.then(|| view! { <td>{n.organisation.clone()} " (" {n.country.clone()} ")"</td> })}
                                     <td>{n.category.clone()}</td>
-                                    <td><span class=format!("urgency urgency--{urgency}")>{urgency_name(&n.urgency)}</span></td>
-                                    <td>{status_name(&n.status)}</td>
+                                    <td><span class=format!("urgency urgency--{urgency}")>{urgency_name(n.urgency)}</span></td>
+                                    <td>{status_name(n.status)}</td>
                                     <td>{n.effort_hours} " h"</td>
                                 </tr>
                             }

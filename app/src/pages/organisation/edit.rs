@@ -39,10 +39,10 @@ pub fn EditOrganisationPage() -> impl IntoView {
                 let org = mine.organisation;
                 let input: OrganisationInput = kept_input(&kept.await).unwrap_or_else(|| OrganisationInput {
                     name: org.name,
-                    kind: org.kind,
+                    kind: org.kind.code().to_owned(),
                     country: org.country,
                     city: org.city,
-                    size: org.size,
+                    size: org.size.code().to_owned(),
                     languages: org.languages.into_iter().map(|l| (l, "on".to_owned())).collect(),
                     website: org.website,
                     contact_name: org.contact_name,

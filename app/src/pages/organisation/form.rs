@@ -6,7 +6,8 @@ use crate::{
         form::{Check, Field, FormAlert, Kind, SelectField, Submit},
     },
     domain::{
-        organisation::{KINDS, OrganisationInput, SIZES},
+        codes::{OrganisationKind, OrganisationSize},
+        organisation::OrganisationInput,
         reference::Catalogue,
     },
     error::AppError,
@@ -16,26 +17,26 @@ use crate::{
 use leptos::prelude::*;
 
 /// The translated name of an organisation kind.
-pub fn kind_name(code: &str) -> String {
+pub fn kind_name(kind: OrganisationKind) -> String {
     let i18n = use_i18n();
-    match code {
-        "hospital" => t_string!(i18n, org_kinds.hospital),
-        "clinic" => t_string!(i18n, org_kinds.clinic),
-        "laboratory" => t_string!(i18n, org_kinds.laboratory),
-        "health_ngo" => t_string!(i18n, org_kinds.health_ngo),
-        _ => t_string!(i18n, org_kinds.other),
+    match kind {
+        OrganisationKind::Hospital => t_string!(i18n, org_kinds.hospital),
+        OrganisationKind::Clinic => t_string!(i18n, org_kinds.clinic),
+        OrganisationKind::Laboratory => t_string!(i18n, org_kinds.laboratory),
+        OrganisationKind::HealthNgo => t_string!(i18n, org_kinds.health_ngo),
+        OrganisationKind::Other => t_string!(i18n, org_kinds.other),
     }
     .to_string()
 }
 
 /// The translated name of a size band.
-pub fn size_name(code: &str) -> String {
+pub fn size_name(size: OrganisationSize) -> String {
     let i18n = use_i18n();
-    match code {
-        "under_50" => t_string!(i18n, org_sizes.under_50),
-        "from_50" => t_string!(i18n, org_sizes.from_50),
-        "from_250" => t_string!(i18n, org_sizes.from_250),
-        _ => t_string!(i18n, org_sizes.from_1000),
+    match size {
+        OrganisationSize::Under50 => t_string!(i18n, org_sizes.under_50),
+        OrganisationSize::From50 => t_string!(i18n, org_sizes.from_50),
+        OrganisationSize::From250 => t_string!(i18n, org_sizes.from_250),
+        OrganisationSize::From1000 => t_string!(i18n, org_sizes.from_1000),
     }
     .to_string()
 }
@@ -60,8 +61,14 @@ pub fn OrganisationFields(
         .iter()
         .map(|c| (c.iso2.clone(), c.name.clone()))
         .collect();
-    let kinds = KINDS.iter().map(|k| ((*k).to_owned(), kind_name(k))).collect();
-    let sizes = SIZES.iter().map(|s| ((*s).to_owned(), size_name(s))).collect();
+    let kinds = OrganisationKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), kind_name(*k)))
+        .collect();
+    let sizes = OrganisationSize::ALL
+        .iter()
+        .map(|s| (s.code().to_owned(), size_name(*s)))
+        .collect();
     let checked: Vec<String> = input.languages.keys().cloned().collect();
     view! {
         <FormAlert error />

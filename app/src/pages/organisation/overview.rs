@@ -1,6 +1,7 @@
 //! `/organisation`: the organisation's profile, members and invitations — or the
 //! registration form when the member has none yet.
 
+use crate::domain::codes::VettingStatus;
 use crate::{
     api::{
         organisation::{CreateInvitation, CreateOrganisation, fetch_my_organisation},
@@ -104,14 +105,14 @@ pub fn OrganisationPage() -> impl IntoView {
 #[component]
 pub fn StatusNotice(org: OrganisationView) -> impl IntoView {
     let i18n = use_i18n();
-    match org.status.as_str() {
-        "approved" => {
+    match org.status {
+        VettingStatus::Approved => {
             view! { <p class="alert alert--ok" role="status">{t!(i18n, org.approved)}</p> }.into_any()
         }
-        "pending" => {
+        VettingStatus::Pending => {
             view! { <p class="alert alert--warn" role="status">{t!(i18n, org.pending)}</p> }.into_any()
         }
-        _ => view! {
+        VettingStatus::Rejected | VettingStatus::Suspended => view! {
             <div class="alert alert--error" role="status">
                 <p>{t!(i18n, org.not_approved)}</p>
                 {(!org.vetting_note.is_empty()).then(|| view! { <p>{org.vetting_note.clone()}</p> })}
@@ -129,11 +130,11 @@ pub fn OrganisationFacts(org: OrganisationView) -> impl IntoView {
     view! {
         <dl class="facts" data-organisation=org.id.to_string()>
             <dt>{t!(i18n, org.kind)}</dt>
-            <dd>{kind_name(&org.kind)}</dd>
+            <dd>{kind_name(org.kind)}</dd>
             <dt>{t!(i18n, org.country)}</dt>
             <dd>{org.city.clone()} ", " {org.country_name.clone()}</dd>
             <dt>{t!(i18n, org.size)}</dt>
-            <dd>{size_name(&org.size)}</dd>
+            <dd>{size_name(org.size)}</dd>
             <dt>{t!(i18n, org.languages)}</dt>
             <dd>{org.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
             <dt>{t!(i18n, org.website)}</dt>

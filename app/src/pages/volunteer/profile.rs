@@ -1,6 +1,7 @@
 //! `/volunteer`: the volunteer's profile (skills, languages, availability), the
 //! code of conduct, and where they stand in vetting.
 
+use crate::domain::codes::VettingStatus;
 use crate::{
     api::{
         reference::fetch_catalogue,
@@ -60,7 +61,7 @@ pub fn VolunteerPage() -> impl IntoView {
                     (Ok(p), Ok(c)) => (p, c),
                     (Err(e), _) | (_, Err(e)) => return page_error(e),
                 };
-                let status = profile.as_ref().map(|p| p.status.clone());
+                let status = profile.as_ref().map(|p| p.status);
                 let coc_current = profile.as_ref().is_some_and(|p| p.code_of_conduct_current);
                 let input: ProfileInput = kept_input(&kept.await).unwrap_or_else(|| match &profile {
                     Some(p) => ProfileInput {
@@ -101,19 +102,19 @@ pub fn VolunteerPage() -> impl IntoView {
                     .collect();
                 let checked: Vec<String> = input.languages.keys().cloned().collect();
                 view! {
-                    {match status.as_deref() {
+                    {match status {
                         None => view! { <p class="lead">{t!(i18n, volunteer.lead)}</p> }.into_any(),
-                        Some("approved") => view! {
+                        Some(VettingStatus::Approved) => view! {
                             <p class="alert alert--ok" role="status" data-volunteer-status="approved">{t!(i18n, volunteer.approved)}</p>
                             <p><A href="/needs">{t!(i18n, volunteer.browse)}</A></p>
                         }
                             .into_any(),
-                        Some("pending") => view! {
+                        Some(VettingStatus::Pending) => view! {
                             <p class="alert alert--warn" role="status" data-volunteer-status="pending">{t!(i18n, volunteer.pending)}</p>
                         }
                             .into_any(),
-                        Some(other) => view! {
-                            <div class="alert alert--error" role="status" data-volunteer-status=other.to_owned()>
+                        Some(other @ (VettingStatus::Rejected | VettingStatus::Suspended)) => view! {
+                            <div class="alert alert--error" role="status" data-volunteer-status=other.code()>
                                 <p>{t!(i18n, volunteer.not_approved)}</p>
                                 <p>{profile.as_ref().map(|p| p.vetting_note.clone()).unwrap_or_default()}</p>
                             </div>

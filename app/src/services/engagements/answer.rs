@@ -1,6 +1,7 @@
 //! Answers to a proposal: accepting, declining, and the organisation's
 //! confirmation.
 
+use crate::domain::codes::NotificationKind;
 use crate::infra::db::begin_write;
 use crate::services::{ServiceError, audit::Actor, needs};
 use crate::session::CurrentUser;
@@ -45,7 +46,7 @@ pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) ->
         },
     )
     .await?;
-    announce(&txn, now, &e, &n, "engagement.accepted", Some(user.id)).await?;
+    announce(&txn, now, &e, &n, NotificationKind::Accepted, Some(user.id)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -94,7 +95,7 @@ pub async fn decline(
     )
     .await?;
     give_back(&txn, &e).await?;
-    announce(&txn, now, &e, &n, "engagement.declined", Some(user.id)).await?;
+    announce(&txn, now, &e, &n, NotificationKind::Declined, Some(user.id)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -127,7 +128,7 @@ pub async fn confirm(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -
     needs::transition(&txn, now, actor, &n, NeedAction::Match, None).await?;
     // The need is taken: call off the other live proposals for it.
     call_off(&txn, now, actor, &n, Some(e.id)).await?;
-    announce(&txn, now, &e, &n, "engagement.confirmed", Some(user.id)).await?;
+    announce(&txn, now, &e, &n, NotificationKind::Confirmed, Some(user.id)).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! volunteer's capacity, the people concerned and what they are told — and
 //! calling off a need's live proposals. Nothing here moves a need.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::codes::NotificationKind;
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
@@ -30,33 +32,6 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 use time::OffsetDateTime;
-
-/// The stored status of a shared status.
-pub(super) fn stored(status: EngagementStatus) -> Status {
-    match status {
-        EngagementStatus::Proposed => Status::Proposed,
-        EngagementStatus::Accepted => Status::Accepted,
-        EngagementStatus::Active => Status::Active,
-        EngagementStatus::Completed => Status::Completed,
-        EngagementStatus::Declined => Status::Declined,
-        EngagementStatus::Expired => Status::Expired,
-        EngagementStatus::Cancelled => Status::Cancelled,
-    }
-}
-
-/// The shared status of a stored status.
-#[must_use]
-pub fn shared(status: Status) -> EngagementStatus {
-    match status {
-        Status::Proposed => EngagementStatus::Proposed,
-        Status::Accepted => EngagementStatus::Accepted,
-        Status::Active => EngagementStatus::Active,
-        Status::Completed => EngagementStatus::Completed,
-        Status::Declined => EngagementStatus::Declined,
-        Status::Expired => EngagementStatus::Expired,
-        Status::Cancelled => EngagementStatus::Cancelled,
-    }
-}
 
 pub(super) fn proposer_code(kind: ProposerKind) -> &'static str {
     match kind {
@@ -216,13 +191,16 @@ pub(super) async fn move_engagement(
     party: Party,
     changes: Changes,
 ) -> Result<Status, ServiceError> {
-    let to = transition(shared(e.status), action, party)
-        .map(stored)
+    let to = transition(e.status.into(), action, party)
+        .map(Status::from)
         .ok_or(ServiceError::Conflict(
             "this change is not allowed for the engagement's status",
         ))?;
     let mut update = engagement::Entity::update_many()
-        .col_expr(engagement::Column::Status, Expr::value(stored_code(to)))
+        .col_expr(
+            engagement::Column::Status,
+            Expr::value(EngagementStatus::from(to).code()),
+        )
         .col_expr(engagement::Column::UpdatedAt, Expr::value(now))
         .filter(engagement::Column::Id.eq(e.id))
         .filter(engagement::Column::Status.eq(e.status));
@@ -259,8 +237,8 @@ pub(super) async fn move_engagement(
         return Err(ServiceError::Conflict("the engagement changed meanwhile"));
     }
     let mut details = json!({
-        "from": stored_code(e.status),
-        "to": stored_code(to),
+        "from": EngagementStatus::from(e.status).code(),
+        "to": EngagementStatus::from(to).code(),
         "by": format!("{party:?}").to_lowercase(),
     });
     if let Some((by, reason, _)) = &changes.decline {
@@ -272,15 +250,11 @@ pub(super) async fn move_engagement(
         now,
         actor,
         Action::EngagementTransition,
-        Some(("engagement", e.id)),
+        Some((AuditObject::Engagement, e.id)),
         details,
     )
     .await?;
     Ok(to)
-}
-
-pub(super) fn stored_code(status: Status) -> &'static str {
-    shared(status).code()
 }
 
 /// Releases the capacity an engagement holds, if it holds any.
@@ -296,7 +270,7 @@ pub(super) async fn announce(
     now: OffsetDateTime,
     e: &engagement::Model,
     n: &need::Model,
-    kind: &str,
+    kind: NotificationKind,
     except: Option<i64>,
 ) -> Result<(), ServiceError> {
     let people = participants(txn, e, n.organisation_id).await?;
@@ -352,7 +326,7 @@ pub async fn call_off(
         )
         .await?;
         give_back(txn, &other).await?;
-        announce(txn, now, &other, n, "engagement.cancelled", None).await?;
+        announce(txn, now, &other, n, NotificationKind::Cancelled, None).await?;
     }
     Ok(())
 }

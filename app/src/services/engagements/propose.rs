@@ -1,5 +1,7 @@
 //! Proposals: a coordinator's (or the matcher's), and a volunteer's offer.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::codes::NotificationKind;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -126,11 +128,11 @@ pub async fn propose_in(
         now,
         actor,
         Action::EngagementProposed,
-        Some(("engagement", e.id)),
+        Some((AuditObject::Engagement, e.id)),
         detail,
     )
     .await?;
-    announce(txn, now, &e, n, "engagement.proposed", actor.account_id).await?;
+    announce(txn, now, &e, n, NotificationKind::Proposed, actor.account_id).await?;
     Ok(e.id)
 }
 
@@ -229,11 +231,11 @@ pub async fn offer(
         now,
         actor,
         Action::EngagementProposed,
-        Some(("engagement", e.id)),
+        Some((AuditObject::Engagement, e.id)),
         json!({ "need": n.id, "volunteer": user.id, "by": "volunteer" }),
     )
     .await?;
-    announce(&txn, now, &e, &n, "engagement.offered", Some(user.id)).await?;
+    announce(&txn, now, &e, &n, NotificationKind::Offered, Some(user.id)).await?;
     txn.commit().await?;
     Ok(e.id)
 }

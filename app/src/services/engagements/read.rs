@@ -1,5 +1,6 @@
 //! Reading engagements: one in detail, a viewer's list, a volunteer's history.
 
+use crate::domain::codes::AuditObject;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -42,7 +43,7 @@ pub(super) async fn view_for(
         Some(r) => ecsf_role::Entity::find_by_id(r).one(db).await?.map(|r| r.name),
         None => None,
     };
-    let status = shared(e.status);
+    let status = EngagementStatus::from(e.status);
     // The engaged volunteer reads the confidential part once the work is on.
     let confidential = (!in_list
         && match party {
@@ -64,7 +65,7 @@ pub(super) async fn view_for(
             state.clock.now(),
             actor,
             Action::ConfidentialRead,
-            Some(("need", n.id)),
+            Some((AuditObject::Need, n.id)),
             json!({ "engagement": e.id }),
         )
         .await?;
@@ -88,7 +89,7 @@ pub(super) async fn view_for(
     let summary = needs::summary(db, &n).await?;
     Ok(EngagementView {
         id: e.id,
-        status: status.code().to_owned(),
+        status,
         need: summary,
         need_summary: n.public_summary.clone(),
         volunteer_id: e.volunteer_id,
@@ -204,7 +205,7 @@ pub async fn history(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<
         minutes: engagements.iter().map(|e| e.minutes_logged).sum(),
         completed: engagements
             .iter()
-            .filter(|e| e.status == EngagementStatus::Completed.code())
+            .filter(|e| e.status == EngagementStatus::Completed)
             .count(),
         engagements,
     })

@@ -1,5 +1,7 @@
 //! An engagement's messages and logged hours, as its participants read them.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::codes::NotificationKind;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -58,7 +60,7 @@ pub async fn post_message(
         people,
         None,
         About {
-            kind: "message.posted",
+            kind: NotificationKind::Message,
             engagement_id: Some(e.id),
             need_id: Some(n.id),
             subject: &n.title,
@@ -70,7 +72,7 @@ pub async fn post_message(
         now,
         actor,
         Action::MessagePosted,
-        Some(("engagement", e.id)),
+        Some((AuditObject::Engagement, e.id)),
         json!({}),
     )
     .await?;

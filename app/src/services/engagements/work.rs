@@ -1,6 +1,8 @@
 //! The work: logged hours, completion with ratings, cancellation, and expiry
 //! of unanswered proposals.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::codes::NotificationKind;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -105,7 +107,7 @@ pub async fn log_hours(
         now,
         actor,
         Action::HoursLogged,
-        Some(("engagement", e.id)),
+        Some((AuditObject::Engagement, e.id)),
         json!({ "minutes": minutes }),
     )
     .await?;
@@ -163,7 +165,7 @@ pub async fn complete(
         NeedAction::Reopen
     };
     needs::transition(&txn, now, actor, &n, action, None).await?;
-    announce(&txn, now, &e, &n, "engagement.completed", Some(user.id)).await?;
+    announce(&txn, now, &e, &n, NotificationKind::Completed, Some(user.id)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -207,7 +209,7 @@ pub async fn rate(
         now,
         actor,
         Action::EngagementRated,
-        Some(("engagement", e.id)),
+        Some((AuditObject::Engagement, e.id)),
         json!({ "rating": rating }),
     )
     .await?;
@@ -251,7 +253,7 @@ pub async fn cancel(
     if e.status == Status::Active && matches!(n.status, need::Status::Matched | need::Status::InProgress) {
         needs::transition(&txn, now, actor, &n, NeedAction::Reopen, Some(&note)).await?;
     }
-    announce(&txn, now, &e, &n, "engagement.cancelled", Some(user.id)).await?;
+    announce(&txn, now, &e, &n, NotificationKind::Cancelled, Some(user.id)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -295,7 +297,7 @@ pub async fn expire_due(state: &Deps, now: OffsetDateTime) -> Result<u64, Servic
         match moved {
             Ok(_) => {
                 give_back(&txn, &e).await?;
-                announce(&txn, now, &e, &n, "engagement.expired", None).await?;
+                announce(&txn, now, &e, &n, NotificationKind::Expired, None).await?;
                 txn.commit().await?;
                 expired += 1;
             }

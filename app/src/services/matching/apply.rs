@@ -1,5 +1,6 @@
 //! Applying a batch run's preview: its proposals, created at once.
 
+use crate::domain::codes::AuditObject;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -147,7 +148,7 @@ pub async fn apply(
         now,
         actor,
         Action::MatchRunApplied,
-        Some(("match_run", id)),
+        Some((AuditObject::MatchRun, id)),
         json!({
             "created": outcome.created,
             "stale_need": outcome.stale_need,

@@ -1,6 +1,8 @@
 //! Batch runs: started by a coordinator, computed in the background, left as a
 //! preview to read page by page.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::codes::{RunStage, RunStatus};
 use crate::domain::views::PAIRS_PAGE;
 use crate::infra::db::begin_write;
 use crate::services::{
@@ -38,9 +40,14 @@ pub(super) struct Preview {
     pub(super) unserved: Vec<UnservedView>,
 }
 
-pub(super) async fn progress(state: &Deps, id: i64, stage: &str, percent: i16) -> Result<(), ServiceError> {
+pub(super) async fn progress(
+    state: &Deps,
+    id: i64,
+    stage: RunStage,
+    percent: i16,
+) -> Result<(), ServiceError> {
     match_run::Entity::update_many()
-        .col_expr(match_run::Column::Stage, Expr::value(stage))
+        .col_expr(match_run::Column::Stage, Expr::value(stage.code()))
         .col_expr(match_run::Column::Progress, Expr::value(percent))
         .col_expr(match_run::Column::HeartbeatAt, Expr::value(state.clock.now()))
         .filter(match_run::Column::Id.eq(id))
@@ -59,7 +66,7 @@ pub async fn start_batch(state: &Deps, actor: &Actor, user: &CurrentUser) -> Res
     let txn = begin_write(&state.db).await?;
     let run = match_run::ActiveModel {
         status: Set(match_run::Status::Running),
-        stage: Set("queued".into()),
+        stage: Set(RunStage::Queued.code().to_owned()),
         progress: Set(0),
         started_by: Set(user.id),
         started_at: Set(now),
@@ -77,7 +84,7 @@ pub async fn start_batch(state: &Deps, actor: &Actor, user: &CurrentUser) -> Res
         now,
         actor,
         Action::MatchRunStarted,
-        Some(("match_run", run.id)),
+        Some((AuditObject::MatchRun, run.id)),
         json!({}),
     )
     .await?;
@@ -104,11 +111,11 @@ pub async fn start_batch(state: &Deps, actor: &Actor, user: &CurrentUser) -> Res
 
 pub(super) async fn compute(state: &Deps, id: i64) -> Result<(), ServiceError> {
     let started = std::time::Instant::now();
-    progress(state, id, "loading", 5).await?;
+    progress(state, id, RunStage::Loading, 5).await?;
     let needs_pool = open_needs(state).await?;
-    progress(state, id, "indexing", 25).await?;
+    progress(state, id, RunStage::Indexing, 25).await?;
     let pool = volunteers(state).await?;
-    progress(state, id, "solving", 50).await?;
+    progress(state, id, RunStage::Solving, 50).await?;
     let needs: Vec<NeedProfile> = needs_pool
         .profiles
         .iter()
@@ -120,7 +127,7 @@ pub(super) async fn compute(state: &Deps, id: i64) -> Result<(), ServiceError> {
         .await
         .map_err(|e| ServiceError::Internal(format!("the solver task failed: {e}")))?
         .map_err(|e| ServiceError::Internal(format!("the matcher refused the batch: {e}")))?;
-    progress(state, id, "explaining", 85).await?;
+    progress(state, id, RunStage::Explaining, 85).await?;
     let preview = preview(&assignment, &needs_pool, &pool);
     let summary = RunSummary {
         needs: u32::try_from(needs.len()).unwrap_or(u32::MAX),
@@ -133,7 +140,7 @@ pub(super) async fn compute(state: &Deps, id: i64) -> Result<(), ServiceError> {
     };
     match_run::Entity::update_many()
         .col_expr(match_run::Column::Status, Expr::value("ready"))
-        .col_expr(match_run::Column::Stage, Expr::value("done"))
+        .col_expr(match_run::Column::Stage, Expr::value(RunStage::Done.code()))
         .col_expr(match_run::Column::Progress, Expr::value(100_i16))
         .col_expr(match_run::Column::Summary, Expr::value(to_json(&summary)))
         .col_expr(match_run::Column::Preview, Expr::value(to_json(&preview)))
@@ -147,15 +154,6 @@ pub(super) async fn compute(state: &Deps, id: i64) -> Result<(), ServiceError> {
 
 pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
-}
-
-pub(super) fn urgency_code(u: Urgency) -> &'static str {
-    match u {
-        Urgency::Critical => "critical",
-        Urgency::High => "high",
-        Urgency::Normal => "normal",
-        Urgency::Low => "low",
-    }
 }
 
 pub(super) fn preview(assignment: &Assignment, needs: &NeedPool, pool: &VolunteerPool) -> Preview {
@@ -198,7 +196,7 @@ pub(super) fn preview(assignment: &Assignment, needs: &NeedPool, pool: &Voluntee
                 need_id: a.need_id,
                 need_title: summary.title.clone(),
                 organisation: format!("{} ({})", summary.organisation, summary.country),
-                urgency: urgency_code(need.urgency).to_owned(),
+                urgency: need.urgency.into(),
                 priority: need.emerging_priority,
                 volunteer_id: a.candidate.volunteer_id,
                 volunteer_name: name(a.candidate.volunteer_id),
@@ -223,8 +221,7 @@ pub(super) fn preview(assignment: &Assignment, needs: &NeedPool, pool: &Voluntee
             need_title: title(u.need_id),
             urgency: needs
                 .profile(u.need_id)
-                .map_or("low", |n| urgency_code(n.urgency))
-                .to_owned(),
+                .map_or(crate::domain::codes::Urgency::Low, |n| n.urgency.into()),
             reason: match u.reason {
                 UnassignedReason::NoEligibleVolunteer { .. } => "no_eligible",
                 UnassignedReason::CandidatesTaken { .. } => "taken",
@@ -240,14 +237,21 @@ pub(super) fn interrupted(run: &match_run::Model, now: OffsetDateTime) -> bool {
     run.status == match_run::Status::Running && now - run.heartbeat_at > HEARTBEAT_TIMEOUT
 }
 
-pub(super) fn status_code(run: &match_run::Model, now: OffsetDateTime) -> &'static str {
-    match run.status {
-        _ if interrupted(run, now) => "failed",
-        match_run::Status::Running => "running",
-        match_run::Status::Ready => "ready",
-        match_run::Status::Applied => "applied",
-        match_run::Status::Failed => "failed",
+/// Where a run stands: an interrupted run (its heartbeat stopped) is failed.
+pub(super) fn status(run: &match_run::Model, now: OffsetDateTime) -> RunStatus {
+    if interrupted(run, now) {
+        RunStatus::Failed
+    } else {
+        run.status.into()
     }
+}
+
+/// The step a run is at (written by [`progress`] only, so always a known code).
+pub(super) fn stage(run: &match_run::Model) -> RunStage {
+    RunStage::parse(&run.stage).unwrap_or_else(|| {
+        tracing::warn!(run = run.id, stage = %run.stage, "batch run at an unknown stage");
+        RunStage::Queued
+    })
 }
 
 /// A run's stored preview: empty until the run is ready; an error when what is
@@ -278,8 +282,8 @@ pub async fn run(state: &Deps, id: i64, page: u64) -> Result<RunView, ServiceErr
     let start = usize::try_from(page.saturating_mul(PAIRS_PAGE)).unwrap_or(usize::MAX);
     Ok(RunView {
         id: run.id,
-        status: status_code(&run, now).to_owned(),
-        stage: run.stage.clone(),
+        status: status(&run, now),
+        stage: stage(&run),
         progress: run.progress,
         started: utc(run.started_at),
         started_by: starter.map(|a| a.display_name).unwrap_or_default(),
@@ -320,7 +324,7 @@ pub async fn runs(state: &Deps) -> Result<Vec<RunRow>, ServiceError> {
         .into_iter()
         .map(|r| RunRow {
             id: r.id,
-            status: status_code(&r, now).to_owned(),
+            status: status(&r, now),
             started: utc(r.started_at),
             pairs: serde_json::from_str::<RunSummary>(&r.summary)
                 .map(|s| s.assigned_per_tier.iter().sum())

@@ -4,7 +4,7 @@
 use crate::services::{ServiceError, needs};
 use crate::{
     domain::{engagement::weekly_hours, geo, languages, priority, views::NeedSummary},
-    matcher::{NeedProfile, RequiredSkill, SkillWeight, Urgency, VolunteerProfile},
+    matcher::{NeedProfile, RequiredSkill, VolunteerProfile},
 };
 use entity::{
     account::{self, Role},
@@ -330,23 +330,6 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     Ok((profiles, people))
 }
 
-pub(super) fn urgency(u: need::Urgency) -> Urgency {
-    match u {
-        need::Urgency::Critical => Urgency::Critical,
-        need::Urgency::High => Urgency::High,
-        need::Urgency::Normal => Urgency::Normal,
-        need::Urgency::Low => Urgency::Low,
-    }
-}
-
-pub(super) fn skill_weight(w: need_skill::Weight) -> SkillWeight {
-    match w {
-        need_skill::Weight::Must => SkillWeight::Must,
-        need_skill::Weight::Should => SkillWeight::Should,
-        need_skill::Weight::Nice => SkillWeight::Nice,
-    }
-}
-
 pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, ServiceError> {
     let geo = geography(db).await?;
     let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
@@ -375,7 +358,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
             required.entry(s.need_id).or_default().push(RequiredSkill {
                 skill: u32::try_from(s.skill_id).unwrap_or(u32::MAX),
                 min_level: u8::try_from(s.min_level).unwrap_or(1),
-                weight: skill_weight(s.weight),
+                weight: s.weight.into(),
             });
         }
     }
@@ -473,7 +456,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
             org_id: org.id,
             skills: required.remove(&n.id).unwrap_or_default(),
             languages: languages::split(&n.languages),
-            urgency: urgency(n.urgency),
+            urgency: n.urgency.into(),
             weekly_hours: u16::try_from(weekly_hours(n.effort_hours, days)).unwrap_or(1),
             remote: !n.onsite,
             country: code(&org.country_iso2),

@@ -1,6 +1,7 @@
 //! Bringing the cached pools up to date: the audit entries the cache has not
 //! seen, and reading again only what they touch.
 
+use crate::domain::codes::AuditObject;
 use crate::services::{ServiceError, audit::Action};
 use crate::{
     matcher::{MatchConfig, VolunteerIndex, VolunteerProfile},
@@ -148,11 +149,14 @@ pub(super) async fn changed_volunteers<C: ConnectionTrait>(
     let mut ids = HashSet::new();
     let mut engagements = Vec::new();
     for change in changes {
-        match (change.object_type.as_deref(), change.object_id) {
-            (Some("volunteer" | "account"), Some(id)) => {
+        match (
+            change.object_type.as_deref().and_then(AuditObject::parse),
+            change.object_id,
+        ) {
+            (Some(AuditObject::Volunteer | AuditObject::Account), Some(id)) => {
                 ids.insert(id);
             }
-            (Some("engagement"), Some(id)) => engagements.push(id),
+            (Some(AuditObject::Engagement), Some(id)) => engagements.push(id),
             // Organisations (employer conflicts), batch runs and anything else.
             _ => return Ok(None),
         }

@@ -22,7 +22,7 @@ pub struct TriageFilter {
     /// Category id.
     pub category: Option<i64>,
     /// Urgency code.
-    pub urgency: Option<String>,
+    pub urgency: Option<crate::domain::codes::Urgency>,
     /// Zero-based page.
     pub page: u64,
 }
@@ -53,7 +53,7 @@ pub async fn triage(state: &Deps, filter: &TriageFilter) -> Result<TriageBoard, 
         .filter(|(_, s, (region, income))| {
             filter.region.as_ref().is_none_or(|r| r == region)
                 && filter.income.as_ref().is_none_or(|i| i == income)
-                && filter.urgency.as_ref().is_none_or(|u| *u == s.urgency)
+                && filter.urgency.is_none_or(|u| u == s.urgency)
                 && wanted_category.is_none_or(|c| *c == s.category)
         })
         .collect();

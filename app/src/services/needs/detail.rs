@@ -1,5 +1,7 @@
 //! One need, with exactly the visibility its viewer has.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::engagement::EngagementStatus;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -15,14 +17,13 @@ use crate::{
     services::deps::Deps,
 };
 use entity::{
-    account::Role, engagement, need, need::Status, need_category, need_skill, organisation, skill,
+    account::Role, engagement, need, need::Status, need_category, need_skill, organisation,
     vetting::VettingStatus,
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::json;
-use std::collections::HashMap;
 
-use super::{codes::*, list::*};
+use super::{dates::*, list::*};
 
 /// How much of a need a viewer may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,13 +83,7 @@ pub async fn detail(
         .filter(need_skill::Column::NeedId.eq(need.id))
         .all(db)
         .await?;
-    let names: HashMap<i64, String> = skill::Entity::find()
-        .filter(skill::Column::Id.is_in(skills.iter().map(|s| s.skill_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
+    let names = crate::services::catalogue::skill_names(db, skills.iter().map(|s| s.skill_id)).await?;
     let confidential = (visibility != Visibility::Public).then(|| ConfidentialPart {
         details: need.confidential_details.clone(),
         authorisation_name: need.authorisation_name.clone(),
@@ -103,14 +98,14 @@ pub async fn detail(
             state.clock.now(),
             actor,
             Action::ConfidentialRead,
-            Some(("need", need.id)),
+            Some((AuditObject::Need, need.id)),
             json!({}),
         )
         .await?;
         txn.commit().await?;
     }
     let member = visibility == Visibility::Member;
-    let status = to_domain(need.status);
+    let status = NeedStatus::from(need.status);
     let summary = summaries(db, std::slice::from_ref(&need))
         .await?
         .pop()
@@ -127,7 +122,7 @@ pub async fn detail(
                 skill_id: s.skill_id,
                 name: names.get(&s.skill_id).cloned().unwrap_or_default(),
                 min_level: u8::try_from(s.min_level).unwrap_or(1),
-                weight: weight_code(s.weight).to_owned(),
+                weight: s.weight.into(),
             })
             .collect(),
         confidential,
@@ -168,10 +163,5 @@ pub(super) async fn own_engagement<C: ConnectionTrait>(
         .order_by_desc(engagement::Column::Id)
         .one(db)
         .await?
-        .map(|e| {
-            (
-                e.id,
-                crate::services::engagements::lifecycle::shared(e.status).is_live(),
-            )
-        }))
+        .map(|e| (e.id, EngagementStatus::from(e.status).is_live())))
 }

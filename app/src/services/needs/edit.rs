@@ -1,5 +1,7 @@
 //! Drafting and editing a need: the form, the catalogue checks, the skills.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::codes::SkillWeight;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -15,11 +17,7 @@ use crate::{
     services::deps::Deps,
     validate::{FieldError, Message},
 };
-use entity::{
-    need,
-    need::{Status, Urgency},
-    need_category, need_skill, skill,
-};
+use entity::{need, need::Status, need_category, need_skill, skill};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseTransaction,
     EntityTrait as _, QueryFilter as _,
@@ -27,7 +25,7 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashSet;
 
-use super::codes::*;
+use super::dates::*;
 
 /// Checks category and skills against the catalogue (not retired, unless
 /// already on this need).
@@ -88,7 +86,7 @@ pub(super) async fn write_skills(
             need_id: Set(need_id),
             skill_id: Set(s.skill_id),
             min_level: Set(i16::from(s.min_level)),
-            weight: Set(weight_of(s.weight)),
+            weight: Set(s.weight.into()),
         }
         .insert(txn)
         .await?;
@@ -99,7 +97,7 @@ pub(super) async fn write_skills(
 pub(super) fn apply(active: &mut need::ActiveModel, valid: &ValidNeed) {
     active.title = Set(valid.title.clone());
     active.category_id = Set(valid.category_id);
-    active.urgency = Set(parse_urgency(&valid.urgency).unwrap_or(Urgency::Normal));
+    active.urgency = Set(valid.urgency.into());
     active.effort_hours = Set(valid.effort_hours);
     active.deadline = Set(valid.deadline.and_then(to_date));
     active.languages = Set(valid.languages.join(","));
@@ -144,7 +142,7 @@ pub async fn create(
         now,
         actor,
         Action::NeedSaved,
-        Some(("need", need.id)),
+        Some((AuditObject::Need, need.id)),
         json!({ "created": true }),
     )
     .await?;
@@ -200,7 +198,7 @@ pub async fn update(
         now,
         actor,
         Action::NeedSaved,
-        Some(("need", need_id)),
+        Some((AuditObject::Need, need_id)),
         json!({ "created": false }),
     )
     .await?;
@@ -224,7 +222,9 @@ pub async fn form(state: &Deps, user: &CurrentUser, need_id: i64) -> Result<Need
     Ok(NeedInput {
         title: need.title,
         category: need.category_id.to_string(),
-        urgency: urgency_code(need.urgency).to_owned(),
+        urgency: crate::domain::codes::Urgency::from(need.urgency)
+            .code()
+            .to_owned(),
         effort_hours: need.effort_hours.to_string(),
         deadline: date_text(need.deadline),
         languages: languages::split(&need.languages)
@@ -240,7 +240,12 @@ pub async fn form(state: &Deps, user: &CurrentUser, need_id: i64) -> Result<Need
             .collect(),
         skill_weight: skills
             .iter()
-            .map(|s| (s.skill_id.to_string(), weight_code(s.weight).to_owned()))
+            .map(|s| {
+                (
+                    s.skill_id.to_string(),
+                    SkillWeight::from(s.weight).code().to_owned(),
+                )
+            })
             .collect(),
         authorisation_name: need.authorisation_name,
         authorisation_role: need.authorisation_role,

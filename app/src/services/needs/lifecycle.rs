@@ -1,5 +1,7 @@
 //! Moving a need along its lifecycle: submit, withdraw, triage.
 
+use crate::domain::codes::AuditObject;
+use crate::domain::need::NeedStatus;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -15,7 +17,7 @@ use entity::{need, need::Status, need_category, organisation, vetting::VettingSt
 use sea_orm::{ColumnTrait as _, DatabaseTransaction, EntityTrait as _, QueryFilter as _, sea_query::Expr};
 use serde_json::json;
 
-use super::{codes::*, edit::*};
+use super::edit::*;
 
 /// Moves a need along its lifecycle inside `txn`: checks the rule, updates the
 /// status only if it is still `need.status` (so two racing transitions cannot
@@ -31,13 +33,13 @@ pub async fn transition(
     action: NeedAction,
     note: Option<&str>,
 ) -> Result<Status, ServiceError> {
-    let to = rules::transition(to_domain(need.status), action)
-        .map(to_stored)
+    let to = rules::transition(need.status.into(), action)
+        .map(Status::from)
         .ok_or(ServiceError::Conflict(
             "this change is not allowed for the need's status",
         ))?;
     let mut update = need::Entity::update_many()
-        .col_expr(need::Column::Status, Expr::value(status_code(to)))
+        .col_expr(need::Column::Status, Expr::value(NeedStatus::from(to).code()))
         .col_expr(need::Column::UpdatedAt, Expr::value(now))
         .filter(need::Column::Id.eq(need.id))
         .filter(need::Column::Status.eq(need.status));
@@ -59,8 +61,8 @@ pub async fn transition(
         now,
         actor,
         Action::NeedTransition,
-        Some(("need", need.id)),
-        json!({ "from": status_code(need.status), "to": status_code(to), "action": format!("{action:?}") }),
+        Some((AuditObject::Need, need.id)),
+        json!({ "from": NeedStatus::from(need.status).code(), "to": NeedStatus::from(to).code(), "action": format!("{action:?}") }),
     )
     .await?;
     Ok(to)

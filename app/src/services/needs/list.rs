@@ -1,5 +1,6 @@
 //! Lists of needs: a member's, a coordinator's, an organisation's, the open ones.
 
+use crate::domain::need::NeedStatus;
 use crate::services::{ServiceError, organisations::membership};
 use crate::session::CurrentUser;
 use crate::{
@@ -11,11 +12,7 @@ use crate::{
     services::deps::Deps,
 };
 use entity::{
-    account::Role,
-    country, need,
-    need::{Status, Urgency},
-    need_category, organisation,
-    vetting::VettingStatus,
+    account::Role, country, need, need::Status, need_category, organisation, vetting::VettingStatus,
     volunteer,
 };
 use sea_orm::{
@@ -25,8 +22,6 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
-use super::codes::*;
-
 /// Needs per page.
 pub const PAGE_SIZE: u64 = 30;
 
@@ -34,11 +29,11 @@ pub const PAGE_SIZE: u64 = 30;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Only this status.
-    pub status: Option<Status>,
+    pub status: Option<NeedStatus>,
     /// Only this category.
     pub category: Option<i64>,
     /// Only this urgency.
-    pub urgency: Option<Urgency>,
+    pub urgency: Option<crate::domain::codes::Urgency>,
     /// Only organisations in this UN M49 region.
     pub region: Option<String>,
     /// Only organisations of this income group.
@@ -109,8 +104,8 @@ pub async fn summaries<C: ConnectionTrait>(
                 organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
                 country: org.map(|o| o.country_iso2.clone()).unwrap_or_default(),
                 category: categories.get(&n.category_id).cloned().unwrap_or_default(),
-                urgency: urgency_code(n.urgency).to_owned(),
-                status: status_code(n.status).to_owned(),
+                urgency: n.urgency.into(),
+                status: n.status.into(),
                 effort_hours: n.effort_hours,
                 onsite: n.onsite,
                 languages: languages::split(&n.languages),
@@ -128,13 +123,13 @@ pub(super) async fn list_where<C: ConnectionTrait>(
 ) -> Result<Page<NeedSummary>, ServiceError> {
     let mut cond = base;
     if let Some(status) = filter.status {
-        cond = cond.add(need::Column::Status.eq(status));
+        cond = cond.add(need::Column::Status.eq(Status::from(status)));
     }
     if let Some(category) = filter.category {
         cond = cond.add(need::Column::CategoryId.eq(category));
     }
     if let Some(urgency) = filter.urgency {
-        cond = cond.add(need::Column::Urgency.eq(urgency));
+        cond = cond.add(need::Column::Urgency.eq(need::Urgency::from(urgency)));
     }
     if let Some(language) = filter.language.as_deref().filter(|l| languages::is_known(l)) {
         cond = cond.add(
@@ -269,7 +264,7 @@ pub async fn list_open(
         .all(&state.db)
         .await?;
     let filter = Filter {
-        status: Some(Status::Open),
+        status: Some(NeedStatus::Open),
         ..filter.clone()
     };
     list_where(

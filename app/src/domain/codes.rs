@@ -1,0 +1,215 @@
+//! The coded values every layer shares: each with its one stored code (what the
+//! database, URLs, JSON and CSS classes carry), its parser, and — in the pages —
+//! one exhaustive label function, so a new value cannot silently show as another.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Declares a coded enum: the variants with their codes, `ALL`, `code()`,
+/// `parse()`, `Display` (the code) and serde as the code.
+macro_rules! coded {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant,)+];
+
+            /// The code.
+            #[must_use]
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// The value of a code, if it is one.
+            #[must_use]
+            pub fn parse(raw: &str) -> Option<Self> {
+                match raw {
+                    $($code => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+coded! {
+    /// How soon a need must be met.
+    Urgency {
+        /// Active incident, patient care affected.
+        Critical = "critical",
+        /// Incident contained, or exposure known.
+        High = "high",
+        /// Ordinary need.
+        Normal = "normal",
+        /// Planning.
+        Low = "low",
+    }
+}
+
+coded! {
+    /// Where a coordinator's vetting of an organisation or a volunteer stands.
+    VettingStatus {
+        /// Waiting for a coordinator.
+        Pending = "pending",
+        /// Vetted.
+        Approved = "approved",
+        /// Turned down.
+        Rejected = "rejected",
+        /// Was approved, is not any more.
+        Suspended = "suspended",
+    }
+}
+
+coded! {
+    /// What kind of organisation.
+    OrganisationKind {
+        /// A hospital.
+        Hospital = "hospital",
+        /// A clinic or health centre.
+        Clinic = "clinic",
+        /// A medical laboratory.
+        Laboratory = "laboratory",
+        /// A health NGO.
+        HealthNgo = "health_ngo",
+        /// Anything else in health care.
+        Other = "other",
+    }
+}
+
+coded! {
+    /// How many people an organisation employs.
+    OrganisationSize {
+        /// Fewer than 50.
+        Under50 = "under_50",
+        /// 50 to 249.
+        From50 = "from_50",
+        /// 250 to 999.
+        From250 = "from_250",
+        /// 1 000 or more.
+        From1000 = "from_1000",
+    }
+}
+
+coded! {
+    /// How much a need's skill matters.
+    SkillWeight {
+        /// Volunteers without it are excluded.
+        Must = "must",
+        /// Counts strongly.
+        Should = "should",
+        /// Counts a little.
+        Nice = "nice",
+    }
+}
+
+coded! {
+    /// Where a batch run stands.
+    RunStatus {
+        /// Computing in the background.
+        Running = "running",
+        /// Its preview waits to be applied.
+        Ready = "ready",
+        /// Its proposals were made.
+        Applied = "applied",
+        /// It failed or was interrupted.
+        Failed = "failed",
+    }
+}
+
+coded! {
+    /// The step a batch run is at.
+    RunStage {
+        /// Not started yet.
+        Queued = "queued",
+        /// Reading the pools.
+        Loading = "loading",
+        /// Indexing the volunteers.
+        Indexing = "indexing",
+        /// Solving the assignment.
+        Solving = "solving",
+        /// Explaining the result.
+        Explaining = "explaining",
+        /// Finished.
+        Done = "done",
+    }
+}
+
+coded! {
+    /// What a notification is about.
+    NotificationKind {
+        /// A volunteer was proposed for a need.
+        Proposed = "engagement.proposed",
+        /// A volunteer offered to help.
+        Offered = "engagement.offered",
+        /// The volunteer accepted.
+        Accepted = "engagement.accepted",
+        /// Someone declined.
+        Declined = "engagement.declined",
+        /// The organisation confirmed.
+        Confirmed = "engagement.confirmed",
+        /// The work is done.
+        Completed = "engagement.completed",
+        /// The engagement was called off.
+        Cancelled = "engagement.cancelled",
+        /// A proposal was not answered in time.
+        Expired = "engagement.expired",
+        /// A new message in a thread.
+        Message = "message.posted",
+    }
+}
+
+coded! {
+    /// What an audit log entry is about.
+    AuditObject {
+        /// An account.
+        Account = "account",
+        /// An engagement.
+        Engagement = "engagement",
+        /// A batch run.
+        MatchRun = "match_run",
+        /// A need.
+        Need = "need",
+        /// An organisation.
+        Organisation = "organisation",
+        /// A volunteer's profile.
+        Volunteer = "volunteer",
+        /// A skill of the catalogue.
+        Skill = "skill",
+        /// A need category of the catalogue.
+        NeedCategory = "need_category",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_parse_back_and_serialise_as_themselves() {
+        for u in Urgency::ALL {
+            assert_eq!(Urgency::parse(u.code()), Some(*u));
+            assert_eq!(serde_json::to_string(u).ok(), Some(format!("\"{}\"", u.code())));
+        }
+        for k in NotificationKind::ALL {
+            assert_eq!(NotificationKind::parse(&k.to_string()), Some(*k));
+        }
+        assert_eq!(
+            OrganisationSize::parse("from_1000"),
+            Some(OrganisationSize::From1000)
+        );
+        assert_eq!(VettingStatus::parse("Approved"), None, "codes are exact");
+    }
+}
