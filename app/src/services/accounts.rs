@@ -119,6 +119,7 @@ async fn insert_account<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (including a taken email); database errors.
+#[tracing::instrument(skip_all)]
 pub async fn register(
     state: &Deps,
     session: &Session,
@@ -146,6 +147,7 @@ pub async fn register(
 ///
 /// # Errors
 /// [`ServiceError::Validation`]; database errors.
+#[tracing::instrument(skip_all)]
 pub async fn create_coordinator(
     state: &Deps,
     actor: &Actor,
@@ -161,6 +163,7 @@ pub async fn create_coordinator(
 ///
 /// # Errors
 /// [`ServiceError::Validation`]; database errors.
+#[tracing::instrument(skip_all)]
 pub async fn invite_coordinator(
     state: &Deps,
     actor: &Actor,
@@ -199,6 +202,7 @@ async fn new_coordinator(
 /// # Errors
 /// [`ServiceError::Validation`] naming the field; [`ServiceError::RateLimited`];
 /// database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn change_password(
     state: &Deps,
     session: &Session,
@@ -308,6 +312,7 @@ pub const PAGE_SIZE: u64 = 50;
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     search: Option<&str>,
@@ -355,6 +360,7 @@ pub async fn list<C: ConnectionTrait>(
 /// # Errors
 /// [`ServiceError::Forbidden`] on one's own account; [`ServiceError::NotFound`];
 /// database errors.
+#[tracing::instrument(skip_all, fields(target = target))]
 pub async fn set_status(
     state: &Deps,
     actor: &Actor,
@@ -415,6 +421,7 @@ pub async fn set_status(
 /// # Errors
 /// [`ServiceError::Forbidden`] on one's own account; [`ServiceError::NotFound`];
 /// database errors.
+#[tracing::instrument(skip_all, fields(target = target))]
 pub async fn set_role(state: &Deps, actor: &Actor, target: i64, role: Role) -> Result<(), ServiceError> {
     if actor.account_id == Some(target) {
         return Err(ServiceError::Forbidden);

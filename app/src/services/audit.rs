@@ -194,6 +194,7 @@ impl Action {
 /// # Errors
 /// Database errors: the caller's transaction fails with them, so an action is
 /// never done without its entry (fail closed).
+#[tracing::instrument(skip_all)]
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     at: OffsetDateTime,
@@ -264,6 +265,7 @@ pub const PAGE_SIZE: u64 = 50;
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     query: &AuditQuery,

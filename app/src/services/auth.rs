@@ -39,6 +39,7 @@ use tower_sessions::Session;
 ///
 /// # Errors
 /// Database or session-store errors.
+#[tracing::instrument(skip_all)]
 pub async fn current_user(state: &Deps, session: &Session) -> Result<Option<CurrentUser>, ServiceError> {
     let Some(signed_in) = get::<SignedIn>(session, SIGNED_IN).await? else {
         return Ok(None);
@@ -96,6 +97,7 @@ fn next_or_default(next: Option<&str>) -> String {
 /// # Errors
 /// [`ServiceError::InvalidCredentials`], [`ServiceError::RateLimited`],
 /// [`ServiceError::Validation`] for a malformed email; database errors.
+#[tracing::instrument(skip_all)]
 pub async fn login(
     state: &Deps,
     session: &Session,
@@ -220,6 +222,7 @@ pub enum SecondFactor {
 ///
 /// # Errors
 /// Session-store errors.
+#[tracing::instrument(skip_all)]
 pub async fn pending_second_factor(
     state: &Deps,
     session: &Session,
@@ -241,6 +244,7 @@ pub async fn pending_second_factor(
 /// [`ServiceError::Unauthenticated`] when no sign-in is waiting (or it timed
 /// out); [`ServiceError::Validation`] on a wrong or replayed code;
 /// [`ServiceError::RateLimited`]; database errors.
+#[tracing::instrument(skip_all)]
 pub async fn complete_second_factor(
     state: &Deps,
     session: &Session,
@@ -314,6 +318,7 @@ pub async fn complete_second_factor(
 ///
 /// # Errors
 /// Session-store errors.
+#[tracing::instrument(skip_all)]
 pub async fn renew_after_password_change(
     session: &Session,
     changed_at: OffsetDateTime,
@@ -331,6 +336,7 @@ pub async fn renew_after_password_change(
 ///
 /// # Errors
 /// Database or session-store errors.
+#[tracing::instrument(skip_all)]
 pub async fn logout(state: &Deps, session: &Session, client: &Client) -> Result<(), ServiceError> {
     if let Some(signed_in) = get::<SignedIn>(session, SIGNED_IN).await? {
         audit::record(
@@ -358,6 +364,7 @@ pub fn current_session_hash(session: &Session) -> Option<String> {
 ///
 /// # Errors
 /// Database or session-store errors.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in_new_account(
     session: &Session,
     client: &Client,
@@ -385,6 +392,7 @@ pub async fn sign_in_new_account(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn end_other_sessions(
     state: &Deps,
     actor: &Actor,
@@ -411,6 +419,7 @@ pub async fn end_other_sessions(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn sessions_of(
     state: &Deps,
     account_id: i64,
@@ -440,6 +449,7 @@ pub async fn sessions_of(
 /// # Errors
 /// [`ServiceError::Conflict`] for the current session, [`ServiceError::NotFound`]
 /// for a handle that is not one of the account's sessions; database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn end_own_session(
     state: &Deps,
     actor: &Actor,

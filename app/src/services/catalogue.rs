@@ -27,6 +27,7 @@ use std::collections::HashMap;
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn load<C: ConnectionTrait>(db: &C) -> Result<Catalogue, ServiceError> {
     let countries = country::Entity::find()
         .order_by_asc(country::Column::Name)
@@ -119,6 +120,7 @@ impl Kind {
 ///
 /// # Errors
 /// [`ServiceError::Validation`] for a bad name or category; database errors.
+#[tracing::instrument(skip_all)]
 pub async fn add(
     state: &Deps,
     actor: &Actor,
@@ -203,6 +205,7 @@ pub async fn add(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Validation`]; database errors.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn rename(
     state: &Deps,
     actor: &Actor,
@@ -255,6 +258,7 @@ pub async fn rename(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; database errors.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn set_retired(
     state: &Deps,
     actor: &Actor,

@@ -14,6 +14,7 @@ pub const EXPIRE_PROPOSALS: &str = "engagements.expire";
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn tick(state: &Deps, holder: &str) -> Result<Option<u64>, ServiceError> {
     let now = state.clock.now();
     if !lease::try_lease(

@@ -87,6 +87,7 @@ fn matching_step(totp: &TOTP, code: &str, now: OffsetDateTime) -> Option<i64> {
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn verify_totp<C: ConnectionTrait>(
     db: &C,
     account: &account::Model,
@@ -117,6 +118,7 @@ pub async fn verify_totp<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn spend_recovery_code<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
@@ -141,6 +143,7 @@ pub async fn spend_recovery_code<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn recovery_codes_left<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64, ServiceError> {
     use sea_orm::PaginatorTrait as _;
     Ok(recovery_code::Entity::find()
@@ -165,6 +168,7 @@ pub struct Enrolment {
 ///
 /// # Errors
 /// Session-store errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn begin_enrolment(session: &Session, user: &CurrentUser) -> Result<Enrolment, ServiceError> {
     let secret = match session.get::<String>(ENROLMENT).await? {
         Some(secret) => secret,
@@ -195,6 +199,7 @@ pub async fn begin_enrolment(session: &Session, user: &CurrentUser) -> Result<En
 /// # Errors
 /// [`ServiceError::Validation`] on a wrong code; [`ServiceError::Conflict`] when
 /// no enrolment was started; database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn confirm_enrolment(
     state: &Deps,
     session: &Session,
@@ -263,6 +268,7 @@ pub async fn confirm_enrolment(
 /// # Errors
 /// [`ServiceError::Validation`] naming the wrong field; [`ServiceError::RateLimited`];
 /// database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn disable(
     state: &Deps,
     session: &Session,

@@ -30,6 +30,7 @@ pub struct About<'a> {
 ///
 /// # Errors
 /// Database errors (the caller's transaction fails with them).
+#[tracing::instrument(skip_all)]
 pub async fn notify<C: ConnectionTrait>(
     db: &C,
     now: OffsetDateTime,
@@ -65,6 +66,7 @@ pub async fn notify<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn unread<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64, ServiceError> {
     Ok(notification::Entity::find()
         .filter(notification::Column::AccountId.eq(account_id))
@@ -77,6 +79,7 @@ pub async fn unread<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64, 
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
@@ -113,6 +116,7 @@ pub async fn list<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn mark_read<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
@@ -133,6 +137,7 @@ pub async fn mark_read<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id, engagement_id = engagement_id))]
 pub async fn mark_engagement_read<C: ConnectionTrait>(
     db: &C,
     account_id: i64,

@@ -44,6 +44,7 @@ pub const PAGE_SIZE: u64 = 50;
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn membership<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
@@ -55,6 +56,7 @@ pub async fn membership<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn view<C: ConnectionTrait>(
     db: &C,
     org: organisation::Model,
@@ -103,6 +105,7 @@ async fn check_country<C: ConnectionTrait>(db: &C, valid: &ValidOrganisation) ->
 /// # Errors
 /// [`ServiceError::Forbidden`] unless an organisation member without an
 /// organisation; [`ServiceError::Validation`]; database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn create(
     state: &Deps,
     actor: &Actor,
@@ -178,6 +181,7 @@ async fn administered<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`]; [`ServiceError::Validation`]; database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn update(
     state: &Deps,
     actor: &Actor,
@@ -220,6 +224,7 @@ pub async fn update(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(organisation_id = organisation_id))]
 pub async fn members<C: ConnectionTrait>(
     db: &C,
     organisation_id: i64,
@@ -247,6 +252,7 @@ pub async fn members<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`]; database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn invite(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<String, ServiceError> {
     let now = state.clock.now();
     let token = tokens::random_token();
@@ -297,6 +303,7 @@ async fn live_invitation<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for a dead link.
+#[tracing::instrument(skip_all)]
 pub async fn invitation_for(state: &Deps, token: &str) -> Result<String, ServiceError> {
     Ok(live_invitation(&state.db, token, state.clock.now()).await?.1.name)
 }
@@ -306,6 +313,7 @@ pub async fn invitation_for(state: &Deps, token: &str) -> Result<String, Service
 /// # Errors
 /// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Forbidden`] unless
 /// an organisation member without an organisation.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn accept_invitation(
     state: &Deps,
     actor: &Actor,
@@ -356,6 +364,7 @@ pub async fn accept_invitation(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     status: Option<crate::domain::codes::VettingStatus>,
@@ -418,6 +427,7 @@ pub async fn mine<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; [`ServiceError::Validation`] for a bad note.
+#[tracing::instrument(skip_all, fields(organisation_id = organisation_id))]
 pub async fn vet(
     state: &Deps,
     actor: &Actor,
@@ -463,6 +473,7 @@ pub async fn vet(
 ///
 /// # Errors
 /// [`ServiceError::Validation`]; [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(organisation_id = organisation_id))]
 pub async fn override_priority(
     state: &Deps,
     actor: &Actor,

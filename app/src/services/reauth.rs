@@ -18,6 +18,7 @@ use secrecy::SecretString;
 /// # Errors
 /// [`ServiceError::RateLimited`]; [`ServiceError::Validation`] on `field`;
 /// [`ServiceError::Unauthenticated`] when the account is gone; database errors.
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn current_password(
     state: &Deps,
     account_id: i64,

@@ -26,6 +26,7 @@ use time::OffsetDateTime;
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; database errors.
+#[tracing::instrument(skip_all, fields(target = target))]
 pub async fn issue(state: &Deps, actor: &Actor, target: i64) -> Result<String, ServiceError> {
     let now = state.clock.now();
     let token = tokens::random_token();
@@ -86,6 +87,7 @@ async fn find_valid<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown, used, expired or superseded link.
+#[tracing::instrument(skip_all)]
 pub async fn check(state: &Deps, token: &str) -> Result<String, ServiceError> {
     find_valid(&state.db, token, state.clock.now())
         .await?
@@ -98,6 +100,7 @@ pub async fn check(state: &Deps, token: &str) -> Result<String, ServiceError> {
 /// # Errors
 /// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Validation`];
 /// database errors.
+#[tracing::instrument(skip_all)]
 pub async fn redeem(
     state: &Deps,
     address: Option<String>,

@@ -63,6 +63,7 @@ impl Decision {
 /// # Errors
 /// Database errors.
 #[expect(clippy::too_many_arguments, reason = "the facts of one audited decision")]
+#[tracing::instrument(skip_all)]
 pub async fn conclude(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,

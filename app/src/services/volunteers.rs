@@ -39,6 +39,7 @@ pub const PAGE_SIZE: u64 = 50;
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn view<C: ConnectionTrait>(
     db: &C,
     profile: volunteer::Model,
@@ -92,6 +93,7 @@ pub async fn view<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn own(state: &Deps, user: &CurrentUser) -> Result<Option<VolunteerView>, ServiceError> {
     if user.role != Role::Volunteer {
         return Err(ServiceError::Forbidden);
@@ -107,6 +109,7 @@ pub async fn own(state: &Deps, user: &CurrentUser) -> Result<Option<VolunteerVie
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer; [`ServiceError::Validation`].
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn save(
     state: &Deps,
     actor: &Actor,
@@ -248,6 +251,7 @@ pub async fn save(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     status: Option<crate::domain::codes::VettingStatus>,
@@ -281,6 +285,7 @@ pub async fn list<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn one<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<VolunteerView, ServiceError> {
     let profile = volunteer::Entity::find_by_id(account_id)
         .one(db)
@@ -294,6 +299,7 @@ pub async fn one<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Voluntee
 ///
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Validation`].
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
 pub async fn vet(
     state: &Deps,
     actor: &Actor,
@@ -331,6 +337,7 @@ pub async fn vet(
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (`volunteer`) when there is no such volunteer.
+#[tracing::instrument(skip_all)]
 pub async fn by_reference<C: ConnectionTrait>(db: &C, raw: &str) -> Result<i64, ServiceError> {
     let raw = raw.trim();
     let unknown = || ServiceError::field("volunteer", Message::InvalidChoice);

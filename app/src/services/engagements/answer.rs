@@ -22,6 +22,7 @@ use super::lifecycle::*;
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (no capacity), [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -57,6 +58,7 @@ pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) ->
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (unknown reason), [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn decline(
     state: &Deps,
     actor: &Actor,
@@ -106,6 +108,7 @@ pub async fn decline(
 ///
 /// # Errors
 /// [`ServiceError::Conflict`], [`ServiceError::NotFound`], [`ServiceError::Forbidden`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn confirm(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;

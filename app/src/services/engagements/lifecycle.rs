@@ -46,6 +46,7 @@ pub(super) fn proposer_code(kind: ProposerKind) -> &'static str {
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (`capacity`: no capacity left); database errors.
+#[tracing::instrument(skip_all, fields(volunteer_id = volunteer_id))]
 pub async fn take_capacity<C: ConnectionTrait>(
     db: &C,
     volunteer_id: i64,
@@ -83,6 +84,7 @@ pub async fn take_capacity<C: ConnectionTrait>(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(volunteer_id = volunteer_id))]
 pub async fn release_capacity<C: ConnectionTrait>(
     db: &C,
     volunteer_id: i64,
@@ -295,6 +297,7 @@ pub(super) async fn announce(
 ///
 /// # Errors
 /// Database errors; [`ServiceError::Conflict`] if one changed meanwhile.
+#[tracing::instrument(skip_all)]
 pub async fn call_off(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,
@@ -343,6 +346,7 @@ pub(super) fn date_text(d: time::Date) -> String {
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn room_left<C: ConnectionTrait>(
     db: &C,
     volunteer_ids: &[i64],

@@ -90,6 +90,7 @@ pub struct Proposal<'a> {
 /// # Errors
 /// [`ServiceError::Validation`] (`volunteer`), [`ServiceError::Conflict`],
 /// [`ServiceError::NotFound`]; nothing is written then.
+#[tracing::instrument(skip_all)]
 pub async fn propose_in(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,
@@ -146,6 +147,7 @@ pub fn proposal_hours(n: &need::Model, now: OffsetDateTime) -> i16 {
 ///
 /// # Errors
 /// [`ServiceError::Validation`], [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(need_id = need_id, volunteer_id = volunteer_id))]
 pub async fn propose(
     state: &Deps,
     actor: &Actor,
@@ -180,6 +182,7 @@ pub async fn propose(
 /// # Errors
 /// [`ServiceError::Validation`] (no capacity, already proposed), [`ServiceError::Conflict`],
 /// [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn offer(
     state: &Deps,
     actor: &Actor,

@@ -129,6 +129,7 @@ pub(super) async fn view_for(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] unless a participant.
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn detail(
     state: &Deps,
     actor: &Actor,
@@ -145,6 +146,7 @@ pub async fn detail(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn list(
     state: &Deps,
     actor: &Actor,
@@ -196,6 +198,7 @@ pub(super) const LIST_LIMIT: u64 = 200;
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer; database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn history(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<History, ServiceError> {
     if user.role != Role::Volunteer {
         return Err(ServiceError::Forbidden);
@@ -215,6 +218,7 @@ pub async fn history(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] unless a participant.
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn page(
     state: &Deps,
     actor: &Actor,

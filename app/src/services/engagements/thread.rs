@@ -30,6 +30,7 @@ use super::lifecycle::*;
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (empty, too long), [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn post_message(
     state: &Deps,
     actor: &Actor,
@@ -84,6 +85,7 @@ pub async fn post_message(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn messages(
     state: &Deps,
     user: &CurrentUser,
@@ -121,6 +123,7 @@ pub async fn messages(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn hours(state: &Deps, user: &CurrentUser, id: i64) -> Result<Vec<HoursView>, ServiceError> {
     let (e, n) = load(&state.db, id).await?;
     side(&state.db, user, &e, &n).await?;

@@ -34,6 +34,7 @@ use super::lifecycle::*;
 ///
 /// # Errors
 /// [`ServiceError::Validation`], [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn log_hours(
     state: &Deps,
     actor: &Actor,
@@ -128,6 +129,7 @@ pub(super) fn rating(raw: &str) -> Result<i16, ServiceError> {
 ///
 /// # Errors
 /// [`ServiceError::Validation`], [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn complete(
     state: &Deps,
     actor: &Actor,
@@ -174,6 +176,7 @@ pub async fn complete(
 ///
 /// # Errors
 /// [`ServiceError::Validation`], [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn rate(
     state: &Deps,
     actor: &Actor,
@@ -222,6 +225,7 @@ pub async fn rate(
 ///
 /// # Errors
 /// [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn cancel(
     state: &Deps,
     actor: &Actor,
@@ -263,6 +267,7 @@ pub async fn cancel(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn expire_due(state: &Deps, now: OffsetDateTime) -> Result<u64, ServiceError> {
     let due = engagement::Entity::find()
         .filter(engagement::Column::Status.is_in([Status::Proposed, Status::Accepted]))

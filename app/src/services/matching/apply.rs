@@ -27,6 +27,7 @@ use super::{batch::*, explain::*};
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; [`ServiceError::Conflict`] unless ready.
+#[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn apply(
     state: &Deps,
     actor: &Actor,

@@ -61,6 +61,7 @@ pub(super) async fn progress(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn start_batch(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<i64, ServiceError> {
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
@@ -271,6 +272,7 @@ pub(super) fn stored_preview(run: &match_run::Model) -> Result<Preview, ServiceE
 ///
 /// # Errors
 /// [`ServiceError::NotFound`]; database errors.
+#[tracing::instrument(skip_all, fields(id = id))]
 pub async fn run(state: &Deps, id: i64, page: u64) -> Result<RunView, ServiceError> {
     let run = match_run::Entity::find_by_id(id)
         .one(&state.db)
@@ -314,6 +316,7 @@ pub async fn run(state: &Deps, id: i64, page: u64) -> Result<RunView, ServiceErr
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn runs(state: &Deps) -> Result<Vec<RunRow>, ServiceError> {
     let now = state.clock.now();
     Ok(match_run::Entity::find()

@@ -25,6 +25,7 @@ pub const CONSOLE_NEAR_MISSES: usize = 15;
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for an unknown need; database errors.
+#[tracing::instrument(skip_all, fields(need_id = need_id))]
 pub async fn console(state: &Deps, need_id: i64, ask: Option<&str>) -> Result<ConsoleView, ServiceError> {
     let need_row = need::Entity::find_by_id(need_id)
         .one(&state.db)

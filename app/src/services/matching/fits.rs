@@ -18,6 +18,7 @@ pub const FITS_SHOWN: usize = 20;
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer; database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn fits(state: &Deps, user: &CurrentUser) -> Result<FitsView, ServiceError> {
     if user.role != Role::Volunteer {
         return Err(ServiceError::Forbidden);

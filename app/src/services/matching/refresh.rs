@@ -110,6 +110,7 @@ pub(super) const NEED_CHANGES: [Action; 9] = [
 ///
 /// # Errors
 /// Database errors; [`ServiceError::Internal`] if the matcher refuses the data.
+#[tracing::instrument(skip_all)]
 pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError> {
     let mut cache = state.matching.0.lock().await;
     let config = state.config.matcher;
@@ -211,6 +212,7 @@ pub(super) fn volunteer_pool(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
     let mut cache = state.matching.0.lock().await;
     let seen = cache

@@ -32,6 +32,7 @@ pub struct TriageFilter {
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn triage(state: &Deps, filter: &TriageFilter) -> Result<TriageBoard, ServiceError> {
     let pool = open_needs(state).await?;
     let now = state.clock.now();

@@ -40,6 +40,7 @@ pub(super) enum Visibility {
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] when the viewer may not see it at all.
+#[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn detail(
     state: &Deps,
     actor: &Actor,

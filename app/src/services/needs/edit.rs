@@ -114,6 +114,7 @@ pub(super) fn apply(active: &mut need::ActiveModel, valid: &ValidNeed) {
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a member; [`ServiceError::Validation`].
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn create(
     state: &Deps,
     actor: &Actor,
@@ -173,6 +174,7 @@ pub(super) async fn own_need<C: ConnectionTrait>(
 /// # Errors
 /// [`ServiceError::NotFound`] unless a member of its organisation;
 /// [`ServiceError::Conflict`] once submitted; [`ServiceError::Validation`].
+#[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn update(
     state: &Deps,
     actor: &Actor,
@@ -210,6 +212,7 @@ pub async fn update(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Conflict`] once submitted.
+#[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn form(state: &Deps, user: &CurrentUser, need_id: i64) -> Result<NeedInput, ServiceError> {
     let need = own_need(&state.db, user, need_id).await?;
     if need.status != Status::Draft {

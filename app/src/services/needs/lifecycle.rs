@@ -25,6 +25,7 @@ use super::edit::*;
 ///
 /// # Errors
 /// [`ServiceError::Conflict`] for an illegal or stale transition.
+#[tracing::instrument(skip_all)]
 pub async fn transition(
     txn: &DatabaseTransaction,
     now: time::OffsetDateTime,
@@ -74,6 +75,7 @@ pub async fn transition(
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Validation`] (organisation not
 /// approved, authorisation missing), [`ServiceError::Conflict`].
+#[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn submit(
     state: &Deps,
     actor: &Actor,
@@ -112,6 +114,7 @@ pub async fn submit(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Conflict`].
+#[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn withdraw(
     state: &Deps,
     actor: &Actor,
@@ -132,6 +135,7 @@ pub async fn withdraw(
 ///
 /// # Errors
 /// [`ServiceError::NotFound`], [`ServiceError::Conflict`], [`ServiceError::Validation`].
+#[tracing::instrument(skip_all, fields(need_id = need_id))]
 pub async fn triage(
     state: &Deps,
     actor: &Actor,

@@ -50,6 +50,7 @@ pub struct Filter {
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn summary<C: ConnectionTrait>(db: &C, need: &need::Model) -> Result<NeedSummary, ServiceError> {
     summaries(db, std::slice::from_ref(need))
         .await?
@@ -59,6 +60,7 @@ pub async fn summary<C: ConnectionTrait>(db: &C, need: &need::Model) -> Result<N
 
 /// Builds summaries for needs, loading organisations, countries and categories
 /// in bulk.
+#[tracing::instrument(skip_all)]
 pub async fn summaries<C: ConnectionTrait>(
     db: &C,
     needs: &[need::Model],
@@ -188,6 +190,7 @@ pub(super) async fn list_where<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a member.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn list_own(
     state: &Deps,
     user: &CurrentUser,
@@ -208,6 +211,7 @@ pub async fn list_own(
 ///
 /// # Errors
 /// Database errors.
+#[tracing::instrument(skip_all)]
 pub async fn list_all(state: &Deps, filter: &Filter) -> Result<Page<NeedSummary>, ServiceError> {
     list_where(&state.db, Condition::all(), filter).await
 }
@@ -248,6 +252,7 @@ pub async fn organisation_detail<C: ConnectionTrait>(
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless an approved volunteer.
+#[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn list_open(
     state: &Deps,
     user: &CurrentUser,
