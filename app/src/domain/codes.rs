@@ -172,6 +172,18 @@ coded! {
 }
 
 coded! {
+    /// Who proposed an engagement.
+    Proposer {
+        /// A coordinator, by hand.
+        Coordinator = "coordinator",
+        /// The volunteer, offering to help.
+        Volunteer = "volunteer",
+        /// The matcher, in a batch run.
+        Matcher = "matcher",
+    }
+}
+
+coded! {
     /// What an audit log entry is about.
     AuditObject {
         /// An account.

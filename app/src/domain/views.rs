@@ -3,8 +3,8 @@
 use crate::{
     domain::{
         codes::{
-            NotificationKind, OrganisationKind, OrganisationSize, RunStage, RunStatus, SkillWeight, Urgency,
-            VettingStatus,
+            NotificationKind, OrganisationKind, OrganisationSize, Proposer, RunStage, RunStatus, SkillWeight,
+            Urgency, VettingStatus,
         },
         engagement::EngagementStatus,
         need::NeedStatus,
@@ -239,7 +239,7 @@ pub struct EngagementView {
     /// Their languages.
     pub volunteer_languages: Vec<String>,
     /// Who proposed (`coordinator`, `volunteer`, `matcher`).
-    pub proposer_kind: String,
+    pub proposer_kind: Proposer,
     /// Why.
     pub reason: String,
     /// Weekly hours asked.

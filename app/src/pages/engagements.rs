@@ -7,7 +7,7 @@ pub mod notifications;
 pub mod thread;
 
 use crate::{
-    domain::{engagement::EngagementStatus, views::EngagementView},
+    domain::{codes::Proposer, engagement::EngagementStatus, views::EngagementView},
     i18n::{t, t_string, use_i18n},
     pages::needs::table::urgency_name,
 };
@@ -30,12 +30,12 @@ pub fn engagement_status_name(status: EngagementStatus) -> String {
 }
 
 /// Who proposed, translated.
-pub fn proposer_name(code: &str) -> String {
+pub fn proposer_name(proposer: Proposer) -> String {
     let i18n = use_i18n();
-    match code {
-        "coordinator" => t_string!(i18n, engagements.by_coordinator),
-        "volunteer" => t_string!(i18n, engagements.by_volunteer),
-        _ => t_string!(i18n, engagements.by_matcher),
+    match proposer {
+        Proposer::Coordinator => t_string!(i18n, engagements.by_coordinator),
+        Proposer::Volunteer => t_string!(i18n, engagements.by_volunteer),
+        Proposer::Matcher => t_string!(i18n, engagements.by_matcher),
     }
     .to_string()
 }
@@ -108,7 +108,7 @@ pub fn EngagementsTable(
                                         }}
                                     </td>
                                     <td>{engagement_status_name(e.status)}</td>
-                                    <td>{proposer_name(&e.proposer_kind)}</td>
+                                    <td>{proposer_name(e.proposer_kind)}</td>
                                     <td>{hours_text(e.minutes_logged)}</td>
                                 </tr>
                             }

@@ -4,14 +4,16 @@
 
 use crate::{
     domain::{
-        codes::{OrganisationKind, OrganisationSize, RunStatus, SkillWeight, Urgency, VettingStatus},
+        codes::{
+            OrganisationKind, OrganisationSize, Proposer, RunStatus, SkillWeight, Urgency, VettingStatus,
+        },
         engagement::EngagementStatus,
         need::NeedStatus,
     },
     matcher,
 };
 use entity::{
-    engagement::Status as StoredEngagementStatus,
+    engagement::{ProposerKind as StoredProposer, Status as StoredEngagementStatus},
     match_run::Status as StoredRunStatus,
     need::{Status as StoredNeedStatus, Urgency as StoredUrgency},
     need_skill::Weight as StoredWeight,
@@ -112,6 +114,14 @@ both_ways!(
         Failed
     }
 );
+both_ways!(
+    StoredProposer,
+    Proposer {
+        Coordinator,
+        Volunteer,
+        Matcher
+    }
+);
 
 impl From<StoredUrgency> for matcher::Urgency {
     fn from(value: StoredUrgency) -> Self {
@@ -176,6 +186,9 @@ mod tests {
         }
         for s in RunStatus::ALL {
             assert_eq!(StoredRunStatus::from(*s).to_value(), s.code());
+        }
+        for p in Proposer::ALL {
+            assert_eq!(StoredProposer::from(*p).to_value(), p.code());
         }
     }
 }

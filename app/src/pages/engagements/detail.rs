@@ -135,7 +135,7 @@ fn Facts(e: EngagementView) -> impl IntoView {
                 ))}
             </dd>
             <dt>{t!(i18n, engagements.proposed_by)}</dt>
-            <dd>{proposer_name(&e.proposer_kind)} " · " <time>{e.created.clone()}</time></dd>
+            <dd>{proposer_name(e.proposer_kind)} " · " <time>{e.created.clone()}</time></dd>
             {(!e.reason.is_empty()).then(|| view! {
                 <dt>{t!(i18n, engagements.why)}</dt>
                 <dd class="prose" data-reason="">{e.reason.clone()}</dd>

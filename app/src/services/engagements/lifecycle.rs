@@ -33,14 +33,6 @@ use serde_json::json;
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
-pub(super) fn proposer_code(kind: ProposerKind) -> &'static str {
-    match kind {
-        ProposerKind::Coordinator => "coordinator",
-        ProposerKind::Volunteer => "volunteer",
-        ProposerKind::Matcher => "matcher",
-    }
-}
-
 /// Takes one slot and `hours` weekly hours of an approved volunteer, or fails
 /// when they have none left.
 ///

@@ -2,6 +2,7 @@
 
 use crate::domain::codes::AuditObject;
 use crate::domain::codes::NotificationKind;
+use crate::domain::codes::Proposer;
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -119,7 +120,7 @@ pub async fn propose_in(
     let mut detail = json!({
         "need": n.id,
         "volunteer": proposal.volunteer_id,
-        "by": proposer_code(proposal.kind),
+        "by": Proposer::from(proposal.kind).code(),
     });
     if let Some(run) = proposal.run {
         detail["run"] = json!(run);

@@ -98,7 +98,7 @@ pub(super) async fn view_for(
         volunteer_languages: profile
             .map(|p| crate::domain::languages::split(&p.languages))
             .unwrap_or_default(),
-        proposer_kind: proposer_code(e.proposer_kind).to_owned(),
+        proposer_kind: e.proposer_kind.into(),
         reason: e.reason.clone(),
         weekly_hours: e.weekly_hours,
         expires: e.expires_at.map(utc).unwrap_or_default(),
