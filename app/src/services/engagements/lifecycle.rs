@@ -2,8 +2,7 @@
 //! volunteer's capacity, the people concerned and what they are told — and
 //! calling off a need's live proposals. Nothing here moves a need.
 
-use crate::domain::codes::AuditObject;
-use crate::domain::codes::NotificationKind;
+use crate::domain::codes::{AuditObject, NotificationKind};
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},

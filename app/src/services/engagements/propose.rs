@@ -1,8 +1,6 @@
 //! Proposals: a coordinator's (or the matcher's), and a volunteer's offer.
 
-use crate::domain::codes::AuditObject;
-use crate::domain::codes::NotificationKind;
-use crate::domain::codes::Proposer;
+use crate::domain::codes::{AuditObject, NotificationKind, Proposer};
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,

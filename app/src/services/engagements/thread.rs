@@ -1,7 +1,6 @@
 //! An engagement's messages and logged hours, as its participants read them.
 
-use crate::domain::codes::AuditObject;
-use crate::domain::codes::NotificationKind;
+use crate::domain::codes::{AuditObject, NotificationKind};
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,

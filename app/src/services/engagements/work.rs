@@ -1,8 +1,7 @@
 //! The work: logged hours, completion with ratings, cancellation, and expiry
 //! of unanswered proposals.
 
-use crate::domain::codes::AuditObject;
-use crate::domain::codes::NotificationKind;
+use crate::domain::codes::{AuditObject, NotificationKind};
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,

@@ -1,6 +1,6 @@
 //! Applying a batch run's preview: its proposals, created at once.
 
-use crate::domain::codes::AuditObject;
+use crate::domain::codes::{AuditObject, RunStatus};
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
@@ -41,7 +41,7 @@ pub async fn apply(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let claimed = match_run::Entity::update_many()
-        .col_expr(match_run::Column::Status, Expr::value("applied"))
+        .col_expr(match_run::Column::Status, Expr::value(RunStatus::Applied.code()))
         .col_expr(match_run::Column::AppliedBy, Expr::value(user.id))
         .col_expr(match_run::Column::AppliedAt, Expr::value(now))
         .filter(match_run::Column::Id.eq(id))

@@ -1,8 +1,7 @@
 //! Batch runs: started by a coordinator, computed in the background, left as a
 //! preview to read page by page.
 
-use crate::domain::codes::AuditObject;
-use crate::domain::codes::{RunStage, RunStatus};
+use crate::domain::codes::{AuditObject, RunStage, RunStatus};
 use crate::domain::views::PAIRS_PAGE;
 use crate::infra::db::begin_write;
 use crate::services::{
@@ -96,7 +95,7 @@ pub async fn start_batch(state: &Deps, actor: &Actor, user: &CurrentUser) -> Res
         if let Err(e) = compute(&background, id).await {
             tracing::error!(run = id, error = %e, "batch run failed");
             let failed = match_run::Entity::update_many()
-                .col_expr(match_run::Column::Status, Expr::value("failed"))
+                .col_expr(match_run::Column::Status, Expr::value(RunStatus::Failed.code()))
                 .col_expr(match_run::Column::Error, Expr::value(e.to_string()))
                 .col_expr(match_run::Column::FinishedAt, Expr::value(background.clock.now()))
                 .filter(match_run::Column::Id.eq(id))
@@ -140,7 +139,7 @@ pub(super) async fn compute(state: &Deps, id: i64) -> Result<(), ServiceError> {
         seconds: started.elapsed().as_secs_f64(),
     };
     match_run::Entity::update_many()
-        .col_expr(match_run::Column::Status, Expr::value("ready"))
+        .col_expr(match_run::Column::Status, Expr::value(RunStatus::Ready.code()))
         .col_expr(match_run::Column::Stage, Expr::value(RunStage::Done.code()))
         .col_expr(match_run::Column::Progress, Expr::value(100_i16))
         .col_expr(match_run::Column::Summary, Expr::value(to_json(&summary)))

@@ -1,7 +1,6 @@
 //! Drafting and editing a need: the form, the catalogue checks, the skills.
 
-use crate::domain::codes::AuditObject;
-use crate::domain::codes::SkillWeight;
+use crate::domain::codes::{AuditObject, SkillWeight};
 use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
