@@ -172,6 +172,25 @@ coded! {
 }
 
 coded! {
+    /// A matcher gate that stops a volunteer (the matcher's own `GateKind`, as
+    /// the pages show it).
+    Gate {
+        /// Not approved.
+        Approved = "approved",
+        /// No free slot or not enough free hours.
+        Capacity = "capacity",
+        /// No language in common.
+        Language = "language",
+        /// A must skill missing or below its level.
+        MustSkills = "must_skills",
+        /// A conflict of interest.
+        ConflictOfInterest = "conflict_of_interest",
+        /// Outside the on-site range.
+        OnsiteRange = "onsite_range",
+    }
+}
+
+coded! {
     /// Who proposed an engagement.
     Proposer {
         /// A coordinator, by hand.

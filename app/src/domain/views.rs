@@ -3,8 +3,8 @@
 use crate::{
     domain::{
         codes::{
-            NotificationKind, OrganisationKind, OrganisationSize, Proposer, RunStage, RunStatus, SkillWeight,
-            Urgency, VettingStatus,
+            Gate, NotificationKind, OrganisationKind, OrganisationSize, Proposer, RunStage, RunStatus,
+            SkillWeight, Urgency, VettingStatus,
         },
         engagement::EngagementStatus,
         need::NeedStatus,
@@ -381,8 +381,8 @@ pub struct FactorView {
 /// Why a volunteer cannot take a need: the gate and its facts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GateView {
-    /// `approved`, `capacity`, `language`, `must_skills`, `conflict_of_interest`, `onsite_range`.
-    pub gate: String,
+    /// The gate.
+    pub gate: Gate,
     /// The missing skill's name (must_skills).
     pub skill: String,
     /// Level held / required (must_skills); free / needed hours (capacity).
@@ -441,7 +441,7 @@ pub struct ConsoleView {
     /// Volunteers passing every gate.
     pub eligible: u32,
     /// How many each gate excluded: (gate, count).
-    pub excluded_by_gate: Vec<(String, u32)>,
+    pub excluded_by_gate: Vec<(Gate, u32)>,
     /// The best candidates.
     pub candidates: Vec<CandidateView>,
     /// Volunteers holding the need's skills whom a gate stopped.

@@ -6,6 +6,7 @@ pub mod console;
 pub mod fits;
 pub mod triage;
 
+use crate::domain::codes::Gate;
 use crate::{
     domain::views::{FactorView, GateView},
     i18n::{t_string, use_i18n},
@@ -60,38 +61,38 @@ pub fn FactorBars(factors: Vec<FactorView>) -> impl IntoView {
 /// What a gate means for one volunteer, in words.
 pub fn gate_text(g: &GateView) -> String {
     let i18n = use_i18n();
-    match g.gate.as_str() {
-        "approved" => t_string!(i18n, gates.approved).to_string(),
-        "capacity" => format!(
+    match g.gate {
+        Gate::Approved => t_string!(i18n, gates.approved).to_string(),
+        Gate::Capacity => format!(
             "{} ({} h / {} h)",
             t_string!(i18n, gates.capacity),
             g.have,
             g.need
         ),
-        "language" => t_string!(i18n, gates.language).to_string(),
-        "must_skills" => format!(
+        Gate::Language => t_string!(i18n, gates.language).to_string(),
+        Gate::MustSkills => format!(
             "{}: {} ({} / {})",
             t_string!(i18n, gates.must_skills),
             g.skill,
             g.have,
             g.need
         ),
-        "conflict_of_interest" => t_string!(i18n, gates.conflict_of_interest).to_string(),
-        _ if g.skill == "remote_only" => t_string!(i18n, gates.remote_only).to_string(),
-        _ => t_string!(i18n, gates.onsite_range).to_string(),
+        Gate::ConflictOfInterest => t_string!(i18n, gates.conflict_of_interest).to_string(),
+        Gate::OnsiteRange if g.skill == "remote_only" => t_string!(i18n, gates.remote_only).to_string(),
+        Gate::OnsiteRange => t_string!(i18n, gates.onsite_range).to_string(),
     }
 }
 
 /// The name of a gate (for counts).
-pub fn gate_name(code: &str) -> String {
+pub fn gate_name(gate: Gate) -> String {
     let i18n = use_i18n();
-    match code {
-        "approved" => t_string!(i18n, gates.approved),
-        "capacity" => t_string!(i18n, gates.capacity),
-        "language" => t_string!(i18n, gates.language),
-        "must_skills" => t_string!(i18n, gates.must_skills),
-        "conflict_of_interest" => t_string!(i18n, gates.conflict_of_interest),
-        _ => t_string!(i18n, gates.onsite_range),
+    match gate {
+        Gate::Approved => t_string!(i18n, gates.approved),
+        Gate::Capacity => t_string!(i18n, gates.capacity),
+        Gate::Language => t_string!(i18n, gates.language),
+        Gate::MustSkills => t_string!(i18n, gates.must_skills),
+        Gate::ConflictOfInterest => t_string!(i18n, gates.conflict_of_interest),
+        Gate::OnsiteRange => t_string!(i18n, gates.onsite_range),
     }
     .to_string()
 }

@@ -5,7 +5,8 @@
 use crate::{
     domain::{
         codes::{
-            OrganisationKind, OrganisationSize, Proposer, RunStatus, SkillWeight, Urgency, VettingStatus,
+            Gate, OrganisationKind, OrganisationSize, Proposer, RunStatus, SkillWeight, Urgency,
+            VettingStatus,
         },
         engagement::EngagementStatus,
         need::NeedStatus,
@@ -141,6 +142,19 @@ impl From<matcher::Urgency> for Urgency {
             matcher::Urgency::High => Self::High,
             matcher::Urgency::Normal => Self::Normal,
             matcher::Urgency::Low => Self::Low,
+        }
+    }
+}
+
+impl From<matcher::GateKind> for Gate {
+    fn from(value: matcher::GateKind) -> Self {
+        match value {
+            matcher::GateKind::Approved => Self::Approved,
+            matcher::GateKind::Capacity => Self::Capacity,
+            matcher::GateKind::Language => Self::Language,
+            matcher::GateKind::MustSkills => Self::MustSkills,
+            matcher::GateKind::ConflictOfInterest => Self::ConflictOfInterest,
+            matcher::GateKind::OnsiteRange => Self::OnsiteRange,
         }
     }
 }

@@ -60,7 +60,7 @@ pub fn ConsolePage() -> impl IntoView {
                                     <summary>{t!(i18n, matching.excluded_counts)}</summary>
                                     <ul>
                                         {c.excluded_by_gate.iter().map(|(gate, n)| view! {
-                                            <li data-gate=gate.clone()>{gate_name(gate)} ": " {*n}</li>
+                                            <li data-gate=gate.code()>{gate_name(*gate)} ": " {*n}</li>
                                         }).collect_view()}
                                     </ul>
                                 </details>
@@ -166,7 +166,7 @@ fn ExcludedList(excluded: Vec<ExcludedView>) -> impl IntoView {
                 </thead>
                 <tbody>
                     {excluded.into_iter().map(|x| view! {
-                        <tr data-excluded=x.volunteer_id.to_string() data-gate=x.gate.gate.clone()>
+                        <tr data-excluded=x.volunteer_id.to_string() data-gate=x.gate.gate.code()>
                             <td>{x.name.clone()}</td>
                             <td>{gate_text(&x.gate)}</td>
                         </tr>

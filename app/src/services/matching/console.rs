@@ -1,6 +1,7 @@
 //! The matching console for one need: candidates, near misses, and "why not
 //! this volunteer".
 
+use crate::domain::codes::Gate;
 use crate::services::{ServiceError, needs};
 use crate::{
     domain::views::{AskedView, ConsoleView, ExcludedView, GateView},
@@ -56,7 +57,7 @@ pub async fn console(state: &Deps, need_id: i64, ask: Option<&str>) -> Result<Co
         .collect();
     let excluded_by_gate = GateKind::ALL
         .iter()
-        .map(|k| (gate_code(*k).to_owned(), ranking.excluded_by_gate.get(*k)))
+        .map(|k| ((*k).into(), ranking.excluded_by_gate.get(*k)))
         .filter(|(_, n)| *n > 0)
         .collect();
     let near_misses = near_misses(&pool, &profile, &needs_pool.skill_names);
@@ -149,7 +150,7 @@ pub(super) async fn ask_about(
                 volunteer_id: id,
                 name,
                 gate: GateView {
-                    gate: "approved".into(),
+                    gate: Gate::Approved,
                     skill: String::new(),
                     have: 0,
                     need: 0,

@@ -2,7 +2,7 @@
 
 use crate::{
     domain::views::{CandidateView, FactorView, GateView},
-    matcher::{Candidate, GateFailure, GateKind},
+    matcher::{Candidate, GateFailure},
 };
 use std::collections::HashMap;
 
@@ -20,20 +20,9 @@ pub(super) fn factor_views(c: &Candidate) -> Vec<FactorView> {
         .collect()
 }
 
-pub(super) fn gate_code(kind: GateKind) -> &'static str {
-    match kind {
-        GateKind::Approved => "approved",
-        GateKind::Capacity => "capacity",
-        GateKind::Language => "language",
-        GateKind::MustSkills => "must_skills",
-        GateKind::ConflictOfInterest => "conflict_of_interest",
-        GateKind::OnsiteRange => "onsite_range",
-    }
-}
-
 pub(super) fn gate_view(failure: &GateFailure, skills: &HashMap<u32, String>) -> GateView {
     let mut view = GateView {
-        gate: gate_code(failure.kind()).to_owned(),
+        gate: failure.kind().into(),
         skill: String::new(),
         have: 0,
         need: 0,
