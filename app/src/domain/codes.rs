@@ -172,6 +172,25 @@ coded! {
 }
 
 coded! {
+    /// A factor of the matcher's fit (the matcher's own `FactorKind`, as the
+    /// pages show it).
+    Factor {
+        /// Skill coverage.
+        Skill = "skill",
+        /// Language.
+        Language = "language",
+        /// Time-zone overlap.
+        Timezone = "timezone",
+        /// Region affinity.
+        Region = "region",
+        /// Current load.
+        Load = "load",
+        /// Track record.
+        TrackRecord = "track_record",
+    }
+}
+
+coded! {
     /// A matcher gate that stops a volunteer (the matcher's own `GateKind`, as
     /// the pages show it).
     Gate {

@@ -3,8 +3,8 @@
 use crate::{
     domain::{
         codes::{
-            Gate, NotificationKind, OrganisationKind, OrganisationSize, Proposer, RunStage, RunStatus,
-            SkillWeight, Urgency, VettingStatus,
+            Factor, Gate, NotificationKind, OrganisationKind, OrganisationSize, Proposer, RunStage,
+            RunStatus, SkillWeight, Urgency, VettingStatus,
         },
         engagement::EngagementStatus,
         need::NeedStatus,
@@ -368,8 +368,8 @@ pub struct NotificationView {
 /// One factor of a fit: its value in [0, 1], its weight, and value × weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactorView {
-    /// `skill`, `language`, `timezone`, `region`, `load`, `track_record`.
-    pub name: String,
+    /// The factor.
+    pub name: Factor,
     /// Value in [0, 1].
     pub value: f64,
     /// Normalised weight.

@@ -6,7 +6,7 @@ pub mod console;
 pub mod fits;
 pub mod triage;
 
-use crate::domain::codes::Gate;
+use crate::domain::codes::{Factor, Gate};
 use crate::{
     domain::views::{FactorView, GateView},
     i18n::{t_string, use_i18n},
@@ -14,15 +14,15 @@ use crate::{
 use leptos::prelude::*;
 
 /// The translated name of a fit factor.
-pub fn factor_name(name: &str) -> String {
+pub fn factor_name(factor: Factor) -> String {
     let i18n = use_i18n();
-    match name {
-        "skill" => t_string!(i18n, factors.skill),
-        "language" => t_string!(i18n, factors.language),
-        "timezone" => t_string!(i18n, factors.timezone),
-        "region" => t_string!(i18n, factors.region),
-        "load" => t_string!(i18n, factors.load),
-        _ => t_string!(i18n, factors.track_record),
+    match factor {
+        Factor::Skill => t_string!(i18n, factors.skill),
+        Factor::Language => t_string!(i18n, factors.language),
+        Factor::Timezone => t_string!(i18n, factors.timezone),
+        Factor::Region => t_string!(i18n, factors.region),
+        Factor::Load => t_string!(i18n, factors.load),
+        Factor::TrackRecord => t_string!(i18n, factors.track_record),
     }
     .to_string()
 }
@@ -41,9 +41,9 @@ pub fn FactorBars(factors: Vec<FactorView>) -> impl IntoView {
             {factors
                 .into_iter()
                 .map(|f| {
-                    let label = factor_name(&f.name);
+                    let label = factor_name(f.name);
                     view! {
-                        <div class="factor" data-factor=f.name.clone()>
+                        <div class="factor" data-factor=f.name.code()>
                             <dt>{label.clone()}</dt>
                             <dd>
                                 <meter min="0" max="1" value=f.value aria-label=label></meter>

@@ -5,7 +5,7 @@
 use crate::{
     domain::{
         codes::{
-            Gate, OrganisationKind, OrganisationSize, Proposer, RunStatus, SkillWeight, Urgency,
+            Factor, Gate, OrganisationKind, OrganisationSize, Proposer, RunStatus, SkillWeight, Urgency,
             VettingStatus,
         },
         engagement::EngagementStatus,
@@ -142,6 +142,19 @@ impl From<matcher::Urgency> for Urgency {
             matcher::Urgency::High => Self::High,
             matcher::Urgency::Normal => Self::Normal,
             matcher::Urgency::Low => Self::Low,
+        }
+    }
+}
+
+impl From<matcher::FactorKind> for Factor {
+    fn from(value: matcher::FactorKind) -> Self {
+        match value {
+            matcher::FactorKind::Skill => Self::Skill,
+            matcher::FactorKind::Language => Self::Language,
+            matcher::FactorKind::Timezone => Self::Timezone,
+            matcher::FactorKind::Region => Self::Region,
+            matcher::FactorKind::Load => Self::Load,
+            matcher::FactorKind::TrackRecord => Self::TrackRecord,
         }
     }
 }

@@ -12,7 +12,7 @@ pub(super) fn factor_views(c: &Candidate) -> Vec<FactorView> {
     c.factors
         .iter()
         .map(|f| FactorView {
-            name: f.kind.name().to_owned(),
+            name: f.kind.into(),
             value: f.value,
             weight: f.weight,
             contribution: f.contribution,
@@ -91,7 +91,7 @@ pub(super) fn top_factors(factors: &[FactorView]) -> String {
     sorted
         .iter()
         .take(3)
-        .map(|f| format!("{} {:.0}%", f.name.replace('_', " "), f.value * 100.0))
+        .map(|f| format!("{} {:.0}%", f.name.code().replace('_', " "), f.value * 100.0))
         .collect::<Vec<_>>()
         .join(", ")
 }
