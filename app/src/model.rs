@@ -133,6 +133,13 @@ pub fn utc(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// A date as `YYYY-MM-DD`.
+#[cfg(feature = "ssr")]
+#[must_use]
+pub fn day(d: time::Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
 #[cfg(test)]
 mod tests {
     use super::describe_browser;

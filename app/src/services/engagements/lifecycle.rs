@@ -325,10 +325,7 @@ pub async fn call_off(
     Ok(())
 }
 
-/// A date as `YYYY-MM-DD`.
-pub(super) fn date_text(d: time::Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
+pub(super) use crate::model::day as date_text;
 
 /// The room each of `volunteer_ids` has left for one more proposal: free slots
 /// and free weekly hours, counting the proposals still waiting for their answer

@@ -9,6 +9,5 @@ pub(super) fn to_date((y, m, d): (i32, u8, u8)) -> Option<time::Date> {
 
 /// A date as `YYYY-MM-DD`, or nothing.
 pub(super) fn date_text(date: Option<time::Date>) -> String {
-    date.map(|d| format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()))
-        .unwrap_or_default()
+    date.map(crate::model::day).unwrap_or_default()
 }
