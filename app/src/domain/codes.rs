@@ -168,6 +168,8 @@ coded! {
         Expired = "engagement.expired",
         /// A new message in a thread.
         Message = "message.posted",
+        /// Sign-ins to the account failed since its owner last signed in.
+        FailedSignIns = "account.failed_sign_ins",
     }
 }
 

@@ -25,6 +25,7 @@ pub fn notification_text(kind: NotificationKind) -> String {
         NotificationKind::Cancelled => t_string!(i18n, notification_kinds.cancelled),
         NotificationKind::Expired => t_string!(i18n, notification_kinds.expired),
         NotificationKind::Message => t_string!(i18n, notification_kinds.message),
+        NotificationKind::FailedSignIns => t_string!(i18n, notification_kinds.failed_sign_ins),
     }
     .to_string()
 }
