@@ -231,7 +231,9 @@ impl TestClient {
         })
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    /// A request of `method` to `path` with this client's session (nothing else
+    /// set: no `Accept`, no `Sec-Fetch-Site`), for tests that shape it themselves.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, self.url(path));
         if let Some(session) = &self.fixed_session {
             req = req.header("cookie", format!("{SESSION_COOKIE}={session}"));

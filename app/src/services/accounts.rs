@@ -356,8 +356,7 @@ pub async fn list<C: ConnectionTrait>(
     page: u64,
 ) -> Result<(Vec<AccountSummary>, u64), ServiceError> {
     let mut select = account::Entity::find();
-    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    if let Some(pattern) = crate::infra::db::contains_pattern(search) {
         select = select.filter(
             sea_orm::Condition::any()
                 .add(account::Column::Email.like(pattern.clone()))

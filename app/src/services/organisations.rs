@@ -396,8 +396,7 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(status) = status {
         select = select.filter(organisation::Column::Status.eq(VettingStatus::from(status)));
     }
-    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    if let Some(pattern) = crate::infra::db::contains_pattern(search) {
         select = select.filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(pattern));
     }
     let total = select.clone().count(db).await?;

@@ -129,8 +129,7 @@ pub(super) async fn list_where<C: ConnectionTrait>(
                 .add(need::Column::Languages.like(format!("%,{language},%"))),
         );
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    if let Some(pattern) = crate::infra::db::contains_pattern(filter.search.as_deref()) {
         cond = cond.add(
             Condition::any()
                 .add(Expr::expr(Func::lower(Expr::col(need::Column::Title))).like(pattern.clone()))
