@@ -103,7 +103,7 @@ impl TestApp {
             PASSWORD.into(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
         TestUser {
             id: account.id,
             email: account.email,

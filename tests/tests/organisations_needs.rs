@@ -213,15 +213,15 @@ db_tests! {
         let member = app.client();
         let (_, org) = world::member_with_organisation(&app, &member, "it@stluc.example", "Hôpital Saint-Luc").await;
         let detail = coordinator.call_json("/api/vetting/organisation", &[("id", &org.to_string())]).await;
-        assert_eq!(detail["organisation"]["priority"], 3, "DR Congo is a low-income economy");
+        assert_eq!(detail["triage"]["priority"], 3, "DR Congo is a low-income economy");
         let res = coordinator.call("/api/vetting/priority", &[("id", &org.to_string()), ("priority", "1"), ("reason", "")]).await;
         assert_eq!(res.status(), 422);
         coordinator
             .call_json("/api/vetting/priority", &[("id", &org.to_string()), ("priority", "1"), ("reason", "Funded by a large donor")])
             .await;
         let detail = coordinator.call_json("/api/vetting/organisation", &[("id", &org.to_string())]).await;
-        assert_eq!(detail["organisation"]["priority"], 1);
-        assert_eq!(detail["organisation"]["priority_override_reason"], "Funded by a large donor");
+        assert_eq!(detail["triage"]["priority"], 1);
+        assert_eq!(detail["triage"]["priority_override_reason"], "Funded by a large donor");
         let audited = audit_log::Entity::find()
             .filter(audit_log::Column::Action.eq("organisation.priority_overridden"))
             .one(&app.db)

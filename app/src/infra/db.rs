@@ -152,6 +152,13 @@ pub fn contains_pattern(search: Option<&str>) -> Option<String> {
     (!search.is_empty()).then(|| format!("%{search}%"))
 }
 
+/// `value` if a database can compare it with a column: no control characters
+/// (PostgreSQL refuses a NUL in any text) and at most [`SEARCH_MAX`] characters.
+#[must_use]
+pub fn comparable_text(value: &str) -> Option<&str> {
+    (value.chars().count() <= SEARCH_MAX && !value.chars().any(char::is_control)).then_some(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +167,8 @@ mod tests {
         assert_eq!(contains_pattern(None), None);
         assert_eq!(contains_pattern(Some("  ")), None);
         assert_eq!(contains_pattern(Some("\0")), None, "PostgreSQL refuses NUL");
+        assert_eq!(comparable_text("Africa"), Some("Africa"));
+        assert_eq!(comparable_text("Af\0rica"), None);
         assert_eq!(
             contains_pattern(Some(" DMARC_100% ")).as_deref(),
             Some("%dmarc100%")

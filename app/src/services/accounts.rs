@@ -93,6 +93,8 @@ async fn insert_account<C: ConnectionTrait>(
         status: Set(Status::Active),
         password_hash: Set(password_hash),
         password_changed_at: Set(now),
+        failed_sign_ins: Set(0),
+        last_failed_sign_in_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -138,11 +138,14 @@ pub(super) async fn list_where<C: ConnectionTrait>(
     }
     if filter.region.is_some() || filter.income_group.is_some() {
         let mut countries = country::Entity::find();
+        // A value no country can have (a NUL, which PostgreSQL refuses to
+        // compare) matches nothing.
+        let comparable = |value: &str| crate::infra::db::comparable_text(value).unwrap_or_default();
         if let Some(region) = &filter.region {
-            countries = countries.filter(country::Column::Region.eq(region.as_str()));
+            countries = countries.filter(country::Column::Region.eq(comparable(region)));
         }
         if let Some(group) = &filter.income_group {
-            countries = countries.filter(country::Column::IncomeGroup.eq(group.as_str()));
+            countries = countries.filter(country::Column::IncomeGroup.eq(comparable(group)));
         }
         let codes: Vec<String> = countries.all(db).await?.into_iter().map(|c| c.iso2).collect();
         let org_ids: Vec<i64> = organisation::Entity::find()
