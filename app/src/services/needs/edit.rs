@@ -171,7 +171,7 @@ pub(super) async fn own_need<C: ConnectionTrait>(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let m = membership(db, user.id).await?;
-    if !m.is_some_and(|m| m.organisation_id == need.organisation_id) {
+    if m.is_none_or(|m| m.organisation_id != need.organisation_id) {
         return Err(ServiceError::NotFound);
     }
     standing::organisation(db, need.organisation_id, Right::Prepare).await?;
