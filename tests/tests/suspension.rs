@@ -393,6 +393,12 @@ db_tests! {
         let messages = entity::message::Entity::find().count(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(messages, 0, "nothing was posted");
 
+        // The page offers no message form on a finished engagement, and does on a live one.
+        let html = c.member.get_text(&format!("/engagements/{declined}"), 200).await;
+        assert!(html.contains("data-thread-closed") && !html.contains("data-form=\"message\""), "a finished thread is read-only");
+        let html = rival.get_text(&format!("/engagements/{taken}"), 200).await;
+        assert!(html.contains("data-form=\"message\"") && !html.contains("data-thread-closed"), "a live thread takes messages");
+
         // A completed engagement still takes the volunteer's rating, once.
         c.volunteer
             .call_json("/api/engagements/rate", &[("id", &completed.to_string()), ("rating", "4"), ("comment", "Good team.")])
