@@ -120,7 +120,40 @@ pub fn email(raw: &str) -> Result<String, Message> {
     }
 }
 
-/// A display name: trimmed, 1–100 characters, no control characters.
+/// Whether `c` is an invisible character that can make one name look like
+/// another: the bidirectional controls (U+202E turns `exe.pdf` into `fdp.exe`)
+/// and the zero-width characters. Refused in names and titles.
+#[must_use]
+pub fn is_spoofing_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'                 // Arabic letter mark
+            | '\u{180E}'           // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}' // zero-width space, (non-)joiner, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{FEFF}' // zero-width no-break space
+    )
+}
+
+/// The id of a choice in a form (a skill, a category): plain decimal digits as
+/// the page writes them, so `+4`, `04` and ` 4` can never name the same
+/// choice twice.
+///
+/// # Errors
+/// [`Message::InvalidChoice`].
+pub fn choice_id(raw: &str) -> Result<i64, Message> {
+    let canonical =
+        !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) && (raw == "0" || !raw.starts_with('0'));
+    if !canonical {
+        return Err(Message::InvalidChoice);
+    }
+    raw.parse().map_err(|_| Message::InvalidChoice)
+}
+
+/// A display name: trimmed, 1–100 characters, no control characters and no
+/// invisible ones ([`is_spoofing_char`]).
 ///
 /// # Errors
 /// [`Message::Required`], [`Message::TooLong`] or [`Message::NameInvalid`].
@@ -132,7 +165,7 @@ pub fn display_name(raw: &str) -> Result<String, Message> {
     if name.chars().count() > NAME_MAX {
         return Err(Message::TooLong);
     }
-    if name.chars().any(char::is_control) {
+    if name.chars().any(|c| c.is_control() || is_spoofing_char(c)) {
         return Err(Message::NameInvalid);
     }
     Ok(name.to_owned())
@@ -205,6 +238,50 @@ pub fn local_path(raw: &str) -> Option<&str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn choice_ids_have_one_spelling() {
+        assert_eq!(choice_id("4"), Ok(4));
+        assert_eq!(choice_id("1234"), Ok(1234));
+        for other in [
+            "+4",
+            "04",
+            " 4",
+            "4 ",
+            "-4",
+            "",
+            "4.0",
+            "99999999999999999999",
+            "٤",
+        ] {
+            assert_eq!(choice_id(other), Err(Message::InvalidChoice), "{other:?}");
+        }
+    }
+
+    #[test]
+    fn names_refuse_invisible_characters() {
+        for spoof in [
+            "Dr\u{202E}fdp.exe",
+            "Ad\u{200B}min",
+            "\u{2066}Bank\u{2069}",
+            "a\u{FEFF}b",
+            "x\u{200F}y",
+        ] {
+            assert_eq!(display_name(spoof), Err(Message::NameInvalid), "{spoof:?}");
+            assert_eq!(
+                crate::domain::organisation::text(spoof, 200, false),
+                Err(Message::NameInvalid),
+                "{spoof:?}"
+            );
+        }
+        for fine in ["Amal Haddad", "أمل حداد", "Zoë Ñúñez", "李小龙"] {
+            assert_eq!(display_name(fine).as_deref(), Ok(fine));
+            assert_eq!(
+                crate::domain::organisation::text(fine, 200, false).as_deref(),
+                Ok(fine)
+            );
+        }
+    }
 
     #[test]
     fn emails_are_normalised() {

@@ -46,6 +46,11 @@ pub struct Model {
     pub totp_enabled_at: Option<TimeDateTimeWithTimeZone>,
     pub totp_last_step: Option<i64>,
     pub locale: Option<String>,
+    /// Sign-ins with a wrong password since the last successful one (the owner is
+    /// told at the next sign-in).
+    pub failed_sign_ins: i32,
+    /// When the last of those was.
+    pub last_failed_sign_in_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -121,7 +121,15 @@ impl TestApp {
     /// An HTTP client that keeps cookies and does not follow redirects.
     #[must_use]
     pub fn client(&self) -> TestClient {
-        TestClient::new(self.url(""))
+        TestClient::new(self.url(""), None)
+    }
+
+    /// [`Self::client`] connecting from another loopback address
+    /// (`127.0.0.2`, `127.0.0.3`…), as a client elsewhere would.
+    #[must_use]
+    pub fn client_from(&self, address: &str) -> TestClient {
+        let address = address.parse().unwrap_or_else(|e| panic!("{address}: {e}"));
+        TestClient::new(self.url(""), Some(address))
     }
 
     /// Stops the server gracefully and waits for it.
@@ -163,9 +171,10 @@ pub struct TestClient {
 }
 
 impl TestClient {
-    fn new(base: String) -> Self {
+    fn new(base: String, local_address: Option<std::net::IpAddr>) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
+            .local_address(local_address)
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))
@@ -222,7 +231,9 @@ impl TestClient {
         })
     }
 
-    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    /// A request of `method` to `path` with this client's session (nothing else
+    /// set: no `Accept`, no `Sec-Fetch-Site`), for tests that shape it themselves.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let mut req = self.http.request(method, self.url(path));
         if let Some(session) = &self.fixed_session {
             req = req.header("cookie", format!("{SESSION_COOKIE}={session}"));

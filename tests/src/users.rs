@@ -40,7 +40,7 @@ impl TestUser {
 
 impl TestApp {
     /// Registers a volunteer (or an organisation member) through `POST /api/register`,
-    /// signing `client` in.
+    /// then signs `client` in (registering does not).
     ///
     /// # Panics
     /// When registration fails.
@@ -57,6 +57,14 @@ impl TestApp {
             )
             .await;
         assert!(res.status().is_success(), "register {email}: {}", res.status());
+        let res = client
+            .call("/api/login", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(
+            res.status().is_success(),
+            "sign in after registering {email}: {}",
+            res.status()
+        );
         let id = self.account_id(email).await;
         TestUser {
             id,

@@ -240,6 +240,10 @@ db_tests! {
             ("/api/needs/detail", vec![("id", w.open_need.to_string())]),
             ("/api/engagements/page", vec![("id", w.engagement.to_string())]),
             ("/api/engagements/list", vec![]),
+            // Until enrolment: only enrolment, the account pages and signing out.
+            ("/api/notifications/list", vec![]),
+            ("/api/notifications/read", vec![]),
+            ("/api/catalogue", vec![]),
         ] {
             let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let res = client.call(path, &fields).await;
@@ -248,5 +252,80 @@ db_tests! {
             assert_eq!(status, 403, "{path}: {body}");
             assert!(body.contains("MfaEnrolmentRequired") && !body.contains("registrar"), "{path}: {body}");
         }
+        let who = client.call_json("/api/whoami", &[]).await;
+        assert_eq!(who["unread"], 0, "not even the count of notifications: {who}");
+        for (path, fields) in [("/api/mfa_state", vec![]), ("/api/my_sessions", vec![]), ("/api/logout", vec![])] {
+            let status = client.call(path, &fields).await.status().as_u16();
+            assert!((200..400).contains(&status), "{path}: {status}");
+        }
+    }
+}
+
+/// Keys only coordinators' answers may hold.
+const COORDINATOR_ONLY: [&str; 4] = [
+    "triage",
+    "priority",
+    "priority_override",
+    "priority_override_reason",
+];
+
+fn coordinator_keys(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, inner) in map {
+                if COORDINATOR_ONLY.contains(&key.as_str()) {
+                    found.push(format!("{path}.{key}"));
+                }
+                coordinator_keys(inner, &format!("{path}.{key}"), found);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                coordinator_keys(inner, &format!("{path}[{i}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+db_tests! {
+    async fn answers_carry_only_the_fields_of_the_role(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let w = world(&app).await;
+        let org = w.org_a.to_string();
+        let coordinator = &w.clients["coordinator"];
+        let set = coordinator
+            .call("/api/vetting/priority", &[("id", org.as_str()), ("priority", "3"), ("reason", "Ransomware last month")])
+            .await;
+        assert!(set.status().is_success(), "{}", set.status());
+        let seen = coordinator.call_json("/api/vetting/organisation", &[("id", org.as_str())]).await;
+        assert_eq!(seen["triage"]["priority_override_reason"], "Ransomware last month", "{seen}");
+        let open = w.open_need.to_string();
+        let e = w.engagement.to_string();
+        let reads: Vec<(&str, Vec<(&str, &str)>)> = vec![
+            ("/api/organisation/mine", vec![]),
+            ("/api/needs/mine", vec![]),
+            ("/api/needs/open", vec![]),
+            ("/api/needs/detail", vec![("id", open.as_str())]),
+            ("/api/engagements/page", vec![("id", e.as_str())]),
+            ("/api/engagements/list", vec![]),
+            ("/api/volunteer/mine", vec![]),
+            ("/api/matching/fits", vec![]),
+        ];
+        let mut found = Vec::new();
+        let mut answered = 0;
+        for role in ["volunteer_pending", "volunteer_approved", "member_a", "member_b"] {
+            for (path, fields) in &reads {
+                let res = w.clients[role].call(path, fields).await;
+                if !res.status().is_success() {
+                    continue;
+                }
+                answered += 1;
+                let body: serde_json::Value = serde_json::from_str(&res.text().await.unwrap_or_default()).unwrap_or_default();
+                coordinator_keys(&body, &format!("{role} {path}"), &mut found);
+            }
+        }
+        assert!(answered >= 12, "the roles' own reads answered: {answered}");
+        assert!(found.is_empty(), "coordinator-only fields reached others: {found:?}");
     }
 }

@@ -31,6 +31,12 @@ async fn journey(app: &TestApp, javascript: bool) {
     browser
         .click_on("form[action='/api/register'] button[type=submit]")
         .await;
+    browser.wait_for_path("/login").await;
+    browser.settle(javascript).await;
+    browser.fill("#field-password", PASSWORD).await;
+    browser
+        .click_on("form[action='/api/login'] button[type=submit]")
+        .await;
     browser.wait_for_path("/volunteer").await;
     browser
         .goto(&app.url("/account"))

@@ -22,6 +22,14 @@ async fn register(app: &TestApp, b: &Browser, javascript: bool, role: &str, name
     b.fill("#field-password", PASSWORD).await;
     b.click_on("form[action='/api/register'] button[type=submit]")
         .await;
+    // Registering does not sign in (its answer must not tell whether the
+    // address had an account): the sign-in page follows, the address filled in.
+    b.wait_for_path("/login").await;
+    b.wait_for_text("Thank you for registering").await;
+    b.settle(javascript).await;
+    // The address is kept: only the password is typed again.
+    b.fill("#field-password", PASSWORD).await;
+    b.click_on("form[action='/api/login'] button[type=submit]").await;
 }
 
 async fn organisation_journey(app: &TestApp, javascript: bool) {

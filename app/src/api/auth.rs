@@ -25,14 +25,20 @@ pub async fn whoami() -> Result<Option<Viewer>, AppError> {
         return Ok(None);
     };
     let mut viewer = Viewer::from(&user);
-    viewer.unread = crate::services::notifications::unread(&ctx.state.db, user.id).await?;
+    // A coordinator reaches notifications only after the second factor.
+    let reaches_notifications =
+        Role::from(user.role) != Role::Coordinator || (user.mfa_enabled && user.mfa_verified);
+    if reaches_notifications {
+        viewer.unread = crate::services::notifications::unread(&ctx.state.db, user.id).await?;
+    }
     Ok(Some(viewer))
 }
 
-/// Registers an organisation member or a volunteer, and signs them in.
+/// Registers an organisation member or a volunteer; they sign in next. The
+/// answer does not say whether the address already had an account.
 ///
 /// # Errors
-/// [`AppError::Validation`] naming each bad field.
+/// [`AppError::Validation`] naming each bad field; [`AppError::RateLimited`].
 #[server(endpoint = "register")]
 pub async fn register(
     email: String,
@@ -59,11 +65,14 @@ pub async fn register(
         password: password.into(),
         role: role.into(),
     };
-    match accounts::register(&ctx.state, &ctx.session, &ctx.client, input).await {
-        Ok(_) => {
+    match accounts::register(&ctx.state, &ctx.client, input).await {
+        Ok(()) => {
+            // The same answer whether or not the address had an account: on to
+            // signing in, with the address filled in.
+            crate::infra::flash::keep(&ctx.session, Login::PATH, &[("email", &email)]).await?;
             leptos_axum::redirect(match role {
-                Role::Volunteer => "/volunteer",
-                _ => "/organisation",
+                Role::Volunteer => "/login?registered=1&next=/volunteer",
+                _ => "/login?registered=1&next=/organisation",
             });
             Ok(())
         }

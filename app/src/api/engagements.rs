@@ -242,7 +242,7 @@ pub async fn volunteer_history() -> Result<History, AppError> {
 /// [`AppError::Unauthenticated`].
 #[server(endpoint = "notifications/list")]
 pub async fn my_notifications(page: Option<u64>) -> Result<Vec<NotificationView>, AppError> {
-    let (ctx, user) = guard(Access::SignedIn).await?;
+    let (ctx, user) = guard(Access::Participant).await?;
     Ok(notifications::list(&ctx.state.db, user.id, page.unwrap_or(0)).await?)
 }
 
@@ -252,7 +252,7 @@ pub async fn my_notifications(page: Option<u64>) -> Result<Vec<NotificationView>
 /// [`AppError::Unauthenticated`].
 #[server(endpoint = "notifications/read")]
 pub async fn mark_read(id: Option<i64>) -> Result<(), AppError> {
-    let (ctx, user) = guard(Access::SignedIn).await?;
+    let (ctx, user) = guard(Access::Participant).await?;
     notifications::mark_read(&ctx.state.db, user.id, id, ctx.state.clock.now()).await?;
     Ok(())
 }

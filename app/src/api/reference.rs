@@ -15,6 +15,6 @@ use {
 /// [`AppError::Unauthenticated`].
 #[server(endpoint = "catalogue")]
 pub async fn fetch_catalogue() -> Result<Catalogue, AppError> {
-    let (ctx, _) = guard(Access::SignedIn).await?;
+    let (ctx, _) = guard(Access::Participant).await?;
     Ok(catalogue::load(&ctx.state.db).await?)
 }

@@ -8,7 +8,7 @@ use crate::domain::{
     need::NeedStatus,
 };
 use crate::{
-    domain::views::{NeedSummary, OrganisationView, Page, VolunteerView},
+    domain::views::{NeedSummary, Page, TriagedOrganisation, VolunteerView},
     error::AppError,
 };
 use leptos::prelude::*;
@@ -43,7 +43,7 @@ pub async fn organisations_list(
     status: Option<String>,
     search: Option<String>,
     page: Option<u64>,
-) -> Result<Page<OrganisationView>, AppError> {
+) -> Result<Page<TriagedOrganisation>, AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
     let status = status.as_deref().and_then(VettingStatus::parse);
     Ok(organisations::list(&ctx.state.db, status, search.as_deref(), page.unwrap_or(0)).await?)

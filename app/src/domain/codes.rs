@@ -176,6 +176,8 @@ coded! {
         /// (Coordinators) an active engagement needs reassignment: one of its
         /// sides lost its standing.
         NeedsReassignment = "engagement.needs_reassignment",
+        /// Sign-ins to the account failed since its owner last signed in.
+        FailedSignIns = "account.failed_sign_ins",
     }
 }
 

@@ -279,7 +279,7 @@ pub fn required_skills(
         if level > 4 {
             return Err(Message::InvalidChoice);
         }
-        let skill_id: i64 = id.trim().parse().map_err(|_| Message::InvalidChoice)?;
+        let skill_id = crate::validate::choice_id(id)?;
         let weight = weights
             .get(id)
             .map_or(Some(SkillWeight::Should), |w| SkillWeight::parse(w));

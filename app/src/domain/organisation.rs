@@ -64,7 +64,8 @@ pub struct ValidOrganisation {
 }
 
 /// Trimmed text of 1..=`max` characters without control characters (newlines
-/// allowed when `multiline`).
+/// allowed when `multiline`); one-line text (names, titles) also without
+/// invisible characters ([`crate::validate::is_spoofing_char`]).
 ///
 /// # Errors
 /// [`Message::Required`], [`Message::TooLong`], [`Message::NameInvalid`].
@@ -85,10 +86,12 @@ pub fn optional_text(raw: &str, max: usize, multiline: bool) -> Result<String, M
     if value.chars().count() > max {
         return Err(Message::TooLong);
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
-    {
+    // One-line fields are names and titles: no invisible characters that make
+    // one look like another. Longer texts may need a joiner or a mark.
+    if value.chars().any(|c| {
+        (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+            || (!multiline && validate::is_spoofing_char(c))
+    }) {
         return Err(Message::NameInvalid);
     }
     Ok(value.to_owned())

@@ -46,14 +46,29 @@ pub struct OrganisationView {
     pub vetting_note: String,
     /// World Bank income group code.
     pub income_group: String,
+    /// Registered (UTC).
+    pub created: String,
+}
+
+/// What only coordinators see of an organisation: how the matcher ranks it.
+/// A type of its own, so no member's answer can carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationTriage {
     /// Effective emerging-economy priority (0–3).
     pub priority: u8,
     /// A coordinator's override, if any.
     pub priority_override: Option<u8>,
     /// Why.
     pub priority_override_reason: Option<String>,
-    /// Registered (UTC).
-    pub created: String,
+}
+
+/// An organisation as coordinators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriagedOrganisation {
+    /// What everyone entitled to see the organisation sees.
+    pub organisation: OrganisationView,
+    /// What only coordinators see.
+    pub triage: OrganisationTriage,
 }
 
 /// A member of an organisation.
@@ -92,8 +107,6 @@ pub struct NeedSummary {
     pub onsite: bool,
     /// Languages.
     pub languages: Vec<String>,
-    /// Emerging-economy priority (0–3).
-    pub priority: u8,
     /// Last change (UTC).
     pub updated: String,
 }
@@ -466,6 +479,8 @@ pub struct AskedView {
 pub struct TriageRow {
     /// The need.
     pub need: NeedSummary,
+    /// Emerging-economy priority (0–3), a coordinators' figure.
+    pub priority: u8,
     /// UN M49 region of the organisation.
     pub region: String,
     /// Income group code of its country.
@@ -659,6 +674,8 @@ pub struct RunRow {
 pub struct OrganisationDetail {
     /// The organisation.
     pub organisation: OrganisationView,
+    /// How the matcher ranks it.
+    pub triage: OrganisationTriage,
     /// Its members.
     pub members: Vec<MemberView>,
     /// A page of its needs, most recently updated first.

@@ -127,7 +127,7 @@ impl ProfileInput {
             .unwrap_or_default();
         let mut skills = Vec::new();
         for (id, level) in &self.skill_level {
-            match (id.trim().parse::<i64>(), level.trim().parse::<u8>()) {
+            match (crate::validate::choice_id(id), level.trim().parse::<u8>()) {
                 (Ok(_), Ok(0)) => {}
                 (Ok(id), Ok(level @ 1..=4)) => skills.push((id, level)),
                 _ => push("skills", Message::InvalidChoice),

@@ -131,9 +131,42 @@ pub fn offset(page: u64, size: u64) -> u64 {
     page.saturating_mul(size).min(i64::MAX as u64)
 }
 
+/// Longest search text taken into a `LIKE` pattern (SQLite refuses patterns over
+/// 50 000 bytes; no title or name is longer than this anyway).
+pub const SEARCH_MAX: usize = 200;
+
+/// A `LIKE` pattern matching values that contain `search` (lower-cased, its
+/// wildcards and control characters removed, cut to [`SEARCH_MAX`]
+/// characters), or `None` for an empty search.
+#[must_use]
+pub fn contains_pattern(search: Option<&str>) -> Option<String> {
+    let search: String = search?
+        .trim()
+        .to_lowercase()
+        .replace(['%', '_'], "")
+        .chars()
+        // PostgreSQL refuses a NUL in any text; no name holds a control character.
+        .filter(|c| !c.is_control())
+        .take(SEARCH_MAX)
+        .collect();
+    (!search.is_empty()).then(|| format!("%{search}%"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn search_patterns_are_bounded_and_literal() {
+        assert_eq!(contains_pattern(None), None);
+        assert_eq!(contains_pattern(Some("  ")), None);
+        assert_eq!(contains_pattern(Some("\0")), None, "PostgreSQL refuses NUL");
+        assert_eq!(
+            contains_pattern(Some(" DMARC_100% ")).as_deref(),
+            Some("%dmarc100%")
+        );
+        let long = contains_pattern(Some(&"é".repeat(100_000))).unwrap_or_default();
+        assert_eq!(long.chars().count(), SEARCH_MAX + 2);
+    }
 
     #[test]
     fn pages_past_the_end_are_the_last_page_and_offsets_fit_an_i64() {

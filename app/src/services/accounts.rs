@@ -7,7 +7,12 @@ use super::{
 };
 use crate::domain::codes::AuditObject;
 use crate::domain::views::{AccountPage, AccountRow};
-use crate::infra::{db::begin_write, passwords::check_new_password, session_store, throttle};
+use crate::infra::{
+    db::begin_write,
+    passwords::check_new_password,
+    session_store,
+    throttle::{self, Key},
+};
 use crate::session::{Client, CurrentUser};
 use crate::{
     services::deps::Deps,
@@ -115,17 +120,21 @@ async fn insert_account<C: ConnectionTrait>(
     Ok(account)
 }
 
-/// Registers an organisation member or a volunteer and signs them in.
+/// Registrations one address may make before waits begin (a hospital's staff
+/// may register together from behind one address).
+pub const REGISTRATIONS_PER_ADDRESS: i32 = 30;
+
+/// Registers an organisation member or a volunteer. Does not sign in: the
+/// answer is the same whether or not the address already has an account (so
+/// registration cannot tell anyone which addresses do); the new user signs in
+/// next. For a taken address nothing changes and the attempt is audited.
+/// Registrations are throttled per client address.
 ///
 /// # Errors
-/// [`ServiceError::Validation`] (including a taken email); database errors.
+/// [`ServiceError::Validation`] (never for a taken email);
+/// [`ServiceError::RateLimited`]; database errors.
 #[tracing::instrument(skip_all)]
-pub async fn register(
-    state: &Deps,
-    session: &Session,
-    client: &Client,
-    input: Registration,
-) -> Result<account::Model, ServiceError> {
+pub async fn register(state: &Deps, client: &Client, input: Registration) -> Result<(), ServiceError> {
     if input.role == Role::Coordinator {
         return Err(ServiceError::field("role", Message::InvalidChoice));
     }
@@ -134,13 +143,39 @@ pub async fn register(
         &input.display_name,
         Some(input.password.expose_secret()),
     )?;
-    let hash = state.passwords.hash(input.password).await?;
     let now = state.clock.now();
+    let key = Key {
+        name: format!("register:address:{}", client.address),
+        free: REGISTRATIONS_PER_ADDRESS,
+    };
+    // Every registration counts, successful or not: the attempt is kept.
+    throttle::reserve(&state.db, &[key], now).await?.failed();
+    // The hash is computed either way, so both answers take as long.
+    let hash = state.passwords.hash(input.password).await?;
     let txn = begin_write(&state.db).await?;
-    let account = insert_account(&txn, now, &Actor::of(client, None), email, name, hash, input.role).await?;
+    match insert_account(&txn, now, &Actor::of(client, None), email, name, hash, input.role).await {
+        Ok(_) => {}
+        Err(ServiceError::Validation(errors)) if errors.iter().any(|e| e.message == Message::EmailTaken) => {
+            txn.rollback().await?;
+            let existing = account::Entity::find()
+                .filter(account::Column::Email.eq(validate::email(&input.email).unwrap_or_default()))
+                .one(&state.db)
+                .await?;
+            audit::record(
+                &state.db,
+                now,
+                &Actor::of(client, None),
+                Action::RegistrationRepeated,
+                existing.map(|a| (AuditObject::Account, a.id)),
+                json!({ "role": input.role }),
+            )
+            .await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    }
     txn.commit().await?;
-    auth::sign_in_new_account(session, client, &account).await?;
-    Ok(account)
+    Ok(())
 }
 
 /// Creates a coordinator (from the command line, or by another coordinator).
@@ -213,8 +248,10 @@ pub async fn change_password(
     confirm: SecretString,
 ) -> Result<(), ServiceError> {
     let now = state.clock.now();
-    let keys = [format!("password:account:{}", user.id)];
-    let account = super::reauth::current_password(state, user.id, &keys, current, "current_password").await?;
+    let keys = [Key::strict(format!("password:account:{}", user.id))];
+    let (account, attempt) =
+        super::reauth::current_password(state, user.id, &keys, current, "current_password").await?;
+    attempt.succeeded(&state.db, now).await?;
     if new.expose_secret() != confirm.expose_secret() {
         return Err(ServiceError::field("confirm_password", Message::PasswordsDiffer));
     }
@@ -249,7 +286,6 @@ pub async fn change_password(
     )
     .await?;
     txn.commit().await?;
-    throttle::clear(&state.db, &keys[0]).await?;
     auth::renew_after_password_change(session, now).await?;
     Ok(())
 }
@@ -320,8 +356,7 @@ pub async fn list<C: ConnectionTrait>(
     page: u64,
 ) -> Result<(Vec<AccountSummary>, u64), ServiceError> {
     let mut select = account::Entity::find();
-    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    if let Some(pattern) = crate::infra::db::contains_pattern(search) {
         select = select.filter(
             sea_orm::Condition::any()
                 .add(account::Column::Email.like(pattern.clone()))

@@ -49,6 +49,9 @@ pub enum Action {
     Logout,
     /// An account was registered or created.
     AccountCreated,
+    /// Someone registered with an address that already has an account (they
+    /// were answered as if it had not, and nothing changed).
+    RegistrationRepeated,
     /// A coordinator changed an account's role.
     RoleChanged,
     /// A coordinator disabled or re-enabled an account.
@@ -112,12 +115,13 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 35] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
         Self::Logout,
         Self::AccountCreated,
+        Self::RegistrationRepeated,
         Self::RoleChanged,
         Self::StatusChanged,
         Self::PasswordChanged,
@@ -158,6 +162,7 @@ impl Action {
             Self::LoginThrottled => "login.throttled",
             Self::Logout => "logout",
             Self::AccountCreated => "account.created",
+            Self::RegistrationRepeated => "account.registration_repeated",
             Self::RoleChanged => "account.role_changed",
             Self::StatusChanged => "account.status_changed",
             Self::PasswordChanged => "password.changed",

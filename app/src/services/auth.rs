@@ -6,13 +6,19 @@
 //! signed in. Without TOTP the password alone signs in, and the user is
 //! prompted to enrol.
 
+use super::notifications::{self, About};
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
     mfa,
 };
 use crate::domain::codes::AuditObject;
-use crate::infra::{db::begin_write, session_store, throttle};
+use crate::domain::codes::NotificationKind;
+use crate::infra::{
+    db::begin_write,
+    session_store,
+    throttle::{self, Key},
+};
 use crate::{
     model::{SessionView, describe_browser, utc},
     services::deps::Deps,
@@ -24,7 +30,11 @@ use crate::{
 };
 use entity::account::{self, Status};
 use entity::session;
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, DatabaseTransaction, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _,
+    sea_query::{Expr, ExprTrait as _},
+};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -75,11 +85,13 @@ pub enum LoginOutcome {
     SecondFactor,
 }
 
-/// Throttling keys for sign-in by email and by address.
-fn login_keys(email: &str, client: &Client) -> [String; 2] {
+/// Throttling keys for sign-in: this account from this address (strict), and
+/// this address whatever the account (generous). Never the account alone: a
+/// burst of wrong passwords from elsewhere must not keep its owner out.
+fn login_keys(email: &str, client: &Client) -> [Key; 2] {
     [
-        format!("login:account:{email}"),
-        format!("login:address:{}", client.address),
+        Key::strict(format!("login:pair:{email}|{}", client.address)),
+        Key::shared(format!("login:address:{}", client.address)),
     ]
 }
 
@@ -108,19 +120,21 @@ pub async fn login(
 ) -> Result<LoginOutcome, ServiceError> {
     let email = validate::email(email).map_err(|m| ServiceError::field("email", m))?;
     let now = state.clock.now();
-    let keys = login_keys(&email, client);
-    if let Err(err) = throttle::check(&state.db, &keys, now).await {
-        audit::record(
-            &state.db,
-            now,
-            &Actor::of(client, None),
-            Action::LoginThrottled,
-            None,
-            json!({}),
-        )
-        .await?;
-        return Err(err);
-    }
+    let attempt = match throttle::reserve(&state.db, &login_keys(&email, client), now).await {
+        Ok(attempt) => attempt,
+        Err(err) => {
+            audit::record(
+                &state.db,
+                now,
+                &Actor::of(client, None),
+                Action::LoginThrottled,
+                None,
+                json!({}),
+            )
+            .await?;
+            return Err(err);
+        }
+    };
     let account = account::Entity::find()
         .filter(account::Column::Email.eq(email.as_str()))
         .one(&state.db)
@@ -132,7 +146,10 @@ pub async fn login(
     let account = match account {
         Some(a) if verified && a.status == Status::Active => a,
         other => {
-            throttle::fail(&state.db, &keys, now).await?;
+            attempt.failed();
+            if let Some(a) = &other {
+                count_failed_sign_in(&state.db, a.id, now).await?;
+            }
             let reason = match &other {
                 None => "unknown account",
                 Some(a) if a.status != Status::Active => "account disabled",
@@ -150,7 +167,7 @@ pub async fn login(
             return Err(ServiceError::InvalidCredentials);
         }
     };
-    throttle::clear(&state.db, &keys[0]).await?;
+    attempt.succeeded(&state.db, now).await?;
     let epoch = password_epoch(account.password_changed_at);
 
     session.cycle_id().await?;
@@ -196,16 +213,82 @@ async fn finish_sign_in(
         )
         .await?;
     let how = second_factor.map_or_else(|| json!("none"), |kind| json!(kind));
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let failed = take_failed_sign_ins(&txn, account.id, now).await?;
     audit::record(
-        &state.db,
-        state.clock.now(),
+        &txn,
+        now,
         &Actor::of(client, Some(account.id)),
         Action::LoginSucceeded,
         Some((AuditObject::Account, account.id)),
-        json!({ "second_factor": how }),
+        json!({ "second_factor": how, "failed_since_last": failed }),
     )
     .await?;
+    txn.commit().await?;
     Ok(())
+}
+
+/// Counts a sign-in attempt that failed on a secret (password or second factor)
+/// against an existing account, for its owner to be told.
+async fn count_failed_sign_in<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    now: OffsetDateTime,
+) -> Result<(), ServiceError> {
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::FailedSignIns,
+            Expr::col(account::Column::FailedSignIns).add(1),
+        )
+        .col_expr(account::Column::LastFailedSignInAt, Expr::value(now))
+        .filter(account::Column::Id.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// At a successful sign-in: the failed attempts since the last one are reset,
+/// and the owner is notified of them when there were any. Returns how many.
+async fn take_failed_sign_ins(
+    txn: &DatabaseTransaction,
+    account_id: i64,
+    now: OffsetDateTime,
+) -> Result<i32, ServiceError> {
+    let Some(account) = account::Entity::find_by_id(account_id).one(txn).await? else {
+        return Ok(0);
+    };
+    if account.failed_sign_ins == 0 {
+        return Ok(0);
+    }
+    account::Entity::update_many()
+        .col_expr(account::Column::FailedSignIns, Expr::value(0))
+        .col_expr(
+            account::Column::LastFailedSignInAt,
+            Expr::value(None::<OffsetDateTime>),
+        )
+        .filter(account::Column::Id.eq(account_id))
+        .exec(txn)
+        .await?;
+    let last = account.last_failed_sign_in_at.map(utc).unwrap_or_default();
+    let subject = format!(
+        "{} since your last sign-in; the last at {last}",
+        account.failed_sign_ins
+    );
+    notifications::notify(
+        txn,
+        now,
+        [account_id],
+        None,
+        About {
+            kind: NotificationKind::FailedSignIns,
+            engagement_id: None,
+            need_id: None,
+            subject: &subject,
+        },
+    )
+    .await?;
+    Ok(account.failed_sign_ins)
 }
 
 /// Which second factor the user typed.
@@ -256,8 +339,7 @@ pub async fn complete_second_factor(
         return Err(ServiceError::Unauthenticated);
     };
     let now = state.clock.now();
-    let keys = mfa::throttle_keys(pending.account_id, client);
-    throttle::check(&state.db, &keys, now).await?;
+    let attempt = throttle::reserve(&state.db, &mfa::throttle_keys(pending.account_id, client), now).await?;
     let account = account::Entity::find_by_id(pending.account_id)
         .one(&state.db)
         .await?
@@ -275,7 +357,8 @@ pub async fn complete_second_factor(
         SecondFactor::Recovery => "recovery_code",
     };
     if !accepted {
-        throttle::fail(&state.db, &keys, now).await?;
+        attempt.failed();
+        count_failed_sign_in(&state.db, account.id, now).await?;
         audit::record(
             &state.db,
             now,
@@ -287,7 +370,7 @@ pub async fn complete_second_factor(
         .await?;
         return Err(ServiceError::field(field, validate::Message::CodeInvalid));
     }
-    throttle::clear(&state.db, &keys[0]).await?;
+    attempt.succeeded(&state.db, now).await?;
     if kind == SecondFactor::Recovery {
         audit::record(
             &state.db,
@@ -357,34 +440,6 @@ pub async fn logout(state: &Deps, session: &Session, client: &Client) -> Result<
 #[must_use]
 pub fn current_session_hash(session: &Session) -> Option<String> {
     session.id().map(|id| session_store::id_hash(&id))
-}
-
-/// Signs in a freshly registered account in this session (new id, no second
-/// factor yet).
-///
-/// # Errors
-/// Database or session-store errors.
-#[tracing::instrument(skip_all)]
-pub async fn sign_in_new_account(
-    session: &Session,
-    client: &Client,
-    account: &account::Model,
-) -> Result<(), ServiceError> {
-    session.cycle_id().await?;
-    session.clear().await;
-    session.insert(META, client.meta()).await?;
-    session
-        .insert(
-            SIGNED_IN,
-            SignedIn {
-                account_id: account.id,
-                password_epoch: password_epoch(account.password_changed_at),
-                role: account.role,
-                mfa_verified: false,
-            },
-        )
-        .await?;
-    Ok(())
 }
 
 /// Ends this account's sessions except the caller's own, in a transaction with

@@ -10,7 +10,11 @@ use super::{
     audit::{self, Action, Actor},
 };
 use crate::domain::codes::AuditObject;
-use crate::infra::{db::begin_write, throttle, tokens};
+use crate::infra::{
+    db::begin_write,
+    throttle::{self, Key},
+    tokens,
+};
 use crate::session::{Client, CurrentUser};
 use crate::{services::deps::Deps, validate};
 use entity::{account, recovery_code};
@@ -38,10 +42,12 @@ pub const RECOVERY_CODES: usize = 10;
 
 /// Throttling keys for second-factor codes, by account and by address.
 #[must_use]
-pub fn throttle_keys(account_id: i64, client: &Client) -> [String; 2] {
+pub fn throttle_keys(account_id: i64, client: &Client) -> [Key; 2] {
+    // Per account alone is right here: only someone who already knows the
+    // password (or holds the session) reaches a second-factor check.
     [
-        format!("mfa:account:{account_id}"),
-        format!("mfa:address:{}", client.address),
+        Key::strict(format!("mfa:account:{account_id}")),
+        Key::shared(format!("mfa:address:{}", client.address)),
     ]
 }
 
@@ -211,11 +217,10 @@ pub async fn confirm_enrolment(
         return Err(ServiceError::Conflict("no enrolment in progress"));
     };
     let now = state.clock.now();
-    let keys = throttle_keys(user.id, client);
-    throttle::check(&state.db, &keys, now).await?;
+    let attempt = throttle::reserve(&state.db, &throttle_keys(user.id, client), now).await?;
     let code = validate::totp_code(code).map_err(|m| ServiceError::field("code", m))?;
     let Some(step) = matching_step(&totp(&secret, &user.email)?, &code, now) else {
-        throttle::fail(&state.db, &keys, now).await?;
+        attempt.failed();
         return Err(ServiceError::field("code", validate::Message::CodeInvalid));
     };
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| tokens::recovery_code()).collect();
@@ -256,7 +261,7 @@ pub async fn confirm_enrolment(
     )
     .await?;
     txn.commit().await?;
-    throttle::clear(&state.db, &keys[0]).await?;
+    attempt.succeeded(&state.db, now).await?;
     session.remove_value(ENROLMENT).await?;
     crate::session::step_up(session, true).await?;
     Ok(codes)
@@ -279,11 +284,12 @@ pub async fn disable(
 ) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let keys = throttle_keys(user.id, client);
-    let account = super::reauth::current_password(state, user.id, &keys, password, "password").await?;
+    let (account, attempt) =
+        super::reauth::current_password(state, user.id, &keys, password, "password").await?;
     let accepted = verify_totp(&state.db, &account, code, now).await?
         || spend_recovery_code(&state.db, account.id, code, now).await?;
     if !accepted {
-        throttle::fail(&state.db, &keys, now).await?;
+        attempt.failed();
         return Err(ServiceError::field("code", validate::Message::CodeInvalid));
     }
     let txn = begin_write(&state.db).await?;
@@ -307,7 +313,7 @@ pub async fn disable(
     )
     .await?;
     txn.commit().await?;
-    throttle::clear(&state.db, &keys[0]).await?;
+    attempt.succeeded(&state.db, now).await?;
     crate::session::step_up(session, false).await?;
     Ok(())
 }

@@ -14,7 +14,9 @@ use crate::{
         languages,
         organisation::{OrganisationInput, ValidOrganisation, text},
         priority,
-        views::{MemberView, MyOrganisation, OrganisationView, Page},
+        views::{
+            MemberView, MyOrganisation, OrganisationTriage, OrganisationView, Page, TriagedOrganisation,
+        },
     },
     model::utc,
     services::deps::Deps,
@@ -66,7 +68,6 @@ pub async fn view<C: ConnectionTrait>(
         .await?;
     let (country_name, income_group) = country.map(|c| (c.name, c.income_group)).unwrap_or_default();
     Ok(OrganisationView {
-        priority: priority::effective(&income_group, org.priority_override),
         id: org.id,
         name: org.name,
         kind: org.kind.into(),
@@ -82,9 +83,29 @@ pub async fn view<C: ConnectionTrait>(
         status: org.status.into(),
         vetting_note: org.vetting_note,
         income_group,
-        priority_override: org.priority_override.and_then(|p| u8::try_from(p).ok()),
-        priority_override_reason: org.priority_override_reason,
         created: utc(org.created_at),
+    })
+}
+
+/// The organisation as coordinators see it: with how the matcher ranks it.
+///
+/// # Errors
+/// Database errors.
+#[tracing::instrument(skip_all)]
+pub async fn triaged<C: ConnectionTrait>(
+    db: &C,
+    org: organisation::Model,
+) -> Result<TriagedOrganisation, ServiceError> {
+    let priority_override = org.priority_override;
+    let priority_override_reason = org.priority_override_reason.clone();
+    let organisation = view(db, org).await?;
+    Ok(TriagedOrganisation {
+        triage: OrganisationTriage {
+            priority: priority::effective(&organisation.income_group, priority_override),
+            priority_override: priority_override.and_then(|p| u8::try_from(p).ok()),
+            priority_override_reason,
+        },
+        organisation,
     })
 }
 
@@ -375,13 +396,12 @@ pub async fn list<C: ConnectionTrait>(
     status: Option<crate::domain::codes::VettingStatus>,
     search: Option<&str>,
     page: u64,
-) -> Result<Page<OrganisationView>, ServiceError> {
+) -> Result<Page<TriagedOrganisation>, ServiceError> {
     let mut select = organisation::Entity::find();
     if let Some(status) = status {
         select = select.filter(organisation::Column::Status.eq(VettingStatus::from(status)));
     }
-    if let Some(search) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    if let Some(pattern) = crate::infra::db::contains_pattern(search) {
         select = select.filter(Expr::expr(Func::lower(Expr::col(organisation::Column::Name))).like(pattern));
     }
     let total = select.clone().count(db).await?;
@@ -394,7 +414,7 @@ pub async fn list<C: ConnectionTrait>(
         .await?;
     let mut views = Vec::with_capacity(rows.len());
     for org in rows {
-        views.push(view(db, org).await?);
+        views.push(triaged(db, org).await?);
     }
     Ok(Page {
         rows: views,

@@ -3,7 +3,10 @@
 //! that both use.
 
 use crate::{
-    infra::{error::ServiceError, throttle},
+    infra::{
+        error::ServiceError,
+        throttle::{self, Attempt, Key},
+    },
     services::deps::Deps,
     validate::Message,
 };
@@ -12,8 +15,11 @@ use sea_orm::EntityTrait as _;
 use secrecy::SecretString;
 
 /// Loads the user's account and checks `password` against it, throttled by
-/// `keys`: each wrong password counts, and past the limit the check refuses
-/// at once. A wrong password is a validation error on `field`.
+/// `keys`: the attempt is counted before the check (so a burst of guesses gets
+/// only the allowed number checked), a wrong password keeps it counted, and past
+/// the limit the check refuses at once. A wrong password is a validation error
+/// on `field`. The caller settles the returned attempt once any further secret
+/// of the same request (a second-factor code) has been checked too.
 ///
 /// # Errors
 /// [`ServiceError::RateLimited`]; [`ServiceError::Validation`] on `field`;
@@ -22,12 +28,12 @@ use secrecy::SecretString;
 pub async fn current_password(
     state: &Deps,
     account_id: i64,
-    keys: &[String],
+    keys: &[Key],
     password: SecretString,
     field: &str,
-) -> Result<account::Model, ServiceError> {
+) -> Result<(account::Model, Attempt), ServiceError> {
     let now = state.clock.now();
-    throttle::check(&state.db, keys, now).await?;
+    let attempt = throttle::reserve(&state.db, keys, now).await?;
     let account = account::Entity::find_by_id(account_id)
         .one(&state.db)
         .await?
@@ -37,8 +43,8 @@ pub async fn current_password(
         .verify(password, Some(account.password_hash.clone()))
         .await?
     {
-        throttle::fail(&state.db, keys, now).await?;
+        attempt.failed();
         return Err(ServiceError::field(field, Message::CurrentPasswordWrong));
     }
-    Ok(account)
+    Ok((account, attempt))
 }

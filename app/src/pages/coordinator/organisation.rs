@@ -71,14 +71,14 @@ pub fn OrganisationReview() -> impl IntoView {
                     </ActionForm>
                     <h2>{t!(i18n, vetting.priority_title)}</h2>
                     <p>
-                        {t!(i18n, vetting.priority_now, priority = org.priority, group = org.income_group.clone())}
-                        {org.priority_override_reason.clone().map(|r| view! { " — " <em>{r}</em> })}
+                        {t!(i18n, vetting.priority_now, priority = d.triage.priority, group = org.income_group.clone())}
+                        {d.triage.priority_override_reason.clone().map(|r| view! { " — " <em>{r}</em> })}
                     </p>
                     <ActionForm action=priority attr:class="form">
                         <FormAlert error=priority_error />
                         <input type="hidden" name="id" value=id.to_string() />
                         <SelectField name="priority" label=t_string!(i18n, vetting.priority).to_string() options=priorities
-                            value=org.priority_override.map(|p| p.to_string()) server_error=priority_error />
+                            value=d.triage.priority_override.map(|p| p.to_string()) server_error=priority_error />
                         <TextArea name="reason" label=t_string!(i18n, vetting.priority_reason).to_string() rows=2 maxlength=1000
                             server_error=priority_error />
                         <button type="submit" class="button button--secondary">{t!(i18n, vetting.priority_save)}</button>

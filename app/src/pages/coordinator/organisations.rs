@@ -1,6 +1,7 @@
 //! `/coordinator/organisations`: the vetting queue for organisations.
 
 use crate::domain::codes::VettingStatus;
+use crate::domain::views::TriagedOrganisation;
 use crate::{
     api::vetting::organisations_list,
     components::guard::page_error,
@@ -93,12 +94,12 @@ pub fn OrganisationsQueue() -> impl IntoView {
                                 </tr>
                             </thead>
                             <tbody>
-                                {page.rows.into_iter().map(|o| view! {
+                                {page.rows.into_iter().map(|TriagedOrganisation { organisation: o, triage }| view! {
                                     <tr data-organisation=o.id.to_string()>
                                         <td><A href=format!("/coordinator/organisations/{}", o.id)>{o.name.clone()}</A></td>
                                         <td>{kind_name(o.kind)}</td>
                                         <td>{o.country_name.clone()}</td>
-                                        <td>{o.priority}</td>
+                                        <td>{triage.priority}</td>
                                         <td>{vetting_name(o.status)}</td>
                                         <td>{o.created.clone()}</td>
                                     </tr>

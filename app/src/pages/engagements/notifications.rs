@@ -28,6 +28,7 @@ pub fn notification_text(kind: NotificationKind) -> String {
         NotificationKind::Withdrawn => t_string!(i18n, notification_kinds.withdrawn),
         NotificationKind::OnHold => t_string!(i18n, notification_kinds.on_hold),
         NotificationKind::NeedsReassignment => t_string!(i18n, notification_kinds.needs_reassignment),
+        NotificationKind::FailedSignIns => t_string!(i18n, notification_kinds.failed_sign_ins),
     }
     .to_string()
 }

@@ -84,7 +84,7 @@ pub fn TriagePage() -> impl IntoView {
                                                     <td><span class=format!("urgency urgency--{}", n.urgency.code())>{urgency_name(n.urgency)}</span></td>
                                                     <td><A href=format!("/needs/{}", n.id)>{n.title.clone()}</A><br /><span class="muted">{n.category.clone()}</span></td>
                                                     <td>{n.organisation.clone()} " (" {n.country.clone()} ")"<br /><span class="muted">{r.region.clone()}</span></td>
-                                                    <td>{n.priority} " · " {income_name(&r.income_group)}</td>
+                                                    <td>{r.priority} " · " {income_name(&r.income_group)}</td>
                                                     <td>{t!(i18n, matching.days, count = r.waiting_days)}</td>
                                                     <td>{r.live_engagements}</td>
                                                     <td><A href=format!("/coordinator/match/{}", n.id) attr:class="button button--secondary">{t!(i18n, matching.open_console)}</A></td>

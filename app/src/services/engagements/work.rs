@@ -60,8 +60,9 @@ pub async fn log_hours(
         .replace(',', ".")
         .parse::<f64>()
         .ok()
-        .filter(|h| *h > 0.0 && *h <= 24.0)
-        .map(|h| (h * 60.0).round());
+        .map(|h| (h * 60.0).round())
+        // At least a minute (0.001 h rounds to none), at most a day.
+        .filter(|m| (1.0..=1440.0).contains(m));
     if minutes.is_none() {
         errors.push(crate::validate::FieldError::new("hours", Message::NumberInvalid));
     }

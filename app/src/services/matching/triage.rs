@@ -82,6 +82,7 @@ pub async fn triage(state: &Deps, filter: &TriageFilter) -> Result<TriageBoard, 
         .take(usize::try_from(TRIAGE_PAGE).unwrap_or(50))
         .map(|(p, s, (region, income))| TriageRow {
             need: s.clone(),
+            priority: p.emerging_priority,
             region: region.clone(),
             income_group: income.clone(),
             waiting_days: pool.opened.get(&p.id).map_or(0, |o| (now - *o).whole_days()),

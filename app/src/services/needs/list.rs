@@ -5,8 +5,8 @@ use crate::services::{ServiceError, organisations::membership};
 use crate::session::CurrentUser;
 use crate::{
     domain::{
-        languages, priority,
-        views::{NeedSummary, OrganisationDetail, Page},
+        languages,
+        views::{NeedSummary, OrganisationDetail, Page, TriagedOrganisation},
     },
     model::utc,
     services::deps::Deps,
@@ -78,14 +78,6 @@ pub async fn summaries<C: ConnectionTrait>(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let codes: Vec<String> = orgs.values().map(|o| o.country_iso2.clone()).collect();
-    let countries: HashMap<String, country::Model> = country::Entity::find()
-        .filter(country::Column::Iso2.is_in(codes))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| (c.iso2.clone(), c))
-        .collect();
     let categories: HashMap<i64, String> = need_category::Entity::find()
         .all(db)
         .await?
@@ -96,10 +88,6 @@ pub async fn summaries<C: ConnectionTrait>(
         .iter()
         .map(|n| {
             let org = orgs.get(&n.organisation_id);
-            let income = org
-                .and_then(|o| countries.get(&o.country_iso2))
-                .map(|c| c.income_group.as_str())
-                .unwrap_or_default();
             NeedSummary {
                 id: n.id,
                 title: n.title.clone(),
@@ -111,7 +99,6 @@ pub async fn summaries<C: ConnectionTrait>(
                 effort_hours: n.effort_hours,
                 onsite: n.onsite,
                 languages: languages::split(&n.languages),
-                priority: priority::effective(income, org.and_then(|o| o.priority_override)),
                 updated: utc(n.updated_at),
             }
         })
@@ -142,8 +129,7 @@ pub(super) async fn list_where<C: ConnectionTrait>(
                 .add(need::Column::Languages.like(format!("%,{language},%"))),
         );
     }
-    if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+    if let Some(pattern) = crate::infra::db::contains_pattern(filter.search.as_deref()) {
         cond = cond.add(
             Condition::any()
                 .add(Expr::expr(Func::lower(Expr::col(need::Column::Title))).like(pattern.clone()))
@@ -230,7 +216,8 @@ pub async fn organisation_detail<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let organisation = crate::services::organisations::view(db, org).await?;
+    let TriagedOrganisation { organisation, triage } =
+        crate::services::organisations::triaged(db, org).await?;
     let members = crate::services::organisations::members(db, organisation_id).await?;
     let needs = list_where(
         db,
@@ -243,6 +230,7 @@ pub async fn organisation_detail<C: ConnectionTrait>(
     .await?;
     Ok(OrganisationDetail {
         organisation,
+        triage,
         members,
         needs,
     })
