@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod reauth;
 pub mod reset;
+pub mod standing;
 pub mod vetting;
 pub mod volunteers;
 

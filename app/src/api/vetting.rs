@@ -21,7 +21,7 @@ use {
             ServiceError, catalogue,
             needs::{self, Filter},
             organisations,
-            vetting::Decision,
+            vetting::{self, Decision},
             volunteers,
         },
         validate::Message,
@@ -67,7 +67,7 @@ pub async fn fetch_organisation(id: i64, page: Option<u64>) -> Result<Organisati
 pub async fn vet_organisation(id: i64, decision: String, note: String) -> Result<(), AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
     let d = self::decision(&decision)?;
-    match organisations::vet(&ctx.state, &ctx.actor, id, d, &note).await {
+    match vetting::vet_organisation(&ctx.state, &ctx.actor, id, d, &note).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(VetOrganisation::PATH, &[("note", &note)], e).await,
     }
@@ -126,7 +126,7 @@ pub async fn volunteer_detail(id: i64) -> Result<VolunteerView, AppError> {
 pub async fn vet_volunteer(id: i64, decision: String, note: String) -> Result<(), AppError> {
     let (ctx, _) = guard(Access::Coordinator).await?;
     let d = self::decision(&decision)?;
-    match volunteers::vet(&ctx.state, &ctx.actor, id, d, &note).await {
+    match vetting::vet_volunteer(&ctx.state, &ctx.actor, id, d, &note).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(VetVolunteer::PATH, &[("note", &note)], e).await,
     }

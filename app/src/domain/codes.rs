@@ -168,6 +168,14 @@ coded! {
         Expired = "engagement.expired",
         /// A new message in a thread.
         Message = "message.posted",
+        /// A proposal was withdrawn: the other side lost its standing.
+        Withdrawn = "engagement.withdrawn",
+        /// The work is on hold: the other side lost its standing, a coordinator
+        /// will follow up.
+        OnHold = "engagement.on_hold",
+        /// (Coordinators) an active engagement needs reassignment: one of its
+        /// sides lost its standing.
+        NeedsReassignment = "engagement.needs_reassignment",
         /// Sign-ins to the account failed since its owner last signed in.
         FailedSignIns = "account.failed_sign_ins",
     }

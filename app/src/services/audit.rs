@@ -98,6 +98,9 @@ pub enum Action {
     EngagementProposed,
     /// An engagement moved in its lifecycle.
     EngagementTransition,
+    /// An active engagement was flagged to coordinators for reassignment (a side
+    /// lost its standing).
+    EngagementFlagged,
     /// A volunteer logged hours on an engagement.
     HoursLogged,
     /// A volunteer rated an engagement.
@@ -112,7 +115,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 35] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -142,6 +145,7 @@ impl Action {
         Self::CatalogueChanged,
         Self::EngagementProposed,
         Self::EngagementTransition,
+        Self::EngagementFlagged,
         Self::HoursLogged,
         Self::EngagementRated,
         Self::MessagePosted,
@@ -182,6 +186,7 @@ impl Action {
             Self::CatalogueChanged => "catalogue.changed",
             Self::EngagementProposed => "engagement.proposed",
             Self::EngagementTransition => "engagement.transition",
+            Self::EngagementFlagged => "engagement.flagged",
             Self::HoursLogged => "engagement.hours_logged",
             Self::EngagementRated => "engagement.rated",
             Self::MessagePosted => "engagement.message_posted",

@@ -7,6 +7,14 @@
 //! with it, takes or gives back the volunteer's capacity, notifies the people
 //! concerned and writes the audit log.
 //!
+//! Standing: every action on an engagement, and every read of one in detail,
+//! goes through `lifecycle::side`, which refuses a side that lost its standing
+//! (see [`crate::services::standing`]); when a side loses it, [`withdraw_for`]
+//! withdraws its open proposals and flags its work under way to coordinators.
+//! A finished engagement (completed, declined, expired, cancelled) is
+//! read-only — a completed one still takes its ratings — and no longer shows
+//! its volunteer the need's confidential part.
+//!
 //! Capacity (concurrent engagements and weekly hours) is taken when the
 //! volunteer commits (accepting, or offering) with a single conditional
 //! `UPDATE … WHERE active_engagements < max_concurrent AND committed_hours + h
@@ -18,6 +26,7 @@ pub mod lifecycle;
 mod propose;
 mod read;
 mod thread;
+mod withdraw;
 mod work;
 
 pub use answer::{accept, confirm, decline};
@@ -25,4 +34,5 @@ pub use lifecycle::{call_off, release_capacity, room_left, take_capacity};
 pub use propose::{Proposal, offer, proposal_hours, propose, propose_by_reference, propose_in};
 pub use read::{detail, history, list, page};
 pub use thread::{hours, messages, post_message};
+pub use withdraw::{Withdrawal, withdraw_for};
 pub use work::{cancel, complete, expire_due, log_hours, rate};

@@ -1,10 +1,10 @@
-//! Organisations: registration, profile, members and invitations, vetting and
-//! the emerging-economy priority override.
+//! Organisations: registration, profile, members and invitations, and the
+//! emerging-economy priority override (vetting is in `vetting`).
 
-use super::vetting::{self, Decision};
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
+    standing::{self, Right},
 };
 use crate::domain::codes::AuditObject;
 use crate::infra::{db::begin_write, tokens};
@@ -12,7 +12,7 @@ use crate::session::CurrentUser;
 use crate::{
     domain::{
         languages,
-        organisation::{OrganisationInput, ValidOrganisation, optional_text, text},
+        organisation::{OrganisationInput, ValidOrganisation, text},
         priority,
         views::{
             MemberView, MyOrganisation, OrganisationTriage, OrganisationView, Page, TriagedOrganisation,
@@ -269,16 +269,19 @@ pub async fn members<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Creates a single-use invitation link (administrators only); returns the URL.
+/// Creates a single-use invitation link (administrators of an organisation
+/// that is pending or approved); returns the URL.
 ///
 /// # Errors
-/// [`ServiceError::Forbidden`]; database errors.
+/// [`ServiceError::Forbidden`] (not an administrator, organisation suspended or
+/// rejected); database errors.
 #[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn invite(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<String, ServiceError> {
     let now = state.clock.now();
     let token = tokens::random_token();
     let txn = begin_write(&state.db).await?;
     let org = administered(&txn, user).await?;
+    standing::organisation(&txn, org.id, Right::Prepare).await?;
     invitation::ActiveModel {
         organisation_id: Set(org.id),
         token_hash: Set(tokens::hash(&token)),
@@ -333,7 +336,8 @@ pub async fn invitation_for(state: &Deps, token: &str) -> Result<String, Service
 ///
 /// # Errors
 /// [`ServiceError::NotFound`] for a dead link; [`ServiceError::Forbidden`] unless
-/// an organisation member without an organisation.
+/// an organisation member without an organisation, or when the organisation was
+/// suspended or rejected.
 #[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn accept_invitation(
     state: &Deps,
@@ -347,6 +351,7 @@ pub async fn accept_invitation(
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let (inv, org) = live_invitation(&txn, token, now).await?;
+    standing::organisation(&txn, org.id, Right::Prepare).await?;
     if membership(&txn, user.id).await?.is_some() {
         return Err(ServiceError::Conflict("already a member of an organisation"));
     }
@@ -440,52 +445,6 @@ pub async fn mine<C: ConnectionTrait>(
         members: members(db, m.organisation_id).await?,
         is_admin: m.is_admin,
     }))
-}
-
-/// Approves, rejects or suspends an organisation, with a note. Suspension ends
-/// every member's sessions.
-///
-/// # Errors
-/// [`ServiceError::NotFound`]; [`ServiceError::Validation`] for a bad note.
-#[tracing::instrument(skip_all, fields(organisation_id = organisation_id))]
-pub async fn vet(
-    state: &Deps,
-    actor: &Actor,
-    organisation_id: i64,
-    decision: Decision,
-    note: &str,
-) -> Result<(), ServiceError> {
-    let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("note", m))?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let org = organisation::Entity::find_by_id(organisation_id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let before = org.status;
-    if decision.changes_nothing(before, &org.vetting_note, &note) {
-        // Nothing changes: nothing to write or to audit.
-        return Ok(());
-    }
-    let mut active: organisation::ActiveModel = org.into();
-    active.status = Set(decision.status());
-    active.vetting_note = Set(note.clone());
-    active.updated_at = Set(now);
-    if let Some(at) = decision.approved_at(now) {
-        active.approved_at = Set(Some(at));
-    }
-    active.update(&txn).await?;
-    let members: Vec<i64> = member::Entity::find()
-        .filter(member::Column::OrganisationId.eq(organisation_id))
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|m| m.account_id)
-        .collect();
-    let object = (AuditObject::Organisation, organisation_id);
-    vetting::conclude(&txn, now, actor, object, before, decision, &note, &members).await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Sets (or clears, with `None`) a coordinator's override of the priority, with

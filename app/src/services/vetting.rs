@@ -1,13 +1,25 @@
 //! A coordinator's vetting decision, the same for organisations and volunteers:
-//! what it changes, the sessions a suspension ends, and its audit entry.
+//! what it changes, the sessions a suspension ends, what losing standing does
+//! to the subject's engagements, and its audit entry.
 
 use crate::{
-    domain::codes::{AuditObject, VettingStatus as VettingCode},
-    infra::{error::ServiceError, session_store},
-    services::audit::{self, Action, Actor},
+    domain::{
+        codes::{AuditObject, VettingStatus as VettingCode},
+        organisation::optional_text,
+    },
+    infra::{db::begin_write, error::ServiceError, session_store},
+    services::{
+        audit::{self, Action, Actor},
+        deps::Deps,
+        engagements::{self, Withdrawal},
+        standing::Subject,
+    },
 };
-use entity::vetting::VettingStatus;
-use sea_orm::DatabaseTransaction;
+use entity::{organisation, organisation_member as member, vetting::VettingStatus, volunteer};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseTransaction, EntityTrait as _,
+    QueryFilter as _,
+};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -57,18 +69,109 @@ impl Decision {
     }
 }
 
-/// Finishes a decision inside `txn`, after the caller stored the new status: a
-/// suspension ends the sessions of `people`; the decision is audited on `object`.
+/// Approves, rejects or suspends an organisation, with a note. Suspension ends
+/// every member's sessions; suspension or rejection withdraws its open
+/// proposals and flags its active engagements (as `conclude` says).
 ///
 /// # Errors
-/// Database errors.
+/// [`ServiceError::NotFound`]; [`ServiceError::Validation`] for a bad note.
+#[tracing::instrument(skip_all, fields(organisation_id = organisation_id))]
+pub async fn vet_organisation(
+    state: &Deps,
+    actor: &Actor,
+    organisation_id: i64,
+    decision: Decision,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("note", m))?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let org = organisation::Entity::find_by_id(organisation_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let before = org.status;
+    if decision.changes_nothing(before, &org.vetting_note, &note) {
+        // Nothing changes: nothing to write or to audit.
+        return Ok(());
+    }
+    let mut active: organisation::ActiveModel = org.into();
+    active.status = Set(decision.status());
+    active.vetting_note = Set(note.clone());
+    active.updated_at = Set(now);
+    if let Some(at) = decision.approved_at(now) {
+        active.approved_at = Set(Some(at));
+    }
+    active.update(&txn).await?;
+    let members: Vec<i64> = member::Entity::find()
+        .filter(member::Column::OrganisationId.eq(organisation_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect();
+    let subject = Subject::Organisation(organisation_id);
+    conclude(&txn, now, actor, subject, before, decision, &note, &members).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Approves, rejects or suspends a volunteer, with a note. Suspension ends their
+/// sessions; suspension or rejection withdraws their open proposals and flags
+/// their active engagements (as `conclude` says).
+///
+/// # Errors
+/// [`ServiceError::NotFound`], [`ServiceError::Validation`].
+#[tracing::instrument(skip_all, fields(account_id = account_id))]
+pub async fn vet_volunteer(
+    state: &Deps,
+    actor: &Actor,
+    account_id: i64,
+    decision: Decision,
+    note: &str,
+) -> Result<(), ServiceError> {
+    let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("note", m))?;
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let profile = volunteer::Entity::find_by_id(account_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let before = profile.status;
+    if decision.changes_nothing(before, &profile.vetting_note, &note) {
+        // Nothing changes: nothing to write or to audit.
+        return Ok(());
+    }
+    let mut active: volunteer::ActiveModel = profile.into();
+    active.status = Set(decision.status());
+    active.vetting_note = Set(note.clone());
+    active.updated_at = Set(now);
+    if let Some(at) = decision.approved_at(now) {
+        active.approved_at = Set(Some(at));
+    }
+    active.update(&txn).await?;
+    let subject = Subject::Volunteer(account_id);
+    conclude(&txn, now, actor, subject, before, decision, &note, &[account_id]).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Finishes a decision inside `txn`, after the caller stored the new status: a
+/// suspension ends the sessions of `people`; a suspension or a rejection takes
+/// away what approval gave — the subject's open proposals are withdrawn (their
+/// capacity given back) and its active engagements flagged to coordinators for
+/// reassignment, the other side told of both; the decision is audited on the
+/// subject, with what it withdrew and flagged.
+///
+/// # Errors
+/// Database errors; [`ServiceError::Conflict`] if an engagement changed meanwhile.
 #[expect(clippy::too_many_arguments, reason = "the facts of one audited decision")]
-#[tracing::instrument(skip_all)]
-pub async fn conclude(
+#[tracing::instrument(skip_all, fields(subject = ?subject, decision = ?decision))]
+async fn conclude(
     txn: &DatabaseTransaction,
     now: OffsetDateTime,
     actor: &Actor,
-    object: (AuditObject, i64),
+    subject: Subject,
     before: VettingStatus,
     decision: Decision,
     note: &str,
@@ -80,6 +183,15 @@ pub async fn conclude(
             ended += session_store::end_sessions_of(txn, account, None).await?;
         }
     }
+    let withdrawal = if decision.status() == VettingStatus::Approved {
+        Withdrawal::default()
+    } else {
+        engagements::withdraw_for(txn, now, actor, subject).await?
+    };
+    let object = match subject {
+        Subject::Organisation(id) => (AuditObject::Organisation, id),
+        Subject::Volunteer(id) => (AuditObject::Volunteer, id),
+    };
     audit::record(
         txn,
         now,
@@ -91,6 +203,8 @@ pub async fn conclude(
             "to": VettingCode::from(decision.status()).code(),
             "note": note,
             "sessions_ended": ended,
+            "proposals_withdrawn": withdrawal.withdrawn,
+            "engagements_flagged": withdrawal.flagged,
         }),
     )
     .await

@@ -1,9 +1,9 @@
-//! Volunteer profiles: saving them, the code of conduct, and vetting.
+//! Volunteer profiles: saving them and the code of conduct (vetting is in
+//! `vetting`).
 
 use super::{
     ServiceError,
     audit::{self, Action, Actor},
-    vetting::{self, Decision},
 };
 use crate::domain::codes::AuditObject;
 use crate::infra::db::begin_write;
@@ -11,7 +11,6 @@ use crate::session::CurrentUser;
 use crate::{
     domain::{
         languages,
-        organisation::optional_text,
         views::{Page, VolunteerView},
         volunteer::{CODE_OF_CONDUCT_VERSION, ProfileInput},
     },
@@ -292,45 +291,6 @@ pub async fn one<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Voluntee
         .await?
         .ok_or(ServiceError::NotFound)?;
     view(db, profile).await
-}
-
-/// Approves, rejects or suspends a volunteer, with a note. Suspension ends their
-/// sessions.
-///
-/// # Errors
-/// [`ServiceError::NotFound`], [`ServiceError::Validation`].
-#[tracing::instrument(skip_all, fields(account_id = account_id))]
-pub async fn vet(
-    state: &Deps,
-    actor: &Actor,
-    account_id: i64,
-    decision: Decision,
-    note: &str,
-) -> Result<(), ServiceError> {
-    let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("note", m))?;
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let profile = volunteer::Entity::find_by_id(account_id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let before = profile.status;
-    if decision.changes_nothing(before, &profile.vetting_note, &note) {
-        // Nothing changes: nothing to write or to audit.
-        return Ok(());
-    }
-    let mut active: volunteer::ActiveModel = profile.into();
-    active.status = Set(decision.status());
-    active.vetting_note = Set(note.clone());
-    active.updated_at = Set(now);
-    if let Some(at) = decision.approved_at(now) {
-        active.approved_at = Set(Some(at));
-    }
-    active.update(&txn).await?;
-    let object = (AuditObject::Volunteer, account_id);
-    vetting::conclude(&txn, now, actor, object, before, decision, &note, &[account_id]).await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 /// Finds the volunteer a coordinator means: an account id or an email address.

@@ -94,13 +94,22 @@ pub fn EngagementDetail() -> impl IntoView {
                         <h2 id="thread-title">{t!(i18n, engagements.thread)}</h2>
                         <p class="muted">{t!(i18n, engagements.thread_hint)}</p>
                         <Thread engagement=id messages empty=t_string!(i18n, engagements.no_messages).to_string() />
-                        <ActionForm action=post attr:class="form" attr:data-form="message">
-                            <FormAlert error=post_error />
-                            <input type="hidden" name="id" value=id.to_string() />
-                            <TextArea name="body" label=t_string!(i18n, engagements.message).to_string() rows=4 maxlength=5000
-                                required=true value=kept_message.get("body").cloned() server_error=post_error />
-                            <button type="submit" class="button">{t!(i18n, engagements.send)}</button>
-                        </ActionForm>
+                        // Only while the service would take a message: a live
+                        // engagement, the viewer's side in standing.
+                        {if e.can.message {
+                            view! {
+                                <ActionForm action=post attr:class="form" attr:data-form="message">
+                                    <FormAlert error=post_error />
+                                    <input type="hidden" name="id" value=id.to_string() />
+                                    <TextArea name="body" label=t_string!(i18n, engagements.message).to_string() rows=4 maxlength=5000
+                                        required=true value=kept_message.get("body").cloned() server_error=post_error />
+                                    <button type="submit" class="button">{t!(i18n, engagements.send)}</button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        } else {
+                            view! { <p class="muted" data-thread-closed="">{t!(i18n, engagements.thread_closed)}</p> }.into_any()
+                        }}
                     </section>
                 }
                     .into_any()

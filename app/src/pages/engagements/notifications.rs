@@ -25,6 +25,9 @@ pub fn notification_text(kind: NotificationKind) -> String {
         NotificationKind::Cancelled => t_string!(i18n, notification_kinds.cancelled),
         NotificationKind::Expired => t_string!(i18n, notification_kinds.expired),
         NotificationKind::Message => t_string!(i18n, notification_kinds.message),
+        NotificationKind::Withdrawn => t_string!(i18n, notification_kinds.withdrawn),
+        NotificationKind::OnHold => t_string!(i18n, notification_kinds.on_hold),
+        NotificationKind::NeedsReassignment => t_string!(i18n, notification_kinds.needs_reassignment),
         NotificationKind::FailedSignIns => t_string!(i18n, notification_kinds.failed_sign_ins),
     }
     .to_string()

@@ -8,6 +8,7 @@ use crate::services::{
     audit::{self, Action, Actor},
     notifications::{self, About},
     organisations::membership,
+    standing,
 };
 use crate::session::CurrentUser;
 use crate::{
@@ -121,8 +122,9 @@ pub(super) async fn participants<C: ConnectionTrait>(
     Ok(ids)
 }
 
-/// The viewer's side of an engagement, or not found when they have none.
-pub(super) async fn side<C: ConnectionTrait>(
+/// The viewer's side of an engagement, or not found when they have none. It
+/// says nothing of the side's standing: [`side`] does.
+pub(super) async fn party_of<C: ConnectionTrait>(
     db: &C,
     user: &CurrentUser,
     e: &engagement::Model,
@@ -141,6 +143,41 @@ pub(super) async fn side<C: ConnectionTrait>(
         return Ok(Party::Organisation);
     }
     Err(ServiceError::NotFound)
+}
+
+/// The viewer's side of an engagement, in good standing: every action on an
+/// engagement, and every read of one in detail (its confidential part, its
+/// messages and hours), goes through here. A suspended or rejected volunteer,
+/// or a member of a suspended or rejected organisation, is refused.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for outsiders, [`ServiceError::Forbidden`] for a
+/// side not in standing.
+pub(super) async fn side<C: ConnectionTrait>(
+    db: &C,
+    user: &CurrentUser,
+    e: &engagement::Model,
+    need: &need::Model,
+) -> Result<Party, ServiceError> {
+    let party = party_of(db, user, e, need).await?;
+    standing::party(db, party, e.volunteer_id, need.organisation_id).await?;
+    Ok(party)
+}
+
+/// Fails when the engagement is finished (completed, declined, expired or
+/// cancelled): it is read-only then. (A completed engagement still takes its
+/// ratings; those check the status themselves.)
+///
+/// # Errors
+/// [`ServiceError::Conflict`].
+pub(super) fn still_live(e: &engagement::Model) -> Result<(), ServiceError> {
+    if EngagementStatus::from(e.status).is_live() {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict(
+            "the engagement is finished: it is read-only",
+        ))
+    }
 }
 
 pub(super) async fn load<C: ConnectionTrait>(

@@ -5,6 +5,7 @@ use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
+    standing,
 };
 use crate::session::CurrentUser;
 use crate::{
@@ -179,6 +180,7 @@ pub async fn propose(
 /// (their capacity is taken) and the organisation confirms or declines.
 ///
 /// # Errors
+/// [`ServiceError::Forbidden`] unless an approved volunteer;
 /// [`ServiceError::Validation`] (no capacity, already proposed), [`ServiceError::Conflict`],
 /// [`ServiceError::NotFound`].
 #[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
@@ -195,6 +197,7 @@ pub async fn offer(
     let note = optional_text(note, 2000, true).map_err(|m| ServiceError::field("reason", m))?;
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
+    standing::volunteer(&txn, user.id).await?;
     let n = need::Entity::find_by_id(need_id)
         .one(&txn)
         .await?

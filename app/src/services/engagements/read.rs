@@ -8,6 +8,7 @@ use crate::services::{
     needs,
     notifications::{self},
     organisations::membership,
+    standing::{self, Right},
 };
 use crate::session::CurrentUser;
 use crate::{
@@ -27,15 +28,26 @@ use serde_json::json;
 
 use super::{lifecycle::*, thread::*};
 
-/// Builds the view of an engagement for a viewer on `party`'s side. Lists pass
-/// `in_list`: they never carry the confidential part (no audited reads from a list).
+/// How an engagement is being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reading {
+    /// In detail, by a side in good standing (see [`side`]).
+    Detail,
+    /// In a list: never with the confidential part (no audited reads from a
+    /// list), and with actions only when the viewer's side stands (`true`).
+    List(bool),
+}
+
+/// Builds the view of an engagement for a viewer on `party`'s side.
 pub(super) async fn view_for(
     state: &Deps,
     actor: &Actor,
     party: Party,
     (e, n): (engagement::Model, need::Model),
-    in_list: bool,
+    reading: Reading,
 ) -> Result<EngagementView, ServiceError> {
+    let in_list = reading != Reading::Detail;
+    let stands = matches!(reading, Reading::Detail | Reading::List(true));
     let db = &state.db;
     let account = account::Entity::find_by_id(e.volunteer_id).one(db).await?;
     let profile = volunteer::Entity::find_by_id(e.volunteer_id).one(db).await?;
@@ -44,11 +56,12 @@ pub(super) async fn view_for(
         None => None,
     };
     let status = EngagementStatus::from(e.status);
-    // The engaged volunteer reads the confidential part once the work is on.
+    // The engaged volunteer reads the confidential part while the work is on,
+    // and no longer once the engagement is finished.
     let confidential = (!in_list
         && match party {
             Party::Organisation | Party::Coordinator => true,
-            Party::Volunteer => matches!(status, EngagementStatus::Active | EngagementStatus::Completed),
+            Party::Volunteer => status == EngagementStatus::Active,
             Party::System => false,
         })
     .then(|| ConfidentialPart {
@@ -73,18 +86,21 @@ pub(super) async fn view_for(
     }
     // An organisation's decline reason is never shown to the volunteer.
     let hide_decline = party == Party::Volunteer && e.declined_by.as_deref() == Some("organisation");
-    let allowed = |action| transition(status, action, party).is_some();
+    // Only what the service would accept: nothing for a side not in standing,
+    // no messages on a finished engagement.
+    let allowed = |action| stands && transition(status, action, party).is_some();
     let can = EngagementActions {
         accept: allowed(EngagementAction::Accept),
         decline: allowed(EngagementAction::Decline),
         confirm: allowed(EngagementAction::Confirm),
-        log_hours: party == Party::Volunteer && status == EngagementStatus::Active,
+        log_hours: stands && party == Party::Volunteer && status == EngagementStatus::Active,
         complete: allowed(EngagementAction::Complete),
-        rate: party == Party::Volunteer
+        rate: stands
+            && party == Party::Volunteer
             && status == EngagementStatus::Completed
             && e.volunteer_rating.is_none(),
         cancel: allowed(EngagementAction::Cancel),
-        message: true,
+        message: stands && status.is_live(),
     };
     let summary = needs::summary(db, &n).await?;
     Ok(EngagementView {
@@ -138,7 +154,7 @@ pub async fn detail(
 ) -> Result<EngagementView, ServiceError> {
     let (e, n) = load(&state.db, id).await?;
     let party = side(&state.db, user, &e, &n).await?;
-    view_for(state, actor, party, (e, n), false).await
+    view_for(state, actor, party, (e, n), Reading::Detail).await
 }
 
 /// The engagements the viewer takes part in (coordinators: all, or those of one
@@ -157,16 +173,17 @@ pub async fn list(
     let mut select = engagement::Entity::find()
         .order_by_desc(engagement::Column::UpdatedAt)
         .order_by_desc(engagement::Column::Id);
-    let party = match user.role {
-        Role::Coordinator => Party::Coordinator,
+    let (party, stands) = match user.role {
+        Role::Coordinator => (Party::Coordinator, Ok(())),
         Role::Volunteer => {
             select = select.filter(engagement::Column::VolunteerId.eq(user.id));
-            Party::Volunteer
+            (Party::Volunteer, standing::volunteer(db, user.id).await)
         }
         Role::OrganisationMember => {
             let Some(m) = membership(db, user.id).await? else {
                 return Ok(Vec::new());
             };
+            let stands = standing::organisation(db, m.organisation_id, Right::Act).await;
             let ids: Vec<i64> = need::Entity::find()
                 .filter(need::Column::OrganisationId.eq(m.organisation_id))
                 .all(db)
@@ -175,8 +192,14 @@ pub async fn list(
                 .map(|n| n.id)
                 .collect();
             select = select.filter(engagement::Column::NeedId.is_in(ids));
-            Party::Organisation
+            (Party::Organisation, stands)
         }
+    };
+    // A side not in standing still sees its list, without any action offered.
+    let stands = match stands {
+        Ok(()) => true,
+        Err(ServiceError::Forbidden) => false,
+        Err(other) => return Err(other),
     };
     if let Some(need_id) = need_id {
         select = select.filter(engagement::Column::NeedId.eq(need_id));
@@ -186,7 +209,7 @@ pub async fn list(
         let Some(n) = need::Entity::find_by_id(e.need_id).one(db).await? else {
             continue;
         };
-        out.push(view_for(state, actor, party, (e, n), true).await?);
+        out.push(view_for(state, actor, party, (e, n), Reading::List(stands)).await?);
     }
     Ok(out)
 }

@@ -25,10 +25,13 @@ use serde_json::json;
 
 use super::lifecycle::*;
 
-/// Posts a message to an engagement's thread (participants only).
+/// Posts a message to an engagement's thread (participants in standing, while
+/// the engagement is live).
 ///
 /// # Errors
-/// [`ServiceError::Validation`] (empty, too long), [`ServiceError::NotFound`].
+/// [`ServiceError::Validation`] (empty, too long), [`ServiceError::NotFound`],
+/// [`ServiceError::Forbidden`] (not in standing), [`ServiceError::Conflict`]
+/// (finished).
 #[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn post_message(
     state: &Deps,
@@ -43,6 +46,7 @@ pub async fn post_message(
     let txn = begin_write(&state.db).await?;
     let (e, n) = load(&txn, id).await?;
     side(&txn, user, &e, &n).await?;
+    still_live(&e)?;
     message::ActiveModel {
         engagement_id: Set(e.id),
         author_id: Set(user.id),

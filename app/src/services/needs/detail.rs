@@ -7,6 +7,7 @@ use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
     organisations::membership,
+    standing::{self, Right},
 };
 use crate::session::CurrentUser;
 use crate::{
@@ -63,11 +64,14 @@ pub async fn detail(
         .is_some_and(|m| m.organisation_id == need.organisation_id)
     {
         Visibility::Member
-    } else if (need.status == Status::Open
-        && org.status == VettingStatus::Approved
-        && approved_volunteer(db, user).await?)
-        || own_engagement(db, user, need.id).await?.is_some()
+    } else if approved_volunteer(db, user).await?
+        && ((need.status == Status::Open && org.status == VettingStatus::Approved)
+            || own_engagement(db, user, need.id)
+                .await?
+                .is_some_and(|(_, live)| live))
     {
+        // An approved volunteer sees the public part of an open need, or of one
+        // they are engaged on; a finished engagement no longer shows it.
         Visibility::Public
     } else {
         return Err(ServiceError::NotFound);
@@ -106,6 +110,9 @@ pub async fn detail(
         txn.commit().await?;
     }
     let member = visibility == Visibility::Member;
+    // A suspended or rejected organisation's members still read their needs,
+    // but are offered no change to them.
+    let prepares = standing::organisation_allows(org.status, Right::Prepare);
     let status = NeedStatus::from(need.status);
     let summary = summaries(db, std::slice::from_ref(&need))
         .await?
@@ -132,9 +139,9 @@ pub async fn detail(
         } else {
             need.triage_note.clone()
         },
-        editable: member && status == NeedStatus::Draft,
+        editable: member && prepares && status == NeedStatus::Draft,
         submittable: member && status == NeedStatus::Draft && org.status == VettingStatus::Approved,
-        withdrawable: member && rules::transition(status, NeedAction::Withdraw).is_some(),
+        withdrawable: member && prepares && rules::transition(status, NeedAction::Withdraw).is_some(),
         triageable: visibility == Visibility::Coordinator && status == NeedStatus::Submitted,
         requires_authorisation: category.is_some_and(|c| c.requires_authorisation),
         proposable: visibility == Visibility::Coordinator

@@ -6,6 +6,7 @@ use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
     organisations::membership,
+    standing::{self, Right},
 };
 use crate::session::CurrentUser;
 use crate::{
@@ -109,10 +110,12 @@ pub(super) fn apply(active: &mut need::ActiveModel, valid: &ValidNeed) {
     active.authorisation_date = Set(valid.authorisation.date.and_then(to_date));
 }
 
-/// Drafts a need for the user's organisation (pending organisations may draft).
+/// Drafts a need for the user's organisation (pending organisations may draft;
+/// suspended and rejected ones may not).
 ///
 /// # Errors
-/// [`ServiceError::Forbidden`] unless a member; [`ServiceError::Validation`].
+/// [`ServiceError::Forbidden`] unless a member of an organisation in standing;
+/// [`ServiceError::Validation`].
 #[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn create(
     state: &Deps,
@@ -124,6 +127,7 @@ pub async fn create(
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let m = membership(&txn, user.id).await?.ok_or(ServiceError::Forbidden)?;
+    standing::organisation(&txn, m.organisation_id, Right::Prepare).await?;
     check_catalogue(&txn, &valid, None).await?;
     let mut active = need::ActiveModel {
         organisation_id: Set(m.organisation_id),
@@ -150,7 +154,13 @@ pub async fn create(
     Ok(need.id)
 }
 
-/// The need, if the user is a member of its organisation.
+/// The need, if the user is a member of its organisation and that organisation
+/// may still work on its needs (pending or approved): every change a member
+/// makes to a need goes through here.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] unless a member of its organisation;
+/// [`ServiceError::Forbidden`] when the organisation is suspended or rejected.
 pub(super) async fn own_need<C: ConnectionTrait>(
     db: &C,
     user: &CurrentUser,
@@ -161,11 +171,11 @@ pub(super) async fn own_need<C: ConnectionTrait>(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let m = membership(db, user.id).await?;
-    if m.is_some_and(|m| m.organisation_id == need.organisation_id) {
-        Ok(need)
-    } else {
-        Err(ServiceError::NotFound)
+    if m.is_none_or(|m| m.organisation_id != need.organisation_id) {
+        return Err(ServiceError::NotFound);
     }
+    standing::organisation(db, need.organisation_id, Right::Prepare).await?;
+    Ok(need)
 }
 
 /// Edits a draft.

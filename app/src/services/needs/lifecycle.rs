@@ -73,8 +73,9 @@ pub async fn transition(
 /// categories that involve scanning or testing must carry a written authorisation.
 ///
 /// # Errors
-/// [`ServiceError::NotFound`], [`ServiceError::Validation`] (organisation not
-/// approved, authorisation missing), [`ServiceError::Conflict`].
+/// [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (organisation
+/// suspended or rejected), [`ServiceError::Validation`] (organisation still
+/// pending, authorisation missing), [`ServiceError::Conflict`].
 #[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn submit(
     state: &Deps,
@@ -113,7 +114,8 @@ pub async fn submit(
 /// Withdraws a need (draft, submitted or open).
 ///
 /// # Errors
-/// [`ServiceError::NotFound`], [`ServiceError::Conflict`].
+/// [`ServiceError::NotFound`], [`ServiceError::Forbidden`] (organisation
+/// suspended or rejected), [`ServiceError::Conflict`].
 #[tracing::instrument(skip_all, fields(user = user.id, need_id = need_id))]
 pub async fn withdraw(
     state: &Deps,
