@@ -24,6 +24,7 @@ pub async fn account(db: &DatabaseConnection, email: &str, role: account::Role) 
                 .into(),
         ),
         password_changed_at: Set(now()),
+        failed_sign_ins: Set(0),
         created_at: Set(now()),
         updated_at: Set(now()),
         ..Default::default()

@@ -56,6 +56,7 @@ impl Ctx {
             status: Set(account::Status::Active),
             password_hash: Set(self.hash.clone()),
             password_changed_at: Set(self.now),
+            failed_sign_ins: Set(0),
             created_at: Set(self.now),
             updated_at: Set(self.now),
             ..Default::default()

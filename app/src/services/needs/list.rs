@@ -140,7 +140,9 @@ pub(super) async fn list_where<C: ConnectionTrait>(
         let mut countries = country::Entity::find();
         // A value no country can have (a NUL, which PostgreSQL refuses to
         // compare) matches nothing.
-        let comparable = |value: &str| crate::infra::db::comparable_text(value).unwrap_or_default();
+        fn comparable(value: &str) -> &str {
+            crate::infra::db::comparable_text(value).unwrap_or_default()
+        }
         if let Some(region) = &filter.region {
             countries = countries.filter(country::Column::Region.eq(comparable(region)));
         }
