@@ -287,6 +287,34 @@ pub(super) async fn move_engagement(
     Ok(to)
 }
 
+/// Cancels an engagement on the programme's behalf (another proposal took the
+/// need, the need was withdrawn, a side lost its standing) and gives back the
+/// capacity it held; the caller tells the people concerned.
+pub(super) async fn cancel_for_the_programme(
+    txn: &DatabaseTransaction,
+    now: OffsetDateTime,
+    actor: &Actor,
+    e: &engagement::Model,
+) -> Result<(), ServiceError> {
+    let changes = Changes {
+        holds_capacity: Some(false),
+        expires_at: Some(None),
+        finished_at: Some(now),
+        ..Changes::default()
+    };
+    move_engagement(
+        txn,
+        now,
+        actor,
+        e,
+        EngagementAction::Cancel,
+        Party::Coordinator,
+        changes,
+    )
+    .await?;
+    give_back(txn, e).await
+}
+
 /// Releases the capacity an engagement holds, if it holds any.
 pub(super) async fn give_back(txn: &DatabaseTransaction, e: &engagement::Model) -> Result<(), ServiceError> {
     if e.holds_capacity {
@@ -340,23 +368,7 @@ pub async fn call_off(
         live = live.filter(engagement::Column::Id.ne(id));
     }
     for other in live.all(txn).await? {
-        let changes = Changes {
-            holds_capacity: Some(false),
-            expires_at: Some(None),
-            finished_at: Some(now),
-            ..Changes::default()
-        };
-        move_engagement(
-            txn,
-            now,
-            actor,
-            &other,
-            EngagementAction::Cancel,
-            Party::Coordinator,
-            changes,
-        )
-        .await?;
-        give_back(txn, &other).await?;
+        cancel_for_the_programme(txn, now, actor, &other).await?;
         announce(txn, now, &other, n, NotificationKind::Cancelled, None).await?;
     }
     Ok(())

@@ -3,7 +3,6 @@
 //! its work under way is flagged to the coordinators for reassignment.
 
 use crate::domain::codes::{AuditObject, NotificationKind};
-use crate::domain::engagement::{EngagementAction, Party};
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
@@ -117,23 +116,7 @@ pub async fn withdraw_for(
             notifications::notify(txn, now, others, None, about(NotificationKind::OnHold)).await?;
             done.flagged += 1;
         } else {
-            let changes = Changes {
-                holds_capacity: Some(false),
-                expires_at: Some(None),
-                finished_at: Some(now),
-                ..Changes::default()
-            };
-            move_engagement(
-                txn,
-                now,
-                actor,
-                &e,
-                EngagementAction::Cancel,
-                Party::Coordinator,
-                changes,
-            )
-            .await?;
-            give_back(txn, &e).await?;
+            cancel_for_the_programme(txn, now, actor, &e).await?;
             notifications::notify(txn, now, others, None, about(NotificationKind::Withdrawn)).await?;
             done.withdrawn += 1;
         }
