@@ -13,6 +13,7 @@ pub mod browser;
 pub mod cli;
 mod clock;
 mod database;
+pub mod facts;
 pub mod fixtures;
 pub mod journeys;
 pub mod pg_cluster;

@@ -6,7 +6,8 @@ use app::{
     infra::lease,
     services::{engagements, jobs},
 };
-use entity::{audit_log, engagement, job_lease, need, notification, volunteer};
+use entity::{audit_log, engagement, job_lease, need};
+use frontline_tests::facts::{audited, capacity, need_status, notified, status, today};
 use frontline_tests::{DbKind, TestApp, TestClient, TestDatabase, db_tests, fixtures, world};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, EntityTrait as _,
@@ -17,59 +18,6 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 const HOUR: Duration = Duration::from_secs(3600);
-
-async fn status(app: &TestApp, id: i64) -> engagement::Status {
-    engagement::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no engagement {id}"))
-        .status
-}
-
-async fn need_status(app: &TestApp, id: i64) -> need::Status {
-    need::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no need {id}"))
-        .status
-}
-
-/// (engagements held, weekly hours committed) of a volunteer.
-async fn capacity(app: &TestApp, volunteer: i64) -> (i16, i16) {
-    let v = volunteer::Entity::find_by_id(volunteer)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no volunteer {volunteer}"));
-    (v.active_engagements, v.committed_hours)
-}
-
-async fn audited(app: &TestApp, action: &str) -> u64 {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::Action.eq(action))
-        .count(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn notified(app: &TestApp, account: i64, kind: &str) -> u64 {
-    notification::Entity::find()
-        .filter(notification::Column::AccountId.eq(account))
-        .filter(notification::Column::Kind.eq(kind))
-        .count(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn today(app: &TestApp) -> String {
-    let d = app.clock_now().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
 
 async fn page(client: &TestClient, id: i64) -> Value {
     client

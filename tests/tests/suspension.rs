@@ -14,34 +14,14 @@
 //! guards lists every action that got through.
 
 use app::clock::Clock as _;
-use entity::{audit_log, engagement, need, notification, volunteer};
+use entity::{audit_log, engagement, need};
+use frontline_tests::facts::{capacity, need_status, notified, status, today};
 use frontline_tests::{DbKind, TestApp, TestClient, db_tests, fixtures, users::TestUser, world};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _,
     QueryFilter as _,
 };
 use serde_json::Value;
-
-async fn status(app: &TestApp, id: i64) -> engagement::Status {
-    engagement::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no engagement {id}"))
-        .status
-}
-
-/// (engagements held, weekly hours committed) of a volunteer.
-async fn capacity(app: &TestApp, volunteer: i64) -> (i16, i16) {
-    let v = volunteer::Entity::find_by_id(volunteer)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no volunteer {volunteer}"));
-    (v.active_engagements, v.committed_hours)
-}
 
 async fn audited(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
     audit_log::Entity::find()
@@ -51,22 +31,6 @@ async fn audited(app: &TestApp, action: &str) -> Vec<audit_log::Model> {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-async fn notified(app: &TestApp, account: i64, kind: &str) -> u64 {
-    notification::Entity::find()
-        .filter(notification::Column::AccountId.eq(account))
-        .filter(notification::Column::Kind.eq(kind))
-        .count(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn today(app: &TestApp) -> String {
-    let d = app.clock.now().date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-/// An engagement row straight in the database (holding no capacity), as one
-/// left over from before a decision would be.
 async fn row(app: &TestApp, need: i64, volunteer: i64, status: engagement::Status) -> i64 {
     let now = app.clock.now();
     engagement::ActiveModel {
@@ -333,8 +297,8 @@ db_tests! {
         expect(f, &colleague, "join", "/api/organisation/join", &[("token", &token)], 403).await;
         assert!(failures.is_empty(), "{}", failures.join("\n"));
         assert_eq!(status(&app, active).await, engagement::Status::Active, "nothing moved");
-        assert_eq!(need_of(&app, draft).await, need::Status::Draft);
-        assert_eq!(need_of(&app, fresh).await, need::Status::Open);
+        assert_eq!(need_status(&app, draft).await, need::Status::Draft);
+        assert_eq!(need_status(&app, fresh).await, need::Status::Open);
 
         // The volunteer keeps their rights on the active engagement.
         let page = c.volunteer.call_json("/api/engagements/page", &[("id", &a)]).await;
@@ -417,14 +381,4 @@ db_tests! {
         let seen = c.volunteer.call_json("/api/needs/detail", &[("id", &open.to_string())]).await;
         assert!(seen["confidential"].is_null(), "{seen}");
     }
-}
-
-async fn need_of(app: &TestApp, id: i64) -> need::Status {
-    need::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no need {id}"))
-        .status
 }

@@ -5,7 +5,8 @@
 //! get a 4xx rather than a 500.
 
 use app::infra::throttle::{LEAK, STRICT_FREE};
-use entity::{audit_log, notification};
+use entity::notification;
+use frontline_tests::facts::audited;
 use frontline_tests::{DbKind, TestApp, TestClient, db_tests, users::PASSWORD, world};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _};
 use std::time::Duration;
@@ -61,14 +62,6 @@ fn at_most_allowed_checked(statuses: &[u16], checked: u16, what: &str) {
         30,
         "{what}: only checks and refusals: {statuses:?}"
     );
-}
-
-async fn audited(app: &TestApp, action: &str) -> u64 {
-    audit_log::Entity::find()
-        .filter(audit_log::Column::Action.eq(action))
-        .count(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 async fn login(client: &TestClient, email: &str, password: &str) -> u16 {
