@@ -44,7 +44,7 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         Ok(Err(err)) => {
             let why = failure(&err);
             if why == Failure::Unreachable {
-                state.availability.mark_down();
+                state.availability.found_unreachable(&state.db, &err);
             }
             tracing::warn!(error = %err, ?why, "readiness check: the database cannot write");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")

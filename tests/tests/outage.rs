@@ -177,3 +177,36 @@ async fn a_database_outage_gets_quick_honest_answers_and_the_server_recovers() {
         .collect();
     assert!(bad.is_empty(), "slow, failed or dropped answers: {bad:?}");
 }
+
+frontline_tests::db_tests! {
+    /// A pool whose every connection is busy is load, not an outage: the
+    /// request that waited in vain gets 503, but the breaker stays closed, so
+    /// the next request is served as soon as a connection comes free instead of
+    /// everyone getting 503 until a probe finds one.
+    async fn a_busy_pool_is_not_an_outage(db: frontline_tests::DbKind) {
+        use sea_orm::TransactionTrait as _;
+        let app = TestApp::spawn_with(db, |s| {
+            s.db_max_connections = 2;
+            s.db_acquire_timeout_secs = 1;
+        })
+        .await;
+        let anonymous = app.client();
+        let member = app.client();
+        world::member_with_organisation(&app, &member, "it@stluc.example", "Hôpital Saint-Luc").await;
+        // Every connection the pool may open, held by "other requests".
+        let held = [
+            app.db.begin().await.unwrap_or_else(|e| panic!("{e}")),
+            app.db.begin().await.unwrap_or_else(|e| panic!("{e}")),
+        ];
+        let (status, body) = ask(Ask::SignedInPage, &anonymous, &member)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(status, 503, "{body}");
+        assert!(
+            !app.state.availability.is_down(),
+            "a busy pool tripped the breaker: everyone gets 503 until a probe finds a free connection"
+        );
+        drop(held);
+        member.get_text("/needs", 200).await;
+    }
+}

@@ -23,12 +23,13 @@ impl From<ServiceError> for AppError {
             }
             ref db if db.is_unavailable() => {
                 tracing::warn!(error = %sources(&err), "database unavailable");
-                if db.is_unreachable() {
+                if let ServiceError::Db(e) = db
+                    && db.is_unreachable()
+                    && let Some(state) = use_context::<AppState>()
+                {
                     // Later server functions of this request (and others) answer
                     // at once rather than wait for a connection again.
-                    if let Some(state) = use_context::<AppState>() {
-                        state.availability.mark_down();
-                    }
+                    state.availability.found_unreachable(&state.db, e);
                 }
                 Self::Unavailable
             }

@@ -2,8 +2,8 @@
 //! failure classification.
 
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    ConnAcquireErr, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use std::sync::{
     Arc,
@@ -51,6 +51,20 @@ impl Availability {
         self.down.load(Ordering::Acquire)
     }
 
+    /// Records that a request found the database unreachable (`err` is
+    /// classified [`Failure::Unreachable`]) — unless it only waited in vain for a
+    /// connection while every connection the pool may open was open: that is
+    /// load (the database answers, other requests hold its connections), and
+    /// answering everyone 503 until a probe gets a connection would turn a busy
+    /// minute into an outage.
+    pub fn found_unreachable(&self, db: &DatabaseConnection, err: &DbErr) {
+        if matches!(err, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)) && pool_is_full(db) {
+            tracing::warn!("no database connection came free within the acquire timeout: the pool is busy");
+            return;
+        }
+        self.mark_down();
+    }
+
     /// Records that the database could not be reached; logs the change once.
     pub fn mark_down(&self) {
         if !self.down.swap(true, Ordering::AcqRel) {
@@ -63,6 +77,21 @@ impl Availability {
         if self.down.swap(false, Ordering::AcqRel) {
             tracing::info!("the database answers again");
         }
+    }
+}
+
+/// True when the pool has every connection it may open.
+fn pool_is_full(db: &DatabaseConnection) -> bool {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            pool.size() >= pool.options().get_max_connections()
+        }
+        DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            pool.size() >= pool.options().get_max_connections()
+        }
+        _ => false,
     }
 }
 

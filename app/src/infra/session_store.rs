@@ -63,7 +63,7 @@ impl DbSessionStore {
     fn backend(&self, err: sea_orm::DbErr) -> Error {
         match db::failure(&err) {
             Failure::Unreachable => {
-                self.availability.mark_down();
+                self.availability.found_unreachable(&self.db, &err);
                 Error::Backend(db::UNAVAILABLE.to_owned())
             }
             Failure::Full => Error::Backend(db::UNAVAILABLE.to_owned()),
