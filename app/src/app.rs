@@ -28,7 +28,7 @@ use crate::{
         volunteer::{history::HistoryPage, profile::VolunteerPage},
     },
 };
-use leptos::prelude::*;
+use leptos::{nonce::use_nonce, prelude::*};
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
@@ -43,6 +43,7 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     provide_request_nonce();
+    let links = SiteLinks::of(&options);
     view! {
         <!DOCTYPE html>
         <html>
@@ -50,15 +51,52 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options islands=true />
+                <link rel="stylesheet" href=links.stylesheet />
+                <link rel="icon" href=links.icon type="image/svg+xml" />
+                <script type="module" nonce=use_nonce()>{links.islands}</script>
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// What the document's head links to, each URL carrying its file's version.
+struct SiteLinks {
+    stylesheet: String,
+    icon: String,
+    /// The script that hydrates the page's islands (and fetches no wasm on a
+    /// page without one).
+    islands: String,
+}
+
+impl SiteLinks {
+    #[cfg(feature = "ssr")]
+    fn of(options: &LeptosOptions) -> Self {
+        // Islands: only an island's own markup carries hydration keys, as
+        // Leptos's `HydrationScripts` sets up.
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+        let assets = use_context::<crate::state::AppState>()
+            .map(|state| state.assets.clone())
+            .unwrap_or_default();
+        Self {
+            stylesheet: assets.url(&format!("/{}/{}.css", options.site_pkg_dir, options.output_name)),
+            icon: assets.url("/favicon.svg"),
+            islands: assets.island_script(&options.site_pkg_dir, &options.output_name),
+        }
+    }
+
+    #[cfg(not(feature = "ssr"))]
+    fn of(_: &LeptosOptions) -> Self {
+        Self {
+            stylesheet: String::new(),
+            icon: String::new(),
+            islands: String::new(),
+        }
     }
 }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod flash;
 pub mod lease;
 pub mod passwords;
+pub mod recent;
 pub mod session_store;
 pub mod throttle;
 pub mod tokens;

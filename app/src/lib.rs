@@ -33,6 +33,8 @@ pub mod pages;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod config;

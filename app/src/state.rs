@@ -1,9 +1,9 @@
 //! The state shared by every request on the server.
 
-use crate::{infra::db::Availability, services::deps::Deps};
+use crate::{assets::Assets, infra::db::Availability, services::deps::Deps};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use std::ops::Deref;
+use std::{ops::Deref, sync::Arc};
 
 /// Everything a request handler or server function may need from the server.
 ///
@@ -21,6 +21,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Whether the database can be reached (requests answer 503 at once while not).
     pub availability: Availability,
+    /// The site's static files, with the versions their URLs carry.
+    pub assets: Arc<Assets>,
 }
 
 impl Deref for AppState {

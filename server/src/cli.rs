@@ -313,11 +313,13 @@ fn command_line_state(settings: &Settings, db: sea_orm::DatabaseConnection) -> a
             config: Arc::new(settings.app_config()),
             passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
             matching: app::services::matching::Cache::default(),
+            figures: app::infra::recent::Recent::default(),
         },
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("frontline")
             .build(),
         availability: app::infra::db::Availability::default(),
+        assets: Arc::default(),
     })
 }
 

@@ -3,6 +3,7 @@
 //! services) lives in the `app` crate.
 
 pub mod api;
+pub mod assets;
 pub mod backup;
 pub mod cli;
 pub mod db;

@@ -1,7 +1,7 @@
 //! Building the application and running it until shutdown.
 
 use crate::{
-    api, db, health,
+    api, assets, db, health,
     middleware::{self, security_headers::HeaderPolicy},
     serve,
     settings::{Mode, Settings},
@@ -9,6 +9,7 @@ use crate::{
 use anyhow::Context as _;
 use app::{
     app::{App, shell},
+    assets::Assets,
     clock::{Clock, SystemClock},
     infra::{db::Availability, passwords::Passwords, session_store::DbSessionStore, throttle},
     services::{deps::Deps, jobs},
@@ -98,9 +99,11 @@ impl Application {
                 config: Arc::new(config),
                 passwords,
                 matching: app::services::matching::Cache::default(),
+                figures: app::infra::recent::Recent::default(),
             },
             leptos_options,
             availability,
+            assets: Arc::new(Assets::load(&settings.site_root)),
         };
         let router = router(state.clone(), &settings, sessions.clone());
         Ok(Self {
@@ -240,6 +243,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
             state.clone(),
             middleware::availability::gate,
         ))
+        .merge(assets::router(&settings.site_root, state.assets.clone()))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .layer(

@@ -424,8 +424,9 @@ impl Browser {
         }
     }
 
-    /// With JavaScript, waits until the page has hydrated (the menu button loses
-    /// its `hidden` attribute), so forms are enhanced before the test uses them.
+    /// With JavaScript, waits until the page's islands have hydrated (the
+    /// document gets `data-hydrated`), so forms are enhanced before the test
+    /// uses them; a page without an island loads no script to wait for.
     ///
     /// # Panics
     /// On timeout.
@@ -435,8 +436,14 @@ impl Browser {
         }
         let hydrated = self
             .wait_until("hydration", WAIT, || async {
-                let toggle = self.get(".site-nav__toggle").await?;
-                Ok(self.attribute(&toggle, "hidden").await?.is_none())
+                let state = self
+                    .execute(
+                        "return [document.querySelector('leptos-island') !== null, \
+                         document.documentElement.hasAttribute('data-hydrated')];",
+                        vec![],
+                    )
+                    .await?;
+                Ok(state[0] == false || state[1] == true)
             })
             .await;
         if let Err(e) = hydrated {

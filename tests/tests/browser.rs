@@ -15,36 +15,33 @@ const NARROW: BrowserOptions = BrowserOptions {
 };
 
 db_tests! {
-    async fn the_page_hydrates_and_the_menu_works(db: DbKind) {
+    async fn pages_without_islands_load_no_wasm_and_pages_with_them_hydrate(db: DbKind) {
         let app = TestApp::spawn(db).await;
         let browser = Browser::start(NARROW).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let fetched = || async {
+            let names = browser
+                .execute("return performance.getEntriesByType('resource').map(e => e.name);", vec![])
+                .await
+                .unwrap_or_else(|e| panic!("{e:#}"));
+            names.as_array().cloned().unwrap_or_default().iter().filter_map(|n| n.as_str().map(str::to_owned)).collect::<Vec<_>>()
+        };
+
+        // The home page has no island: it fetches its stylesheet, never the bundle.
         browser.goto(&app.url("/")).await.unwrap_or_else(|e| panic!("{e:#}"));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let home = fetched().await;
+        assert!(home.iter().any(|n| n.contains("/pkg/frontline.css?v=")), "{home:#?}");
+        assert!(!home.iter().any(|n| n.contains(".wasm") || n.contains("frontline.js")), "{home:#?}");
+        let about = browser.get(".site-nav__links a[href='/about']").await.unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(browser.displayed(&about).await.unwrap_or(false), "the links show on a narrow screen");
 
-        // The menu button only appears once the wasm bundle has hydrated the page.
-        let toggle = browser.get(".site-nav__toggle").await.unwrap_or_else(|e| panic!("{e:#}"));
-        browser
-            .wait_until("hydration", Duration::from_secs(20), || browser.displayed(&toggle))
-            .await
-            .unwrap_or_else(|e| panic!("{e:#}"));
-        let links = browser.get("#site-nav-links").await.unwrap_or_else(|e| panic!("{e:#}"));
-        assert!(!browser.displayed(&links).await.unwrap_or(true), "links fold behind the menu");
-
-        browser.click(&toggle).await.unwrap_or_else(|e| panic!("{e:#}"));
-        assert!(browser.displayed(&links).await.unwrap_or(false), "the menu opens");
-        assert_eq!(
-            browser.attribute(&toggle, "aria-expanded").await.ok().flatten().as_deref(),
-            Some("true")
-        );
-
-        // Client-side navigation after hydration.
-        let about = browser.get("#site-nav-links a[href='/about']").await.unwrap_or_else(|e| panic!("{e:#}"));
-        browser.click(&about).await.unwrap_or_else(|e| panic!("{e:#}"));
-        browser
-            .wait_until("the about page", Duration::from_secs(10), || async {
-                Ok(browser.source().await?.contains("How Frontline works"))
-            })
-            .await
-            .unwrap_or_else(|e| panic!("{e:#}"));
+        // The registration form has islands (live validation): the bundle loads and hydrates them.
+        browser.goto(&app.url("/register")).await.unwrap_or_else(|e| panic!("{e:#}"));
+        browser.settle(true).await;
+        let login = fetched().await;
+        assert!(login.iter().any(|n| n.contains("/pkg/frontline.wasm?v=")), "{login:#?}");
+        browser.fill("input[name='email']", "not an address").await;
+        browser.wait_for_text("like name@example.org").await;
 
         let errors = browser.console_errors().await.unwrap_or_else(|e| panic!("{e:#}"));
         assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -59,9 +56,7 @@ db_tests! {
 
         let figures = browser.get("[data-figure='open-needs'] dd").await.unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(browser.text(&figures).await.ok().as_deref(), Some("0"));
-        let toggle = browser.get(".site-nav__toggle").await.unwrap_or_else(|e| panic!("{e:#}"));
-        assert!(!browser.displayed(&toggle).await.unwrap_or(true), "no dead button without JavaScript");
-        let about = browser.get("#site-nav-links a[href='/about']").await.unwrap_or_else(|e| panic!("{e:#}"));
+        let about = browser.get(".site-nav__links a[href='/about']").await.unwrap_or_else(|e| panic!("{e:#}"));
         assert!(browser.displayed(&about).await.unwrap_or(false), "links stay visible");
 
         browser.click(&about).await.unwrap_or_else(|e| panic!("{e:#}"));

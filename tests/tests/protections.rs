@@ -111,6 +111,48 @@ db_tests! {
         assert_ne!(res.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"), "the static bundle may be cached");
     }
 
+    async fn static_files_are_fetched_once(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        let header = |res: &reqwest::Response, name: &str| {
+            res.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        };
+        let home = client.get_text("/", 200).await;
+        // The page links its stylesheet by version; it has no island, so no bundle.
+        let css = home
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|href| href.starts_with("/pkg/frontline.css?v="))
+            .unwrap_or_else(|| panic!("no versioned stylesheet: {home}"))
+            .to_owned();
+        assert!(!home.contains("frontline.wasm") && !home.contains("modulepreload"), "{home}");
+
+        // The versioned URL may be kept for a year.
+        let res = client.get(&css).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "cache-control").as_deref(), Some("public, max-age=31536000, immutable"));
+        // Any other version (an old page after a new build) is revalidated.
+        let stale = client.get("/pkg/frontline.css?v=0000000000000000").await;
+        assert_eq!(header(&stale, "cache-control").as_deref(), Some("no-cache"));
+
+        // Unversioned: revalidated, and a browser that has it gets 304 with no body.
+        let res = client.get("/pkg/frontline.js").await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "cache-control").as_deref(), Some("no-cache"));
+        let modified = header(&res, "last-modified").unwrap_or_else(|| panic!("no Last-Modified"));
+        let again = client
+            .request(reqwest::Method::GET, "/pkg/frontline.js")
+            .header("if-modified-since", &modified)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.status(), 304);
+        assert_eq!(header(&again, "cache-control").as_deref(), Some("no-cache"));
+        assert!(again.bytes().await.unwrap_or_default().is_empty());
+
+        assert_eq!(client.get("/pkg/nothing-here.js").await.status(), 404);
+    }
+
     async fn volunteers_never_reach_coordinator_pages_or_functions(db: DbKind) {
         let app = TestApp::spawn(db).await;
         let client = app.client();

@@ -10,5 +10,5 @@ use leptos::prelude::*;
 #[server(endpoint = "figures")]
 pub async fn home_figures() -> Result<Figures, AppError> {
     let state = super::context::state()?;
-    Ok(crate::services::figures::figures(&state.db).await?)
+    Ok(crate::services::figures::recent(&state).await?)
 }

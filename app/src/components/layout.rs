@@ -2,7 +2,6 @@
 
 use crate::{
     api::auth::{Logout, whoami},
-    components::hydrated::use_hydrated,
     i18n::{t, t_string, use_i18n},
     model::{Role, Viewer},
 };
@@ -40,7 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The main navigation (rendered on the server; the folding menu is an island).
+/// The main navigation: plain links, wrapping on narrow screens (no script).
 #[component]
 fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
     let i18n = use_i18n();
@@ -52,7 +51,7 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
     let name = viewer.map(|v| v.display_name).unwrap_or_default();
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
-            <NavMenu label=t_string!(i18n, nav.menu).to_string()>
+            <ul class="site-nav__links">
                 <li><A href="/">{t!(i18n, nav.home)}</A></li>
                 <li><A href="/about">{t!(i18n, nav.about)}</A></li>
                 {if signed_in {
@@ -91,40 +90,7 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
                     }
                         .into_any()
                 }}
-            </NavMenu>
+            </ul>
         </nav>
-    }
-}
-
-/// The navigation links, folding behind a "Menu" button on narrow screens once
-/// the island has hydrated. Without JavaScript the button stays hidden and the
-/// links stay visible, so the page remains usable.
-#[island]
-fn NavMenu(
-    /// The button's text.
-    label: String,
-    /// The links (rendered on the server).
-    children: Children,
-) -> impl IntoView {
-    let hydrated = use_hydrated();
-    let (open, set_open) = signal(false);
-    view! {
-        <button
-            type="button"
-            class="site-nav__toggle"
-            aria-controls="site-nav-links"
-            aria-expanded=move || open.get().to_string()
-            hidden=move || !hydrated.get()
-            on:click=move |_| set_open.update(|o| *o = !*o)
-        >
-            {label}
-        </button>
-        <ul
-            id="site-nav-links"
-            class="site-nav__links"
-            class:site-nav__links--folded=move || hydrated.get() && !open.get()
-        >
-            {children()}
-        </ul>
     }
 }

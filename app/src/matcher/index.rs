@@ -207,6 +207,18 @@ impl VolunteerIndex {
         self.volunteers.is_empty()
     }
 
+    /// The positions of the volunteers holding any of `skills`, at any
+    /// level, in index order.
+    pub fn holding_any(&self, skills: &[u32]) -> Vec<usize> {
+        let mut set = Bitset::empty(self.len());
+        for skill in skills {
+            if let Some(sets) = self.skills.get(skill) {
+                set.or_with(&sets[0]);
+            }
+        }
+        set.iter().collect()
+    }
+
     /// A volunteer's position in the index.
     pub fn position(&self, volunteer_id: i64) -> Option<usize> {
         self.by_id.get(&volunteer_id).map(|&i| i as usize)
@@ -521,6 +533,11 @@ pub(crate) mod tests {
                 }
             }
             prop_assert_eq!(survivors.excluded, expected);
+            let wanted: Vec<u32> = need.skills.iter().map(|s| s.skill).collect();
+            let holders: Vec<usize> = (0..vs.len())
+                .filter(|&i| wanted.iter().any(|s| vs[i].level(*s) > 0))
+                .collect();
+            prop_assert_eq!(index.holding_any(&wanted), holders);
             let scorer = NeedScorer::new(&config, &need);
             for (i, fit) in index.score_set(&need, &scorer, &survivors.set) {
                 let reference = score(&config, &vs[i as usize], &need);

@@ -1,6 +1,12 @@
 //! What the services depend on, handed to each of them by reference.
 
-use crate::{clock::Clock, config::AppConfig, infra::passwords::Passwords, services::matching::cache::Cache};
+use crate::{
+    clock::Clock,
+    config::AppConfig,
+    domain::views::Figures,
+    infra::{passwords::Passwords, recent::Recent},
+    services::matching::cache::Cache,
+};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -18,4 +24,6 @@ pub struct Deps {
     pub passwords: Passwords,
     /// The matcher's profiles, cached until the data changes.
     pub matching: Cache,
+    /// The home page's public figures, counted at most every few seconds.
+    pub figures: Recent<Figures>,
 }

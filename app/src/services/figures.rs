@@ -1,9 +1,26 @@
 //! Public figures for the home page.
 
-use super::ServiceError;
+use super::{ServiceError, deps::Deps};
 use crate::domain::views::Figures;
 use entity::{need, organisation, vetting::VettingStatus, volunteer};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use std::time::Duration;
+
+/// How old the home page's figures may be.
+const FIGURES_PERIOD: Duration = Duration::from_secs(5);
+
+/// The figures, counted at most once per [`FIGURES_PERIOD`] for the whole
+/// instance: three counts over the large tables are most of what the home page
+/// costs.
+///
+/// # Errors
+/// Any database error.
+pub async fn recent(state: &Deps) -> Result<Figures, ServiceError> {
+    state
+        .figures
+        .get(FIGURES_PERIOD, async || figures(&state.db).await)
+        .await
+}
 
 /// Counts approved organisations and volunteers and open needs.
 ///

@@ -22,7 +22,7 @@ pub struct HeaderPolicy {
 /// The policy allows scripts only from this origin or carrying the nonce, and
 /// `'wasm-unsafe-eval'` so the hydration bundle can compile; no plugins, no
 /// `<base>`, no framing, forms only to this origin. Nothing but the static
-/// bundle may be stored by caches: pages carry a one-time nonce and, once signed
+/// files may be stored by caches: pages carry a one-time nonce and, once signed
 /// in, private data.
 pub async fn apply(State(policy): State<HeaderPolicy>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
@@ -53,13 +53,11 @@ pub async fn apply(State(policy): State<HeaderPolicy>, mut req: Request, next: N
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
     let static_file = path.starts_with("/pkg/") || matches!(path.as_str(), "/favicon.svg" | "/robots.txt");
-    let cache = if static_file {
-        // Not fingerprinted: always revalidate (a cheap 304), never serve a stale bundle.
-        "no-cache"
-    } else {
-        "no-store"
-    };
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The static files say for themselves how long they keep (`crate::assets`);
+    // nothing else may be stored.
+    if !(static_file && headers.contains_key(header::CACHE_CONTROL)) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if policy.hsts {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

@@ -84,15 +84,15 @@ pub(super) fn near_misses(
     skills: &HashMap<u32, String>,
 ) -> Vec<ExcludedView> {
     let wanted: Vec<u32> = need.skills.iter().map(|s| s.skill).collect();
+    // Only the holders of a wanted skill (the index's skill sets), not every volunteer.
+    let volunteers = pool.index.volunteers();
     let mut misses: Vec<(usize, i64, GateFailure)> = pool
         .index
-        .volunteers()
-        .iter()
-        .filter_map(|v| {
+        .holding_any(&wanted)
+        .into_iter()
+        .filter_map(|i| {
+            let v = &volunteers[i];
             let held = wanted.iter().filter(|s| v.level(**s) > 0).count();
-            if held == 0 {
-                return None;
-            }
             gate::check(v, need).err().map(|g| (held, v.id, g))
         })
         .collect();

@@ -44,6 +44,11 @@ pub struct NeedPool {
     pub engaged: HashMap<i64, Vec<i64>>,
     /// Skill names, for explanations.
     pub skill_names: HashMap<u32, String>,
+    /// Positions in `profiles` in the triage board's order (most urgent, most
+    /// emerging, longest waiting first), sorted once per pool, not per page.
+    pub triage_order: Vec<usize>,
+    /// The regions the needs are in, sorted, for the board's filter.
+    pub regions: Vec<String>,
 }
 
 impl NeedPool {

@@ -471,6 +471,22 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         opened.insert(n.id, since);
     }
     let position = profiles.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+    let mut triage_order: Vec<usize> = (0..profiles.len()).collect();
+    triage_order.sort_by(|&a, &b| {
+        let (a, b) = (&profiles[a], &profiles[b]);
+        a.urgency
+            .cmp(&b.urgency)
+            .then(b.emerging_priority.cmp(&a.emerging_priority))
+            .then(a.waiting_since.cmp(&b.waiting_since))
+            .then(a.id.cmp(&b.id))
+    });
+    let mut regions: Vec<String> = places
+        .values()
+        .map(|p: &(String, String)| p.0.clone())
+        .filter(|r| !r.is_empty())
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
     Ok(NeedPool {
         profiles,
         position,
@@ -479,5 +495,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         opened,
         engaged,
         skill_names,
+        triage_order,
+        regions,
     })
 }

@@ -9,7 +9,8 @@ use crate::{
 };
 use entity::engagement;
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QuerySelect as _, Statement,
+    ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, QueryFilter as _, QuerySelect as _,
+    Statement,
 };
 use std::{
     collections::{HashMap, HashSet},
@@ -31,47 +32,83 @@ pub(super) struct Change {
     object_id: Option<i64>,
 }
 
+/// How far below the highest id seen a late commit can hide on this
+/// database: on SQLite one writer commits at a time, so ids commit in order
+/// and there is nothing to look back for.
+fn late_commit_window(backend: DbBackend) -> i64 {
+    match backend {
+        DbBackend::Sqlite => 0,
+        _ => LATE_COMMIT_WINDOW,
+    }
+}
+
 /// Relevant audit entries the pool has not seen, and what it will have seen after
-/// taking them: one range scan per action of the `(action, id)` index.
+/// taking them. Asked before every use of a pool, so it is cheap when nothing
+/// changed: the ids alone, from one range scan per action of the `(action, id)`
+/// index; the entries' details only for the ids not seen yet.
 pub(super) async fn unseen<C: ConnectionTrait>(
     db: &C,
     seen: &Seen,
     actions: &[Action],
 ) -> Result<(Vec<Change>, Seen), ServiceError> {
+    let backend = db.get_database_backend();
+    let window = late_commit_window(backend);
     // The action names are constants of this program, never user input.
     let names: Vec<String> = actions.iter().map(|a| format!("'{}'", a.as_str())).collect();
-    // A pool not built yet looks at the newest entries only: it reads everything anyway.
-    let floor = if seen.max == 0 {
-        format!("(SELECT COALESCE(MAX(id), 0) FROM audit_log) - {LATE_COMMIT_WINDOW}")
+    // No ORDER BY, so that the (action, id) index answers it whatever else the
+    // log holds. A pool not built yet (nothing seen) reads every relevant id once.
+    let ids: Vec<i64> = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT id FROM audit_log WHERE action IN ({}) AND id > {}",
+                names.join(", "),
+                seen.max.saturating_sub(window)
+            ),
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "id"))
+        .collect::<Result<_, _>>()?;
+    let fresh: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|&id| id > seen.max || !seen.recent.contains(&id))
+        .collect();
+    if fresh.is_empty() {
+        return Ok((Vec::new(), seen.clone()));
+    }
+    let changes = if fresh.len() > MAX_INCREMENTAL_CHANGES {
+        // Too many to take one by one: one wide change, and the pool is read again.
+        vec![Change {
+            object_type: None,
+            object_id: None,
+        }]
     } else {
-        seen.max.saturating_sub(LATE_COMMIT_WINDOW).to_string()
-    };
-    // No ORDER BY, so that the (action, id) index answers it whatever else the log holds.
-    let sql = format!(
-        "SELECT id, object_type, object_id FROM audit_log WHERE action IN ({}) AND id > {floor}",
-        names.join(", ")
-    );
-    let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?;
-    let mut changes = Vec::new();
-    let mut ids = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id: i64 = row.try_get("", "id")?;
-        ids.push(id);
-        if id > seen.max || !seen.recent.contains(&id) {
-            changes.push(Change {
+        let list: Vec<String> = fresh.iter().map(ToString::to_string).collect();
+        db.query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT object_type, object_id FROM audit_log WHERE id IN ({})",
+                list.join(", ")
+            ),
+        ))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Change {
                 object_type: row.try_get("", "object_type")?,
                 object_id: row.try_get("", "object_id")?,
-            });
-        }
-    }
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()?
+    };
     let max = ids.iter().copied().max().unwrap_or(0).max(seen.max);
     let after = Seen {
         max,
         recent: ids
             .into_iter()
-            .filter(|&id| id > max.saturating_sub(LATE_COMMIT_WINDOW))
+            .filter(|&id| id > max.saturating_sub(window))
             .collect(),
     };
     Ok((changes, after))

@@ -47,9 +47,11 @@ pub async fn triage(state: &Deps, filter: &TriageFilter) -> Result<TriageBoard, 
         HashMap::new()
     };
     let wanted_category = filter.category.and_then(|c| category_names.get(&c));
-    let mut rows: Vec<(&NeedProfile, &NeedSummary, &(String, String))> = pool
-        .profiles
+    // In the pool's triage order already: filter, count, and keep one page.
+    let rows: Vec<(&NeedProfile, &NeedSummary, &(String, String))> = pool
+        .triage_order
         .iter()
+        .map(|&i| &pool.profiles[i])
         .filter_map(|p| Some((p, pool.summaries.get(&p.id)?, pool.places.get(&p.id)?)))
         .filter(|(_, s, (region, income))| {
             filter.region.as_ref().is_none_or(|r| r == region)
@@ -58,22 +60,8 @@ pub async fn triage(state: &Deps, filter: &TriageFilter) -> Result<TriageBoard, 
                 && wanted_category.is_none_or(|c| *c == s.category)
         })
         .collect();
-    rows.sort_by(|a, b| {
-        a.0.urgency
-            .cmp(&b.0.urgency)
-            .then(b.0.emerging_priority.cmp(&a.0.emerging_priority))
-            .then(a.0.waiting_since.cmp(&b.0.waiting_since))
-            .then(a.0.id.cmp(&b.0.id))
-    });
     let total = rows.len() as u64;
-    let mut regions: Vec<String> = pool
-        .places
-        .values()
-        .map(|p| p.0.clone())
-        .filter(|r| !r.is_empty())
-        .collect();
-    regions.sort_unstable();
-    regions.dedup();
+    let regions = pool.regions.clone();
     let page = crate::infra::db::existing_page(filter.page, total, TRIAGE_PAGE);
     let start = usize::try_from(page.saturating_mul(TRIAGE_PAGE)).unwrap_or(usize::MAX);
     let rows = rows

@@ -17,8 +17,8 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait as _, Condition, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _,
-    sea_query::{Expr, ExprTrait as _, Func},
+    QueryOrder as _, QuerySelect as _, QueryTrait as _,
+    sea_query::{Expr, ExprTrait as _, Func, Query},
 };
 use std::collections::{HashMap, HashSet};
 
@@ -149,15 +149,15 @@ pub(super) async fn list_where<C: ConnectionTrait>(
         if let Some(group) = &filter.income_group {
             countries = countries.filter(country::Column::IncomeGroup.eq(comparable(group)));
         }
-        let codes: Vec<String> = countries.all(db).await?.into_iter().map(|c| c.iso2).collect();
-        let org_ids: Vec<i64> = organisation::Entity::find()
-            .filter(organisation::Column::CountryIso2.is_in(codes))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|o| o.id)
-            .collect();
-        cond = cond.add(need::Column::OrganisationId.is_in(org_ids));
+        // One statement: the organisations of those countries as a subquery
+        // (not thousands of ids bound one by one).
+        let codes = countries.select_only().column(country::Column::Iso2).into_query();
+        let organisations = Query::select()
+            .column(organisation::Column::Id)
+            .from(organisation::Entity)
+            .and_where(organisation::Column::CountryIso2.in_subquery(codes))
+            .to_owned();
+        cond = cond.add(need::Column::OrganisationId.in_subquery(organisations));
     }
     let select = need::Entity::find().filter(cond);
     let total = select.clone().count(db).await?;
@@ -254,20 +254,18 @@ pub async fn list_open(
     if !approved_volunteer(&state.db, user).await? {
         return Err(ServiceError::Forbidden);
     }
-    let approved: Vec<i64> = organisation::Entity::find()
+    let approved = organisation::Entity::find()
         .filter(organisation::Column::Status.eq(VettingStatus::Approved))
         .select_only()
         .column(organisation::Column::Id)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+        .into_query();
     let filter = Filter {
         status: Some(NeedStatus::Open),
         ..filter.clone()
     };
     list_where(
         &state.db,
-        Condition::all().add(need::Column::OrganisationId.is_in(approved)),
+        Condition::all().add(need::Column::OrganisationId.in_subquery(approved)),
         &filter,
     )
     .await

@@ -1,0 +1,339 @@
+//! A benchmark, not a test (ignored by the suite; `.ci/bench-pages` runs it in
+//! a release build): each main page on the large demo set under `wrk -t1 -c64`,
+//! each run right after the same run against a bare axum "hello" served by the
+//! same axum, tokio and hyper in the same process — side by side, so machine
+//! noise hits both alike. Prints requests per second, p50 and p99, and the
+//! ratio to hello, as medians of the repetitions.
+//!
+//! Settings (environment): `BENCH_SECONDS` per run (15), `BENCH_REPEAT` (3),
+//! `BENCH_VOLUNTEERS` (100000), `BENCH_NEEDS` (20000), `BENCH_ORGANISATIONS`
+//! (2000), `BENCH_PAGES` (a comma-separated subset of the page names).
+
+use entity::{account, need, organisation, organisation_member, vetting::VettingStatus, volunteer};
+use frontline_tests::{DbKind, TestApp, TestClient, users::TestUser};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use std::{process::Command, time::Instant};
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One `wrk` run's figures.
+#[derive(Debug, Clone, Copy, Default)]
+struct Run {
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    failed: u64,
+}
+
+/// Milliseconds from wrk's `1.23ms` / `456.00us` / `1.02s`.
+fn millis(text: &str) -> f64 {
+    let (number, factor) = if let Some(n) = text.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        (text, 1.0)
+    };
+    number.parse::<f64>().unwrap_or(f64::NAN) * factor
+}
+
+fn wrk(url: &str, cookie: Option<&str>, seconds: usize) -> Run {
+    let mut cmd = Command::new("wrk");
+    cmd.args([
+        "-t1",
+        "-c64",
+        &format!("-d{seconds}s"),
+        "--latency",
+        "-H",
+        "Accept: text/html",
+    ]);
+    if let Some(cookie) = cookie {
+        cmd.args(["-H", &format!("Cookie: {cookie}")]);
+    }
+    let out = cmd
+        .arg(url)
+        .output()
+        .unwrap_or_else(|e| panic!("wrk did not run (install it: apt-get install wrk): {e}"));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut run = Run::default();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["Requests/sec:", n] => run.per_second = n.parse().unwrap_or(0.0),
+            ["50%", t] => run.p50_ms = millis(t),
+            ["99%", t] => run.p99_ms = millis(t),
+            ["Non-2xx", "or", "3xx", "responses:", n] => run.failed += n.parse::<u64>().unwrap_or(0),
+            ["Socket", "errors:", rest @ ..] => {
+                run.failed += rest
+                    .iter()
+                    .filter_map(|w| w.trim_end_matches(',').parse::<u64>().ok())
+                    .sum::<u64>();
+            }
+            _ => {}
+        }
+    }
+    run
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// A bare axum server answering "hello", on the test's runtime.
+async fn hello() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let router = axum::Router::new().route("/", axum::routing::get(|| async { "hello" }));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    format!("http://{addr}/")
+}
+
+/// This process's resident memory, in MB (the server runs in it).
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn session_of(client: &TestClient) -> String {
+    let value = client.session_cookie().unwrap_or_else(|| panic!("not signed in"));
+    format!("{}={value}", frontline_tests::SESSION_COOKIE)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: .ci/bench-pages runs it in a release build"]
+async fn pages_side_by_side_with_a_bare_hello() {
+    let seconds = setting("BENCH_SECONDS", 15);
+    let repeat = setting("BENCH_REPEAT", 3);
+    let app = TestApp::spawn_with(DbKind::Sqlite, |s| {
+        s.db_max_connections = 10;
+    })
+    .await;
+    let started = Instant::now();
+    let loaded = server::demo::load(
+        &app.db,
+        server::demo::Size {
+            organisations: setting("BENCH_ORGANISATIONS", 2000),
+            volunteers: setting("BENCH_VOLUNTEERS", 100_000),
+            needs: setting("BENCH_NEEDS", 20_000),
+            seed: 1,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    println!(
+        "demo loaded in {:.1} s: {loaded:?}",
+        started.elapsed().as_secs_f64()
+    );
+
+    let email_of = async |id: i64| {
+        account::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("account {id}"))
+            .email
+    };
+    let user = |email: String| TestUser {
+        id: 0,
+        email,
+        password: loaded.password.clone(),
+        totp_secret: None,
+    };
+    let volunteer_id = volunteer::Entity::find()
+        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+        .order_by_asc(volunteer::Column::AccountId)
+        .one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no approved volunteer"))
+        .account_id;
+    let organisation_id = organisation::Entity::find()
+        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
+        .order_by_asc(organisation::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no approved organisation"))
+        .id;
+    let member_id = organisation_member::Entity::find()
+        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+        .one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no member"))
+        .account_id;
+    let need_id = need::Entity::find()
+        .filter(need::Column::Status.eq(need::Status::Open))
+        .filter(need::Column::OrganisationId.eq(organisation_id))
+        .one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no open need"))
+        .id;
+
+    let volunteer = app.client();
+    app.sign_in(&volunteer, &user(email_of(volunteer_id).await)).await;
+    let member = app.client();
+    app.sign_in(&member, &user(email_of(member_id).await)).await;
+    let coordinator = app.client();
+    let mut coordinator_user = user("coordinator@demo.frontline.example".into());
+    app.sign_in(&coordinator, &coordinator_user).await;
+    app.enrol_totp(&coordinator, &mut coordinator_user).await;
+
+    println!(
+        "memory: {:.0} MB resident with the demo set loaded",
+        resident_mb()
+    );
+    // The first console after start builds the pools.
+    let first = Instant::now();
+    coordinator
+        .get_text(&format!("/coordinator/match/{need_id}"), 200)
+        .await;
+    println!(
+        "first console after start: {:.0} ms; memory: {:.0} MB resident with the pools built",
+        first.elapsed().as_secs_f64() * 1000.0,
+        resident_mb()
+    );
+    // A burst of 30 sign-ins at once (Argon2 takes 19 MiB each).
+    let volunteer_user = user(email_of(volunteer_id).await);
+    let burst: Vec<_> = (0..30)
+        .map(|_| {
+            let client = app.client();
+            let (email, password) = (volunteer_user.email.clone(), volunteer_user.password.clone());
+            tokio::spawn(async move {
+                client
+                    .call("/api/login", &[("email", &email), ("password", &password)])
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    for task in burst {
+        task.await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    println!(
+        "memory: {:.0} MB resident after a burst of 30 sign-ins",
+        resident_mb()
+    );
+
+    let pages: Vec<(&str, String, Option<String>)> = vec![
+        ("home", "/".into(), None),
+        (
+            "needs list (volunteer)",
+            "/needs".into(),
+            Some(session_of(&volunteer)),
+        ),
+        (
+            "a need (member)",
+            format!("/needs/{need_id}"),
+            Some(session_of(&member)),
+        ),
+        (
+            "engagements (volunteer)",
+            "/engagements".into(),
+            Some(session_of(&volunteer)),
+        ),
+        (
+            "triage board",
+            "/coordinator/triage".into(),
+            Some(session_of(&coordinator)),
+        ),
+        (
+            "matching console",
+            format!("/coordinator/match/{need_id}"),
+            Some(session_of(&coordinator)),
+        ),
+    ];
+    let only = std::env::var("BENCH_PAGES").unwrap_or_default();
+    let hello = hello().await;
+    println!(
+        "| page | req/s | p50 ms | p99 ms | ratio to hello | hello req/s | failed | p50 ms, one client |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for (name, path, cookie) in pages {
+        if !only.is_empty() && !only.split(',').any(|p| name.starts_with(p.trim())) {
+            continue;
+        }
+        // Each page answers 200 as this role before it is measured.
+        let probe = app.client();
+        let res = probe
+            .http()
+            .get(app.url(&path))
+            .header("accept", "text/html")
+            .header("cookie", cookie.clone().unwrap_or_default())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            res.status(),
+            200,
+            "{name} {path}: {:?}",
+            res.headers().get("location")
+        );
+        let url = app.url(&path);
+        let (cookie_for_single, url_for_single) = (cookie.clone(), url.clone());
+        let single = tokio::task::spawn_blocking(move || {
+            let mut cmd = Command::new("wrk");
+            cmd.args(["-t1", "-c1", "-d3s", "--latency", "-H", "Accept: text/html"]);
+            if let Some(c) = &cookie_for_single {
+                cmd.args(["-H", &format!("Cookie: {c}")]);
+            }
+            let out = cmd
+                .arg(&url_for_single)
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("50%").map(|t| millis(t.trim())))
+                .unwrap_or(f64::NAN)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut hellos = Vec::new();
+        let mut runs = Vec::new();
+        for _ in 0..repeat {
+            let hello = hello.clone();
+            hellos.push(
+                tokio::task::spawn_blocking(move || wrk(&hello, None, seconds))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+            let (url, cookie) = (url.clone(), cookie.clone());
+            runs.push(
+                tokio::task::spawn_blocking(move || wrk(&url, cookie.as_deref(), seconds))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        let hello_rate = median(hellos.iter().map(|r| r.per_second).collect());
+        let rate = median(runs.iter().map(|r| r.per_second).collect());
+        println!(
+            "| {name} | {rate:.0} | {:.1} | {:.1} | {:.4} | {hello_rate:.0} | {} | {single:.1} |",
+            median(runs.iter().map(|r| r.p50_ms).collect()),
+            median(runs.iter().map(|r| r.p99_ms).collect()),
+            rate / hello_rate,
+            runs.iter().map(|r| r.failed).sum::<u64>(),
+        );
+    }
+    println!(
+        "memory: {:.0} MB resident after the page benchmarks",
+        resident_mb()
+    );
+}
