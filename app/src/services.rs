@@ -13,6 +13,7 @@ pub mod deps;
 pub mod engagements;
 pub mod figures;
 pub mod jobs;
+pub mod mail;
 pub mod matching;
 pub mod mfa;
 pub mod needs;

@@ -11,6 +11,7 @@ pub mod engagement;
 pub mod hours_log;
 pub mod invitation;
 pub mod job_lease;
+pub mod mail_outbox;
 pub mod match_run;
 pub mod message;
 pub mod need;

@@ -178,6 +178,23 @@ pub async fn reset_link(token: String) -> Result<String, AppError> {
     Ok(reset::check(&ctx.state, &token).await?)
 }
 
+/// Mails a password reset link to the address if an account uses it; the answer
+/// is the same either way (a redirect to `/reset?sent=1`).
+///
+/// # Errors
+/// [`AppError::Validation`] for a malformed address, [`AppError::RateLimited`].
+#[server(endpoint = "request_reset")]
+pub async fn request_reset(email: String) -> Result<(), AppError> {
+    let ctx = anyone()?;
+    match reset::request(&ctx.state, &ctx.client, &email).await {
+        Ok(()) => {
+            leptos_axum::redirect("/reset?sent=1");
+            Ok(())
+        }
+        Err(e) => ctx.fail(RequestReset::PATH, &[("email", &email)], e).await,
+    }
+}
+
 /// Sets a new password through a reset link. Does not sign in.
 ///
 /// # Errors

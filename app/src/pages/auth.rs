@@ -3,4 +3,5 @@
 pub mod login;
 pub mod register;
 pub mod reset;
+pub mod reset_request;
 pub mod second_factor;

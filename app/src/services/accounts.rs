@@ -9,13 +9,14 @@ use crate::domain::codes::AuditObject;
 use crate::domain::views::{AccountPage, AccountRow};
 use crate::infra::{
     db::begin_write,
+    outbox,
     passwords::check_new_password,
     session_store,
     throttle::{self, Key},
 };
 use crate::session::{Client, CurrentUser};
 use crate::{
-    services::deps::Deps,
+    services::{deps::Deps, mail::templates},
     validate::{self, FieldError, Message},
 };
 use entity::account::{self, Role, Status};
@@ -159,19 +160,27 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
         Ok(_) => {}
         Err(ServiceError::Validation(errors)) if errors.iter().any(|e| e.message == Message::EmailTaken) => {
             txn.rollback().await?;
+            // The page says nothing; the address's owner is told by mail, in
+            // the transaction that records the attempt.
+            let txn = begin_write(&state.db).await?;
             let existing = account::Entity::find()
                 .filter(account::Column::Email.eq(validate::email(&input.email).unwrap_or_default()))
-                .one(&state.db)
+                .one(&txn)
                 .await?;
             audit::record(
-                &state.db,
+                &txn,
                 now,
                 &Actor::of(client, None),
                 Action::RegistrationRepeated,
-                existing.map(|a| (AuditObject::Account, a.id)),
+                existing.as_ref().map(|a| (AuditObject::Account, a.id)),
                 json!({ "role": input.role }),
             )
             .await?;
+            if let Some(existing) = existing {
+                let mail = templates::registration_repeated(&existing.email, &state.config.public_url);
+                outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
+            }
+            txn.commit().await?;
             return Ok(());
         }
         Err(e) => return Err(e),

@@ -62,6 +62,11 @@ pub enum Action {
     PasswordResetIssued,
     /// A password was set through a reset link.
     PasswordResetUsed,
+    /// Someone asked for a password reset link by mail (for an address with an
+    /// account or not).
+    PasswordResetRequested,
+    /// A coordinator put a dead mail back in the outbox.
+    MailRetried,
     /// TOTP was enrolled.
     MfaEnabled,
     /// TOTP was removed.
@@ -115,7 +120,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 37] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -127,6 +132,8 @@ impl Action {
         Self::PasswordChanged,
         Self::PasswordResetIssued,
         Self::PasswordResetUsed,
+        Self::PasswordResetRequested,
+        Self::MailRetried,
         Self::MfaEnabled,
         Self::MfaDisabled,
         Self::MfaRecoveryCodeUsed,
@@ -168,6 +175,8 @@ impl Action {
             Self::PasswordChanged => "password.changed",
             Self::PasswordResetIssued => "password.reset_issued",
             Self::PasswordResetUsed => "password.reset_used",
+            Self::PasswordResetRequested => "password.reset_requested",
+            Self::MailRetried => "mail.retried",
             Self::MfaEnabled => "mfa.enabled",
             Self::MfaDisabled => "mfa.disabled",
             Self::MfaRecoveryCodeUsed => "mfa.recovery_code_used",

@@ -57,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                 })}
             </Suspense>
             <p>{t!(i18n, login.no_account)} " " <A href="/register">{t!(i18n, nav.register)}</A></p>
-            <p class="muted">{t!(i18n, login.forgot)}</p>
+            <p class="muted">{t!(i18n, login.forgot)} " " <A href="/reset">{t!(i18n, login.forgot_link)}</A></p>
         </section>
     }
 }
