@@ -10,7 +10,7 @@ use crate::{
         },
         auth::{
             login::LoginPage, register::RegisterPage, reset::ResetPage, reset_request::ResetRequestPage,
-            second_factor::SecondFactorPage,
+            second_factor::SecondFactorPage, verify::VerifyPage,
         },
         coordinator::{
             accounts::AccountsPage, audit::AuditPage, catalogue::CataloguePage, home::CoordinatorHome,
@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login/second-factor") view=SecondFactorPage ssr=SsrMode::Async />
                         <Route path=path!("/reset") view=ResetRequestPage ssr=SsrMode::Async />
                         <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify/:token") view=VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />

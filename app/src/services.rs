@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod reauth;
 pub mod reset;
 pub mod standing;
+pub mod verification;
 pub mod vetting;
 pub mod volunteers;
 

@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit_log;
 pub mod country;
 pub mod ecsf_role;
+pub mod email_verification;
 pub mod engagement;
 pub mod hours_log;
 pub mod invitation;

@@ -19,6 +19,7 @@ mod m20261128_000005_match_runs;
 mod m20261201_000001_readiness;
 mod m20261201_000002_sign_in_failures;
 mod m20261201_000003_mail_outbox;
+mod m20261201_000004_email_verification;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_readiness::Migration),
             Box::new(m20261201_000002_sign_in_failures::Migration),
             Box::new(m20261201_000003_mail_outbox::Migration),
+            Box::new(m20261201_000004_email_verification::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! A real SMTP server on loopback for the mail tests: a tokio listener speaking
 //! enough SMTP (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) to receive what
 //! Frontline sends over TCP, keeping each message it accepted. It can be stopped
-//! (connections refused) and started again on the same port, and asked to refuse
-//! every message with a permanent error.
+//! (connections refused) and started again on the same port, asked to refuse
+//! every message with a permanent error, or to stall (accept connections and never
+//! answer, as a hung server does).
 
 use std::{
     net::SocketAddr,
@@ -152,6 +153,7 @@ fn decode_base64(body: &str) -> String {
 struct Shared {
     received: Vec<Received>,
     refuse: bool,
+    stall: bool,
 }
 
 /// The SMTP sink.
@@ -230,6 +232,11 @@ impl SmtpSink {
         self.lock().refuse = refuse;
     }
 
+    /// From now on, accept new connections but never answer on them, or not.
+    pub fn stall(&self, stall: bool) {
+        self.lock().stall = stall;
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         self.shared
             .lock()
@@ -265,6 +272,16 @@ impl SmtpSink {
 
 /// One SMTP conversation.
 async fn session(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
+    let stall = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .stall;
+    if stall {
+        // Hold the connection open, say nothing.
+        let _keep = stream;
+        std::future::pending::<()>().await;
+        return;
+    }
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     if !reply(&mut write, "220 sink.test ESMTP ready\r\n").await {

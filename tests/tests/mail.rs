@@ -30,7 +30,7 @@ async fn queue(app: &TestApp, n: usize, note: &str) -> Vec<i64> {
     for i in 0..n {
         let mail = templates::test(&format!("person{i}@example.org"), note);
         ids.push(
-            outbox::enqueue(&txn, &app.state.config.mail, now(&app), mail)
+            outbox::enqueue(&txn, &app.state.config.mail, now(app), mail)
                 .await
                 .unwrap_or_else(|e| panic!("{e:?}")),
         );
@@ -233,6 +233,39 @@ db_tests! {
     }
 }
 
+/// Waits for a mail with `subject` to `to` (at most 20 s); returns it.
+async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> frontline_tests::smtp_sink::Received {
+    for _ in 0..1000 {
+        if let Some(mail) = sink
+            .received()
+            .into_iter()
+            .find(|m| m.to == [to] && m.header("Subject").as_deref() == Some(subject))
+        {
+            return mail;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!(
+        "no mail \"{subject}\" to {to}: {:?}",
+        sink.received()
+            .iter()
+            .map(|m| (m.to.clone(), m.header("Subject")))
+            .collect::<Vec<_>>()
+    );
+}
+
+/// How many mails with `subject` the sink holds.
+fn count_subject(sink: &SmtpSink, subject: &str) -> usize {
+    sink.received()
+        .iter()
+        .filter(|m| m.header("Subject").as_deref() == Some(subject))
+        .count()
+}
+
+const RESET: &str = "Reset your Frontline password";
+const VERIFY: &str = "Confirm your email address for Frontline";
+const NOTICE: &str = "Someone tried to register with your address";
+
 /// The token at the end of a mailed `…/reset/TOKEN` link.
 fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap_or_default().to_owned()
@@ -255,13 +288,11 @@ db_tests! {
         new_fields[0] = ("email", "new@example.org");
         let fresh = app.client().submit("/register", "/api/register", &new_fields).await;
         assert_eq!(again.headers().get("location"), fresh.headers().get("location"), "the same answer for a taken address");
-        let mails = sink.wait_for(1, Duration::from_secs(20)).await;
+        let notice = mail_to(&sink, "ada@example.org", NOTICE).await;
+        mail_to(&sink, "new@example.org", VERIFY).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let mails = if sink.received().len() > mails.len() { sink.received() } else { mails };
-        assert_eq!(mails.len(), 1, "one notice, nothing for a new address");
-        let notice = &mails[0];
-        assert_eq!(notice.to, vec!["ada@example.org".to_owned()]);
-        assert_eq!(notice.header("Subject").as_deref(), Some("Someone tried to register with your address"));
+        assert_eq!(count_subject(&sink, NOTICE), 1, "one notice, to the taken address only");
+        assert_eq!(sink.received().len(), 3, "besides: a verification link for each new account");
         assert!(notice.text().contains(&format!("{}/reset", app.settings.public_url)), "{}", notice.text());
         assert!(notice.html().contains("/reset\""), "{}", notice.html());
         assert!(!notice.data.contains("Someone Else"), "nothing the stranger typed");
@@ -286,12 +317,10 @@ db_tests! {
         let bad = app.client().call("/api/request_reset", &[("email", "not an address")]).await;
         assert_eq!(bad.status().as_u16(), 422, "a malformed address is a clear 4xx");
 
-        let mails = sink.wait_for(1, Duration::from_secs(20)).await;
+        let mail = &mail_to(&sink, "ada@example.org", RESET).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(sink.received().len(), 1, "no mail for an address without an account");
-        let mail = &mails[0];
-        assert_eq!(mail.to, vec!["ada@example.org".to_owned()]);
-        assert_eq!(mail.header("Subject").as_deref(), Some("Reset your Frontline password"));
+        assert_eq!(count_subject(&sink, RESET), 1, "no mail for an address without an account");
+        assert!(sink.received().iter().all(|m| m.to == ["ada@example.org"]));
         let link = mail
             .link(&format!("{}/reset/", app.settings.public_url))
             .unwrap_or_else(|| panic!("no link in {}", mail.text()));
@@ -324,7 +353,7 @@ db_tests! {
         .await;
         app.register(&app.client(), "volunteer", "ada@example.org").await;
         app.client().call_json("/api/request_reset", &[("email", "ada@example.org")]).await;
-        let mail = &sink.wait_for(1, Duration::from_secs(20)).await[0];
+        let mail = &mail_to(&sink, "ada@example.org", RESET).await;
         let token = token_of(&mail.link(&format!("{}/reset/", app.settings.public_url)).unwrap_or_default());
         app.clock.advance(Duration::from_secs(31 * 60));
         app.client().get_text(&format!("/reset/{token}"), 404).await;
@@ -344,7 +373,7 @@ db_tests! {
         let app = TestApp::spawn_with(db, to_sink(&sink)).await;
         let (client, user) = app.signed_in_coordinator("coord@example.org").await;
         app.client().call_json("/api/request_reset", &[("email", user.email.as_str())]).await;
-        let mail = &sink.wait_for(1, Duration::from_secs(20)).await[0];
+        let mail = &mail_to(&sink, &user.email, RESET).await;
         let token = token_of(&mail.link(&format!("{}/reset/", app.settings.public_url)).unwrap_or_default());
         let new = "the coordinator's new passphrase";
         app.client()
@@ -365,16 +394,18 @@ db_tests! {
         app.register(&app.client(), "volunteer", "ada@example.org").await;
         app.client().call_json("/api/request_reset", &[("email", "ada@example.org")]).await;
         let rows = all_in(&app, MailState::Sent).await;
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.len(), 2, "the verification link and the reset link");
         let files: Vec<std::path::PathBuf> = std::fs::read_dir(&app.mail_dir)
             .unwrap_or_else(|e| panic!("{}: {e}", app.mail_dir.display()))
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "eml"))
             .collect();
-        assert_eq!(files.len(), 1, "{files:?}");
-        let eml = std::fs::read_to_string(&files[0]).unwrap_or_default();
-        assert!(eml.contains(&format!("Message-ID: {}", rows[0].message_id)), "{eml}");
-        assert!(eml.contains("To: ada@example.org") && eml.contains("Subject: Reset your Frontline password"), "{eml}");
+        assert_eq!(files.len(), 2, "{files:?}");
+        let emls: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).unwrap_or_default()).collect();
+        for row in &rows {
+            assert!(emls.iter().any(|eml| eml.contains(&format!("Message-ID: {}", row.message_id))), "{emls:?}");
+        }
+        assert!(emls.iter().any(|eml| eml.contains("To: ada@example.org") && eml.contains("Subject: Reset your Frontline password")), "{emls:?}");
         app.stop().await;
     }
 }
@@ -473,6 +504,153 @@ db_tests! {
         assert_eq!(again.status().as_u16(), 404, "only a dead letter can be retried");
         let bad = coordinator.call("/api/admin/retry_mail", &[("mail", "not a number")]).await;
         assert!(bad.status().is_client_error(), "{}", bad.status());
+        app.stop().await;
+    }
+}
+
+/// The `p`-th percentile of `samples` (sorted in place).
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort_unstable();
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "an index into a short list"
+    )]
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i]
+}
+
+/// Benchmark, not a timed test (run with `--run-ignored only`, figures on stderr):
+/// delivery throughput of one instance to the loopback sink, and the latency of
+/// a request that queues a mail (a reset request) with the mail server up, down
+/// (connections refused) and hung (connections accepted, never answered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "benchmark: prints figures"]
+async fn bench_delivery_throughput_and_request_latency_with_the_mail_server_up_down_and_hung() {
+    let mut sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(DbKind::Sqlite, |s| {
+        to_sink(&sink)(s);
+        s.mail_timeout_secs = 30;
+    })
+    .await;
+    let n = 1000;
+    queue(&app, n, "throughput").await;
+    let started = std::time::Instant::now();
+    sink.wait_for(n, Duration::from_secs(300)).await;
+    let took = started.elapsed();
+    #[expect(clippy::cast_precision_loss, reason = "a figure")]
+    let rate = n as f64 / took.as_secs_f64();
+    eprintln!("throughput: {n} mails in {took:.2?} = {rate:.0} mails/s (one instance, SQLite)");
+
+    let per_state = 150;
+    for (i, state) in ["up", "down", "hung"].iter().enumerate() {
+        match *state {
+            "down" => sink.stop().await,
+            "hung" => {
+                sink.restart().await;
+                sink.stall(true);
+            }
+            _ => {}
+        }
+        let mut samples = Vec::with_capacity(per_state);
+        for j in 0..per_state {
+            let email = format!("bench{i}-{j}@example.org");
+            frontline_tests::fixtures::account(&app.db, &email, entity::account::Role::Volunteer).await;
+            // Ten requests per client address stay under its throttle.
+            let client = app.client_from(&format!("127.0.{}.{}", 10 + i, 2 + j / 10));
+            let t = std::time::Instant::now();
+            let res = client
+                .call("/api/request_reset", &[("email", email.as_str())])
+                .await;
+            samples.push(t.elapsed());
+            assert_eq!(res.status().as_u16(), 200);
+        }
+        let p50 = percentile(&mut samples, 0.50);
+        let p99 = percentile(&mut samples, 0.99);
+        eprintln!(
+            "request_reset with the mail server {state}: p50 {p50:.2?}, p99 {p99:.2?} ({per_state} requests)"
+        );
+    }
+    app.stop().await;
+}
+
+db_tests! {
+    async fn a_new_account_verifies_its_address_through_the_mailed_link_and_vetting_waits_for_it(db: DbKind) {
+        let sink = SmtpSink::start().await;
+        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let client = app.client();
+        let user = app.register_unverified(&client, "volunteer", "ada@example.org").await;
+        let skill = frontline_tests::world::skill(&app, "dmarc").await;
+        let profile = frontline_tests::world::profile_form(skill, true);
+        let fields: Vec<(&str, &str)> = profile.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        client.call_json("/api/volunteer/save", &fields).await;
+        let page = client.get_text("/account", 200).await;
+        assert!(page.contains("data-unverified"), "an unverified account uses its account pages: {page}");
+        let approve = [("id", user.id.to_string()), ("decision", "approve".into()), ("note", String::new())];
+        let approve: Vec<(&str, &str)> = approve.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(coordinator.call("/api/vetting/volunteer_decide", &approve).await.status().as_u16(), 409, "vetting waits for a verified address");
+
+        let mail = mail_to(&sink, "ada@example.org", VERIFY).await;
+        assert!(mail.html().contains("/verify/"), "{}", mail.html());
+        let link = mail.link(&format!("{}/verify/", app.settings.public_url)).unwrap_or_else(|| panic!("{}", mail.text()));
+        let token = token_of(&link);
+        let stored = entity::email_verification::Entity::find().all(&app.db).await.unwrap_or_default();
+        assert!(stored.iter().all(|r| r.token_hash != token), "stored hashed");
+        // Opening the link changes nothing; the button confirms (a plain form).
+        let page = app.client().get_text(&format!("/verify/{token}"), 200).await;
+        assert!(page.contains("action=\"/api/verify_email\"") && page.contains("ada@example.org"), "{page}");
+        assert!(client.get_text("/account", 200).await.contains("data-unverified"));
+        let res = client.submit(&format!("/verify/{token}"), "/api/verify_email", &[("token", token.as_str())]).await;
+        assert_eq!(res.status().as_u16(), 302);
+        assert_eq!(res.headers().get("location").and_then(|l| l.to_str().ok()), Some("/account?verified=1"));
+        assert!(!client.get_text("/account", 200).await.contains("data-unverified"));
+        assert_eq!(app.client().call("/api/verify_email", &[("token", token.as_str())]).await.status().as_u16(), 404, "single use");
+        assert_eq!(frontline_tests::facts::audited(&app, "account.email_verified").await, 1);
+        coordinator.call_json("/api/vetting/volunteer_decide", &approve).await;
+        app.stop().await;
+    }
+
+    async fn the_verification_link_can_be_sent_again_and_an_organisation_waits_for_a_verified_member(db: DbKind) {
+        let sink = SmtpSink::start().await;
+        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let member = app.client();
+        let (user, org) = frontline_tests::world::member_with_organisation(&app, &member, "it@clinic.example", "Clinic").await;
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &format!("UPDATE account SET email_verified_at = NULL WHERE id = {}", user.id))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let decide = [("id", org.to_string()), ("decision", "approve".into()), ("note", String::new())];
+        let decide: Vec<(&str, &str)> = decide.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(coordinator.call("/api/vetting/organisation_decide", &decide).await.status().as_u16(), 409);
+        mail_to(&sink, "it@clinic.example", VERIFY).await;
+        // Sent again from the account page (a plain form), throttled.
+        let res = member.submit("/account", "/api/resend_verification", &[]).await;
+        assert_eq!(res.status().as_u16(), 302);
+        for _ in 0..1000 {
+            if count_subject(&sink, VERIFY) >= 2 { break; }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let links: Vec<String> = sink
+            .received()
+            .iter()
+            .filter(|m| m.to == ["it@clinic.example"] && m.header("Subject").as_deref() == Some(VERIFY))
+            .filter_map(|m| m.link(&format!("{}/verify/", app.settings.public_url)))
+            .collect();
+        assert_eq!(links.len(), 2, "the first link and the one sent again");
+        let statuses: Vec<u16> = {
+            let mut s = Vec::new();
+            for _ in 0..3 {
+                s.push(member.call("/api/resend_verification", &[]).await.status().as_u16());
+            }
+            s
+        };
+        assert_eq!(statuses, vec![200, 200, 429], "throttled per account");
+        assert_eq!(app.client().call("/api/resend_verification", &[]).await.status().as_u16(), 401);
+        let token = token_of(&links[0]);
+        app.client().call_json("/api/verify_email", &[("token", token.as_str())]).await;
+        coordinator.call_json("/api/vetting/organisation_decide", &decide).await;
         app.stop().await;
     }
 }

@@ -285,6 +285,8 @@ coded! {
         RegistrationRepeated = "registration_repeated",
         /// A password reset link the owner of the address asked for.
         PasswordReset = "password_reset",
+        /// A link that verifies a new account's address.
+        VerifyAddress = "verify_address",
     }
 }
 

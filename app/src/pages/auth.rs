@@ -5,3 +5,4 @@ pub mod register;
 pub mod reset;
 pub mod reset_request;
 pub mod second_factor;
+pub mod verify;

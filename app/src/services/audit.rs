@@ -67,6 +67,8 @@ pub enum Action {
     PasswordResetRequested,
     /// A coordinator put a dead mail back in the outbox.
     MailRetried,
+    /// An account's owner confirmed their address through a mailed link.
+    EmailVerified,
     /// TOTP was enrolled.
     MfaEnabled,
     /// TOTP was removed.
@@ -120,7 +122,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 38] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -134,6 +136,7 @@ impl Action {
         Self::PasswordResetUsed,
         Self::PasswordResetRequested,
         Self::MailRetried,
+        Self::EmailVerified,
         Self::MfaEnabled,
         Self::MfaDisabled,
         Self::MfaRecoveryCodeUsed,
@@ -177,6 +180,7 @@ impl Action {
             Self::PasswordResetUsed => "password.reset_used",
             Self::PasswordResetRequested => "password.reset_requested",
             Self::MailRetried => "mail.retried",
+            Self::EmailVerified => "account.email_verified",
             Self::MfaEnabled => "mfa.enabled",
             Self::MfaDisabled => "mfa.disabled",
             Self::MfaRecoveryCodeUsed => "mfa.recovery_code_used",

@@ -32,6 +32,7 @@ fn kind_label(kind: MailKind) -> String {
         MailKind::Test => t_string!(i18n, mail.kinds.test),
         MailKind::RegistrationRepeated => t_string!(i18n, mail.kinds.registration_repeated),
         MailKind::PasswordReset => t_string!(i18n, mail.kinds.password_reset),
+        MailKind::VerifyAddress => t_string!(i18n, mail.kinds.verify_address),
     }
     .to_string()
 }

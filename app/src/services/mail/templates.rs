@@ -115,6 +115,29 @@ pub fn registration_repeated(to: &str, public_url: &str) -> NewMail {
     )
 }
 
+/// The link that verifies `to` for a new account.
+#[must_use]
+pub fn verify_address(to: &str, name: &str, link: &str, days: u64) -> NewMail {
+    let greeting = format!("Hello {name},");
+    let lead = format!(
+        "Welcome to Frontline. Please confirm that this is your email address: the link below \
+         works once, within {days} days. Coordinators vet accounts only once their address is confirmed."
+    );
+    render(
+        MailKind::VerifyAddress,
+        to,
+        "Confirm your email address for Frontline".to_owned(),
+        &[
+            Part::Text(&greeting),
+            Part::Text(&lead),
+            Part::Link("Confirm my address", link),
+            Part::Text(
+                "If you did not register on Frontline, ignore this mail: nothing happens without the link.",
+            ),
+        ],
+    )
+}
+
 /// A password reset link the owner of `to` asked for.
 #[must_use]
 pub fn password_reset(to: &str, name: &str, link: &str, minutes: u64) -> NewMail {
