@@ -95,7 +95,8 @@ pub async fn request(state: &Deps, client: &Client, email: &str) -> Result<(), S
             name: format!("reset:address:{}", client.address),
             free: REQUESTS_PER_ADDRESS,
         },
-        Key::strict(format!("reset:email:{email}")),
+        // Hashed: an address may be longer than a key.
+        Key::strict(format!("reset:email:{}", tokens::hash(&email))),
     ];
     // Every request counts: the attempt is kept.
     throttle::reserve(&state.db, &keys, now).await?.failed();
