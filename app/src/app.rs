@@ -8,11 +8,14 @@ use crate::{
         account::{
             overview::AccountPage, password::PasswordPage, sessions::SessionsPage, two_factor::TwoFactorPage,
         },
-        auth::{login::LoginPage, register::RegisterPage, reset::ResetPage, second_factor::SecondFactorPage},
+        auth::{
+            login::LoginPage, register::RegisterPage, reset::ResetPage, reset_request::ResetRequestPage,
+            second_factor::SecondFactorPage, verify::VerifyPage,
+        },
         coordinator::{
             accounts::AccountsPage, audit::AuditPage, catalogue::CataloguePage, home::CoordinatorHome,
-            needs::NeedsOverview, organisation::OrganisationReview, organisations::OrganisationsQueue,
-            volunteer::VolunteerReview, volunteers::VolunteersQueue,
+            mail::MailPage, needs::NeedsOverview, organisation::OrganisationReview,
+            organisations::OrganisationsQueue, volunteer::VolunteerReview, volunteers::VolunteersQueue,
         },
         engagements::{detail::EngagementDetail, list::EngagementsPage, notifications::NotificationsPage},
         home::HomePage,
@@ -141,7 +144,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/second-factor") view=SecondFactorPage ssr=SsrMode::Async />
+                        <Route path=path!("/reset") view=ResetRequestPage ssr=SsrMode::Async />
                         <Route path=path!("/reset/:token") view=ResetPage ssr=SsrMode::Async />
+                        <Route path=path!("/verify/:token") view=VerifyPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
@@ -149,6 +154,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/coordinator") view=CoordinatorHome ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/mail") view=MailPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/organisations") view=OrganisationsQueue ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/organisations/:id") view=OrganisationReview ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/volunteers") view=VolunteersQueue ssr=SsrMode::Async />

@@ -17,12 +17,32 @@ pub struct AppConfig {
     pub public_url: String,
     /// How long a coordinator's password reset link stays valid.
     pub reset_link_lifetime: Duration,
+    /// How long a password reset link mailed on request stays valid.
+    pub self_reset_lifetime: Duration,
     /// How long a proposal waits for an answer before it expires.
     pub response_window: Duration,
     /// The period of background jobs, and the length of their leases.
     pub job_interval: Duration,
     /// The matcher's weights and bounds (validated).
     pub matcher: crate::matcher::MatchConfig,
+    /// How mail is addressed and retried.
+    pub mail: MailConfig,
+}
+
+/// How the outbox addresses, delivers and retries mail.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    /// The `From` of every mail, e.g. `Frontline <frontline@example.org>` (checked
+    /// at start); its domain also ends every `Message-ID`.
+    pub from: String,
+    /// Attempts before a mail is dead (a coordinator may retry it).
+    pub max_attempts: u32,
+    /// The wait after the first failed attempt; it doubles with each further one.
+    pub retry_base: Duration,
+    /// How often the worker looks for mail that is due.
+    pub poll: Duration,
+    /// Longest one delivery may take; the worker's lease on a mail is longer.
+    pub send_timeout: Duration,
 }
 
 /// How the server runs.

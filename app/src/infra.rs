@@ -1,6 +1,6 @@
 //! Infrastructure the services stand on: transactions and the database breaker,
 //! the services' error type, password hashing, tokens, throttling, the session
-//! store, flash messages and job leases.
+//! store, flash messages, job leases, and the mail outbox and transport.
 //!
 //! Nothing here knows a domain rule; the domain services in
 //! [`crate::services`] use these, never the other way round.
@@ -9,6 +9,8 @@ pub mod db;
 pub mod error;
 pub mod flash;
 pub mod lease;
+pub mod mailer;
+pub mod outbox;
 pub mod passwords;
 pub mod recent;
 pub mod session_store;

@@ -13,6 +13,7 @@ pub mod deps;
 pub mod engagements;
 pub mod figures;
 pub mod jobs;
+pub mod mail;
 pub mod matching;
 pub mod mfa;
 pub mod needs;
@@ -21,6 +22,7 @@ pub mod organisations;
 pub mod reauth;
 pub mod reset;
 pub mod standing;
+pub mod verification;
 pub mod vetting;
 pub mod volunteers;
 

@@ -51,6 +51,9 @@ pub struct Model {
     pub failed_sign_ins: i32,
     /// When the last of those was.
     pub last_failed_sign_in_at: Option<TimeDateTimeWithTimeZone>,
+    /// When the owner proved, through a mailed link, that they read mail at
+    /// `email`; none while unverified (vetting waits for it).
+    pub email_verified_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -18,6 +18,8 @@ mod m20261128_000004_engagements;
 mod m20261128_000005_match_runs;
 mod m20261201_000001_readiness;
 mod m20261201_000002_sign_in_failures;
+mod m20261201_000003_mail_outbox;
+mod m20261201_000004_email_verification;
 mod m20261201_000005_need_list_index;
 
 /// All migrations, oldest first.
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_match_runs::Migration),
             Box::new(m20261201_000001_readiness::Migration),
             Box::new(m20261201_000002_sign_in_failures::Migration),
+            Box::new(m20261201_000003_mail_outbox::Migration),
+            Box::new(m20261201_000004_email_verification::Migration),
             Box::new(m20261201_000005_need_list_index::Migration),
         ]
     }

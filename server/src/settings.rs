@@ -69,11 +69,31 @@ pub struct Settings {
     pub password_hash_concurrency: usize,
     /// How long a password reset link stays valid, in hours.
     pub reset_link_hours: u64,
+    /// How long a password reset link mailed on request (`/reset`) stays valid, in minutes.
+    pub self_reset_minutes: u64,
     /// How long a volunteer or an organisation has to answer a proposal, in hours.
     pub proposal_response_hours: u64,
     /// How often periodic work (expiring proposals) is attempted, in seconds.
     /// Across instances it runs once per period: the first to take the lease.
     pub job_interval_secs: u64,
+    /// The mail server: `smtp://user:password@host:587` (STARTTLS) or
+    /// `smtps://user:password@host:465` (TLS); `?tls=none` only on loopback. None
+    /// (the default): mail is written as `.eml` files under `data/mail/`.
+    pub smtp_url: Option<SecretString>,
+    /// Where mails are written as `.eml` files when no `smtp_url` is set; none
+    /// (the default): `mail/` beside the SQLite database, else `data/mail`.
+    pub mail_dir: Option<PathBuf>,
+    /// The `From` of every mail, e.g. `Frontline <frontline@example.org>`.
+    pub mail_from: String,
+    /// Delivery attempts before a mail is dead (a coordinator may retry it).
+    pub mail_max_attempts: u32,
+    /// The wait after a mail's first failed attempt, in seconds; it doubles with
+    /// each further one (at most six hours).
+    pub mail_retry_base_secs: u64,
+    /// How often each instance looks for mail to deliver, in milliseconds.
+    pub mail_poll_millis: u64,
+    /// Longest one delivery may take, in seconds.
+    pub mail_timeout_secs: u64,
     /// The matcher's weights and bounds (`[matcher]`, `[matcher.weights]` in TOML;
     /// `FRONTLINE_MATCHER__WEIGHTS__SKILL=0.6` in the environment).
     pub matcher: app::matcher::MatchConfig,
@@ -152,8 +172,17 @@ impl Settings {
             .merge(Serialized::default("session_absolute_hours", 12))
             .merge(Serialized::default("password_hash_concurrency", 2))
             .merge(Serialized::default("reset_link_hours", 24))
+            .merge(Serialized::default("self_reset_minutes", 30))
             .merge(Serialized::default("proposal_response_hours", 72))
             .merge(Serialized::default("job_interval_secs", 60))
+            .merge(Serialized::default(
+                "mail_from",
+                "Frontline <frontline@localhost>",
+            ))
+            .merge(Serialized::default("mail_max_attempts", 8))
+            .merge(Serialized::default("mail_retry_base_secs", 30))
+            .merge(Serialized::default("mail_poll_millis", 1000))
+            .merge(Serialized::default("mail_timeout_secs", 30))
             .merge(Serialized::default(
                 "matcher",
                 app::matcher::MatchConfig::default(),
@@ -197,8 +226,13 @@ impl Settings {
             ("session_absolute_hours", self.session_absolute_hours),
             ("password_hash_concurrency", self.password_hash_concurrency as u64),
             ("reset_link_hours", self.reset_link_hours),
+            ("self_reset_minutes", self.self_reset_minutes),
             ("proposal_response_hours", self.proposal_response_hours),
             ("job_interval_secs", self.job_interval_secs),
+            ("mail_max_attempts", u64::from(self.mail_max_attempts)),
+            ("mail_retry_base_secs", self.mail_retry_base_secs),
+            ("mail_poll_millis", self.mail_poll_millis),
+            ("mail_timeout_secs", self.mail_timeout_secs),
         ] {
             if value == 0 {
                 return Err(SettingsError::Rejected {
@@ -219,7 +253,54 @@ impl Settings {
                 reason: "must start with http:// or https://".into(),
             });
         }
+        if let Err(reason) = app::infra::mailer::check_from(&self.mail_from) {
+            return Err(SettingsError::Rejected {
+                key: "mail_from",
+                reason,
+            });
+        }
+        // The URL alone: the transport is built, and the mail folder created,
+        // when the server starts.
+        if let Some(url) = &self.smtp_url
+            && let Err(e) = app::infra::mailer::Mailer::check_smtp_url(url.expose_secret())
+        {
+            return Err(SettingsError::Rejected {
+                key: "smtp_url",
+                reason: e.to_string(),
+            });
+        }
         Ok(())
+    }
+
+    /// Where mail goes: the SMTP server of `smtp_url`, else `.eml` files in
+    /// [`Self::mail_dir`] (created if missing).
+    ///
+    /// # Errors
+    /// A malformed `smtp_url`; a mail folder that cannot be created.
+    pub fn mailer(&self) -> Result<app::infra::mailer::Mailer, app::infra::mailer::MailerError> {
+        match &self.smtp_url {
+            Some(url) => app::infra::mailer::Mailer::smtp(
+                url.expose_secret(),
+                Duration::from_secs(self.mail_timeout_secs),
+            ),
+            None => app::infra::mailer::Mailer::files(self.mail_dir()),
+        }
+    }
+
+    /// Where mail files go with no mail server: `mail_dir` if set, else `mail/`
+    /// beside the SQLite database file, else `data/mail`.
+    #[must_use]
+    pub fn mail_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.mail_dir {
+            return dir.clone();
+        }
+        let url = self.database_url.expose_secret();
+        url.strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .map(|rest| rest.split('?').next().unwrap_or(rest))
+            .filter(|path| !path.is_empty() && !path.starts_with(':'))
+            .and_then(|path| Path::new(path).parent().map(Path::to_path_buf))
+            .map_or_else(|| PathBuf::from("data/mail"), |dir| dir.join("mail"))
     }
 
     /// The part of the settings the application itself needs.
@@ -232,9 +313,17 @@ impl Settings {
             trusted_proxies: self.trusted_proxies.clone(),
             public_url: self.public_url.trim_end_matches('/').to_owned(),
             reset_link_lifetime: Duration::from_secs(self.reset_link_hours.saturating_mul(3600)),
+            self_reset_lifetime: Duration::from_secs(self.self_reset_minutes.saturating_mul(60)),
             response_window: Duration::from_secs(self.proposal_response_hours.saturating_mul(3600)),
             job_interval: Duration::from_secs(self.job_interval_secs),
             matcher: self.matcher,
+            mail: app::config::MailConfig {
+                from: self.mail_from.clone(),
+                max_attempts: self.mail_max_attempts,
+                retry_base: Duration::from_secs(self.mail_retry_base_secs),
+                poll: Duration::from_millis(self.mail_poll_millis),
+                send_timeout: Duration::from_secs(self.mail_timeout_secs),
+            },
         }
     }
 

@@ -11,8 +11,10 @@ use app::{
     app::{App, shell},
     assets::Assets,
     clock::{Clock, SystemClock},
-    infra::{db::Availability, passwords::Passwords, session_store::DbSessionStore, throttle},
-    services::{deps::Deps, jobs},
+    infra::{
+        db::Availability, mailer::Mailer, passwords::Passwords, session_store::DbSessionStore, throttle,
+    },
+    services::{deps::Deps, jobs, mail},
     state::AppState,
 };
 use axum::{
@@ -41,6 +43,7 @@ pub struct Application {
     state: AppState,
     settings: Settings,
     sessions: DbSessionStore,
+    mailer: Mailer,
 }
 
 impl Application {
@@ -82,6 +85,8 @@ impl Application {
                  never use this mode on a network"
             );
         }
+        let mailer = settings.mailer().context("cannot set up mail")?;
+        tracing::info!(to = %mailer.describe(), from = %settings.mail_from, "mail is delivered to {}", mailer.describe());
         let passwords = Passwords::new(settings.password_hash_concurrency)
             .map_err(|e| anyhow::anyhow!("cannot prepare password hashing: {e}"))?;
         let availability = Availability::default();
@@ -112,6 +117,7 @@ impl Application {
             state,
             settings,
             sessions,
+            mailer,
         })
     }
 
@@ -140,6 +146,9 @@ impl Application {
         };
         let housekeeping = tokio::spawn(housekeeping(self.state.clone(), self.sessions.clone()));
         let jobs = tokio::spawn(periodic_jobs(self.state.clone()));
+        let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
+        let mut mail_worker =
+            tokio::spawn(mail_worker(self.state.clone(), self.mailer.clone(), mail_stopped));
         let probe = tokio::spawn(middleware::availability::probe(
             self.state.db.clone(),
             self.state.availability.clone(),
@@ -154,6 +163,15 @@ impl Application {
         }
         housekeeping.abort();
         jobs.abort();
+        // The mail worker finishes the mail it is sending (so nothing is sent twice),
+        // within the shutdown deadline.
+        let _ = stop_mail.send(true);
+        if tokio::time::timeout(self.settings.shutdown_deadline(), &mut mail_worker)
+            .await
+            .is_err()
+        {
+            mail_worker.abort();
+        }
         probe.abort();
         self.state.db.clone().close().await.ok();
         tracing::info!("stopped");
@@ -190,6 +208,32 @@ async fn periodic_jobs(state: AppState) {
             Ok(Some(expired)) if expired > 0 => tracing::info!(expired, "expired unanswered proposals"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "periodic job failed; retrying next period"),
+        }
+    }
+}
+
+/// Delivers the outbox: every `mail_poll_millis`, or at once while mail keeps
+/// coming, this instance claims due mails one by one and sends them. Stops between
+/// rounds when `stop` turns true.
+async fn mail_worker(state: AppState, mailer: Mailer, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    let poll = state.config.mail.poll;
+    loop {
+        let busy = match mail::deliver_due(&state, &mailer, &holder).await {
+            Ok(round) => round.full,
+            Err(e) => {
+                tracing::warn!(error = %e, "mail delivery round failed; retrying");
+                false
+            }
+        };
+        if *stop.borrow() {
+            return;
+        }
+        if !busy {
+            tokio::select! {
+                () = tokio::time::sleep(poll) => {}
+                _ = stop.changed() => return,
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod fixtures;
 pub mod journeys;
 pub mod pg_cluster;
 pub mod small_disk;
+pub mod smtp_sink;
 mod test_app;
 pub mod users;
 pub mod world;

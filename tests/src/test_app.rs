@@ -26,6 +26,9 @@ pub struct TestApp {
     /// Its clock, which only moves when the test says so.
     pub clock: TestClock,
     database: TestDatabase,
+    /// Where mail goes with no SMTP server configured (`.eml` files).
+    pub mail_dir: PathBuf,
+    _mail_dir: Arc<tempfile::TempDir>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -81,8 +84,12 @@ impl TestApp {
         settings.database_url = database.url.clone().into();
         settings.site_root = site_root();
         settings.db_max_connections = 5;
+        // Mail files (no SMTP server) in a folder of this instance's own.
+        let mail_dir = Arc::new(tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}")));
+        settings.mail_dir = Some(mail_dir.path().to_path_buf());
         configure(&mut settings);
         let kind = database.kind;
+        let settings_mail_dir = settings.mail_dir();
         let app = Application::build_with_clock(settings.clone(), Arc::new(clock.clone()))
             .await
             .unwrap_or_else(|e| panic!("server failed to start: {e:#}"));
@@ -101,6 +108,8 @@ impl TestApp {
             state,
             clock,
             database,
+            mail_dir: settings_mail_dir,
+            _mail_dir: mail_dir,
             stop: Some(stop),
             task: Some(task),
         }

@@ -66,12 +66,50 @@ impl TestApp {
             res.status()
         );
         let id = self.account_id(email).await;
+        // Arrange shortcut: the address counts as verified (vetting waits for it).
+        // The mailed link itself is tested in tests/tests/mail.rs.
+        self.mark_verified(id).await;
         TestUser {
             id,
             email: email.to_lowercase(),
             password: PASSWORD.into(),
             totp_secret: None,
         }
+    }
+
+    /// Marks an account's address verified straight in the database, for tests
+    /// that are not about verification.
+    ///
+    /// # Panics
+    /// On database errors.
+    pub async fn mark_verified(&self, id: i64) {
+        use app::clock::Clock as _;
+        use sea_orm::{ColumnTrait as _, QueryFilter as _, sea_query::Expr};
+        account::Entity::update_many()
+            .col_expr(account::Column::EmailVerifiedAt, Expr::value(self.clock.now()))
+            .filter(account::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Registers like [`Self::register`] but leaves the address unverified.
+    ///
+    /// # Panics
+    /// When registration fails.
+    pub async fn register_unverified(&self, client: &TestClient, role: &str, email: &str) -> TestUser {
+        use sea_orm::{ColumnTrait as _, QueryFilter as _};
+        let user = self.register(client, role, email).await;
+        account::Entity::update_many()
+            .col_expr(
+                account::Column::EmailVerifiedAt,
+                sea_orm::sea_query::Expr::value(Option::<time::OffsetDateTime>::None),
+            )
+            .filter(account::Column::Id.eq(user.id))
+            .exec(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        user
     }
 
     /// The id of the account with this email.

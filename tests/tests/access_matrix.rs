@@ -137,6 +137,8 @@ db_tests! {
             ("/api/vetting/priority", vec![("id", org.as_str()), ("priority", ""), ("reason", "")], [S, F, F, F, F, O]),
             ("/api/admin/accounts", vec![], [S, F, F, F, F, O]),
             ("/api/admin/audit", vec![], [S, F, F, F, F, O]),
+            ("/api/admin/mail", vec![], [S, F, F, F, F, O]),
+            ("/api/admin/retry_mail", vec![("mail", "999999")], [S, F, F, F, F, H]),
             ("/api/engagements/page", vec![("id", e.as_str())], [S, H, O, O, H, O]),
             ("/api/engagements/messages", vec![("id", e.as_str()), ("after", "0")], [S, H, O, O, H, O]),
             ("/api/engagements/list", vec![], [S, O, O, O, O, O]),
@@ -215,6 +217,7 @@ db_tests! {
             ("/coordinator/triage", [302, 403, 403, 403, 403, 200]),
             (console.as_str(), [302, 403, 403, 403, 403, 200]),
             ("/coordinator/batch", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/mail", [302, 403, 403, 403, 403, 200]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {

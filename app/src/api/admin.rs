@@ -1,6 +1,6 @@
-//! Coordinators' administration: accounts and the audit log.
+//! Coordinators' administration: accounts, the audit log and the mail outbox.
 
-pub use crate::domain::views::{AccountPage, AccountRow, AuditPage, AuditRow};
+pub use crate::domain::views::{AccountPage, AccountRow, AuditPage, AuditRow, MailOverview};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -9,7 +9,7 @@ use {
     super::context::{Access, guard},
     crate::{
         model::Role,
-        services::{ServiceError, accounts, audit, auth, reset},
+        services::{ServiceError, accounts, audit, auth, mail, reset},
         validate::Message,
     },
     leptos::server_fn::ServerFn as _,
@@ -138,4 +138,25 @@ pub async fn audit_log(
         page: page.unwrap_or(0),
     };
     Ok(audit::page(&ctx.state.db, &filter).await?)
+}
+
+/// The mail outbox: counts per state, per kind over the last 7 days, dead letters.
+///
+/// # Errors
+/// [`AppError::Forbidden`] for anyone but a coordinator with a verified second factor.
+#[server(endpoint = "admin/mail")]
+pub async fn mail_outbox() -> Result<MailOverview, AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    Ok(mail::overview(&ctx.state).await?)
+}
+
+/// Puts a dead letter back in the outbox, due at once.
+///
+/// # Errors
+/// [`AppError::Forbidden`]; [`AppError::NotFound`] when `mail` is not a dead letter.
+#[server(endpoint = "admin/retry_mail")]
+pub async fn retry_mail(mail: i64) -> Result<(), AppError> {
+    let (ctx, _) = guard(Access::Coordinator).await?;
+    mail::retry(&ctx.state, &ctx.actor, mail).await?;
+    Ok(())
 }

@@ -8,7 +8,7 @@ use {
     super::context::{Access, anyone, guard},
     crate::{
         model::Role,
-        services::{accounts, auth, reset},
+        services::{accounts, auth, reset, verification},
         validate::{self, Message},
     },
     leptos::server_fn::ServerFn as _,
@@ -176,6 +176,78 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn reset_link(token: String) -> Result<String, AppError> {
     let ctx = anyone()?;
     Ok(reset::check(&ctx.state, &token).await?)
+}
+
+/// Mails a password reset link to the address if an account uses it; the answer
+/// is the same either way (a redirect to `/reset?sent=1`).
+///
+/// # Errors
+/// [`AppError::Validation`] for a malformed address, [`AppError::RateLimited`].
+#[server(endpoint = "request_reset")]
+pub async fn request_reset(email: String) -> Result<(), AppError> {
+    let ctx = anyone()?;
+    match reset::request(&ctx.state, &ctx.client, &email).await {
+        Ok(()) => {
+            leptos_axum::redirect("/reset?sent=1");
+            Ok(())
+        }
+        Err(e) => ctx.fail(RequestReset::PATH, &[("email", &email)], e).await,
+    }
+}
+
+/// The address a verification link verifies, if the link is alive.
+///
+/// # Errors
+/// [`AppError::NotFound`] for a dead link.
+#[server(endpoint = "verification_link")]
+pub async fn verification_link(token: String) -> Result<String, AppError> {
+    let ctx = anyone()?;
+    Ok(verification::check(&ctx.state, &token).await?)
+}
+
+/// Confirms an address through its mailed link (a button on the link's page:
+/// no state changes on `GET`). Works signed in or not.
+///
+/// # Errors
+/// [`AppError::NotFound`] for a dead link.
+#[server(endpoint = "verify_email")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let ctx = anyone()?;
+    let address = Some(ctx.client.address.to_string());
+    match verification::confirm(&ctx.state, address, &token).await {
+        Ok(()) => {
+            let signed_in = auth::current_user(&ctx.state, &ctx.session).await?.is_some();
+            leptos_axum::redirect(if signed_in {
+                "/account?verified=1"
+            } else {
+                "/login?verified=1"
+            });
+            Ok(())
+        }
+        Err(e) => ctx.fail(VerifyEmail::PATH, &[], e).await,
+    }
+}
+
+/// Whether the signed-in user's address is verified.
+///
+/// # Errors
+/// [`AppError::Unauthenticated`].
+#[server(endpoint = "email_verified")]
+pub async fn email_verified() -> Result<bool, AppError> {
+    let (ctx, user) = guard(Access::SignedIn).await?;
+    Ok(verification::is_verified(&ctx.state.db, user.id).await?)
+}
+
+/// Mails the signed-in user a new verification link (throttled).
+///
+/// # Errors
+/// [`AppError::Unauthenticated`], [`AppError::RateLimited`].
+#[server(endpoint = "resend_verification")]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let (ctx, user) = guard(Access::SignedIn).await?;
+    verification::resend(&ctx.state, user.id).await?;
+    leptos_axum::redirect("/account?sent=1");
+    Ok(())
 }
 
 /// Sets a new password through a reset link. Does not sign in.

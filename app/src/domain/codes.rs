@@ -250,6 +250,8 @@ coded! {
         Skill = "skill",
         /// A need category of the catalogue.
         NeedCategory = "need_category",
+        /// A mail in the outbox.
+        Mail = "mail",
     }
 }
 
@@ -271,5 +273,34 @@ mod tests {
             Some(OrganisationSize::From1000)
         );
         assert_eq!(VettingStatus::parse("Approved"), None, "codes are exact");
+    }
+}
+
+coded! {
+    /// What an email is about (the outbox's `kind`).
+    MailKind {
+        /// A test of the mail set-up (outbox tests, operators' checks).
+        Test = "test",
+        /// Someone tried to register with an address that has an account.
+        RegistrationRepeated = "registration_repeated",
+        /// A password reset link the owner of the address asked for.
+        PasswordReset = "password_reset",
+        /// A link that verifies a new account's address.
+        VerifyAddress = "verify_address",
+    }
+}
+
+coded! {
+    /// Where an email stands in the outbox.
+    MailState {
+        /// Waiting for its next attempt.
+        Pending = "pending",
+        /// Claimed by a worker that is sending it.
+        Sending = "sending",
+        /// Accepted by the mail server.
+        Sent = "sent",
+        /// Given up after too many attempts or a permanent refusal; a coordinator
+        /// may retry it.
+        Dead = "dead",
     }
 }

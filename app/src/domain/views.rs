@@ -3,8 +3,8 @@
 use crate::{
     domain::{
         codes::{
-            Factor, Gate, NotificationKind, OrganisationKind, OrganisationSize, Proposer, RunStage,
-            RunStatus, SkillWeight, Urgency, VettingStatus,
+            Factor, Gate, MailKind, MailState, NotificationKind, OrganisationKind, OrganisationSize,
+            Proposer, RunStage, RunStatus, SkillWeight, Urgency, VettingStatus,
         },
         engagement::EngagementStatus,
         need::NeedStatus,
@@ -768,4 +768,43 @@ pub struct Figures {
     pub volunteers: u64,
     /// Needs open for matching.
     pub open_needs: u64,
+}
+
+/// The outbox as coordinators see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailOverview {
+    /// How many mails are in each state (every state, zeros included).
+    pub states: Vec<(MailState, u64)>,
+    /// Mails queued in the last 7 days, per kind and state.
+    pub recent: Vec<MailKindCount>,
+    /// The newest dead letters.
+    pub dead: Vec<DeadLetter>,
+}
+
+/// Mails of one kind in one state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailKindCount {
+    /// What about.
+    pub kind: MailKind,
+    /// Where they stand.
+    pub state: MailState,
+    /// How many.
+    pub count: u64,
+}
+
+/// A mail given up on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// Outbox row id.
+    pub id: i64,
+    /// What about.
+    pub kind: MailKind,
+    /// To whom.
+    pub recipient: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The mail server's last answer.
+    pub last_error: String,
+    /// When it was queued (UTC).
+    pub created: String,
 }

@@ -3,4 +3,6 @@
 pub mod login;
 pub mod register;
 pub mod reset;
+pub mod reset_request;
 pub mod second_factor;
+pub mod verify;

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod home;
+pub mod mail;
 pub mod needs;
 pub mod organisation;
 pub mod organisations;

@@ -9,13 +9,14 @@ use crate::domain::codes::AuditObject;
 use crate::domain::views::{AccountPage, AccountRow};
 use crate::infra::{
     db::begin_write,
+    outbox,
     passwords::check_new_password,
     session_store,
     throttle::{self, Key},
 };
 use crate::session::{Client, CurrentUser};
 use crate::{
-    services::deps::Deps,
+    services::{deps::Deps, mail::templates},
     validate::{self, FieldError, Message},
 };
 use entity::account::{self, Role, Status};
@@ -95,6 +96,9 @@ async fn insert_account<C: ConnectionTrait>(
         password_changed_at: Set(now),
         failed_sign_ins: Set(0),
         last_failed_sign_in_at: Set(None),
+        // Coordinators are not vetted; one created with a password (from the
+        // command line) has its address vouched for by the operator.
+        email_verified_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -156,22 +160,31 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
     let hash = state.passwords.hash(input.password).await?;
     let txn = begin_write(&state.db).await?;
     match insert_account(&txn, now, &Actor::of(client, None), email, name, hash, input.role).await {
-        Ok(_) => {}
+        // The verification link goes out with the registration, or not at all.
+        Ok(account) => super::verification::send(&txn, state, now, &account).await?,
         Err(ServiceError::Validation(errors)) if errors.iter().any(|e| e.message == Message::EmailTaken) => {
             txn.rollback().await?;
+            // The page says nothing; the address's owner is told by mail, in
+            // the transaction that records the attempt.
+            let txn = begin_write(&state.db).await?;
             let existing = account::Entity::find()
                 .filter(account::Column::Email.eq(validate::email(&input.email).unwrap_or_default()))
-                .one(&state.db)
+                .one(&txn)
                 .await?;
             audit::record(
-                &state.db,
+                &txn,
                 now,
                 &Actor::of(client, None),
                 Action::RegistrationRepeated,
-                existing.map(|a| (AuditObject::Account, a.id)),
+                existing.as_ref().map(|a| (AuditObject::Account, a.id)),
                 json!({ "role": input.role }),
             )
             .await?;
+            if let Some(existing) = existing {
+                let mail = templates::registration_repeated(&existing.email, &state.config.public_url);
+                outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
+            }
+            txn.commit().await?;
             return Ok(());
         }
         Err(e) => return Err(e),

@@ -62,6 +62,13 @@ pub enum Action {
     PasswordResetIssued,
     /// A password was set through a reset link.
     PasswordResetUsed,
+    /// Someone asked for a password reset link by mail (for an address with an
+    /// account or not).
+    PasswordResetRequested,
+    /// A coordinator put a dead mail back in the outbox.
+    MailRetried,
+    /// An account's owner confirmed their address through a mailed link.
+    EmailVerified,
     /// TOTP was enrolled.
     MfaEnabled,
     /// TOTP was removed.
@@ -115,7 +122,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 38] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -127,6 +134,9 @@ impl Action {
         Self::PasswordChanged,
         Self::PasswordResetIssued,
         Self::PasswordResetUsed,
+        Self::PasswordResetRequested,
+        Self::MailRetried,
+        Self::EmailVerified,
         Self::MfaEnabled,
         Self::MfaDisabled,
         Self::MfaRecoveryCodeUsed,
@@ -168,6 +178,9 @@ impl Action {
             Self::PasswordChanged => "password.changed",
             Self::PasswordResetIssued => "password.reset_issued",
             Self::PasswordResetUsed => "password.reset_used",
+            Self::PasswordResetRequested => "password.reset_requested",
+            Self::MailRetried => "mail.retried",
+            Self::EmailVerified => "account.email_verified",
             Self::MfaEnabled => "mfa.enabled",
             Self::MfaDisabled => "mfa.disabled",
             Self::MfaRecoveryCodeUsed => "mfa.recovery_code_used",

@@ -517,6 +517,11 @@ pub async fn end_own_session(
             "that is the current session: sign out instead",
         ));
     }
+    // A handle is a SHA-256 in hex; anything else (a NUL byte was a 500 on
+    // PostgreSQL) names no session.
+    if handle.len() != 64 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ServiceError::NotFound);
+    }
     let txn = begin_write(&state.db).await?;
     let ended = session::Entity::delete_many()
         .filter(session::Column::IdHash.eq(handle))

@@ -1,5 +1,6 @@
-//! Password reset without email: a coordinator issues a one-time link and hands
-//! it over out of band.
+//! Password reset: by mail on request ([`request`], the `/reset` form), or a
+//! one-time link a coordinator issues and hands over out of band ([`issue`]), for
+//! people without access to their mail.
 //!
 //! The link carries 256 random bits; only their SHA-256 is stored. It expires,
 //! works once, and dies when the password changes by any other way. Using it sets
@@ -11,8 +12,19 @@ use super::{
     audit::{self, Action, Actor},
 };
 use crate::domain::codes::AuditObject;
-use crate::infra::{db::begin_write, passwords::check_new_password, session_store, tokens};
-use crate::{services::deps::Deps, validate::Message};
+use crate::infra::{
+    db::begin_write,
+    outbox,
+    passwords::check_new_password,
+    session_store,
+    throttle::{self, Key},
+    tokens,
+};
+use crate::session::Client;
+use crate::{
+    services::{deps::Deps, mail::templates},
+    validate::{self, Message},
+};
 use entity::{account, reset_token};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
@@ -60,6 +72,85 @@ pub async fn issue(state: &Deps, actor: &Actor, target: i64) -> Result<String, S
         "{}/reset/{token}",
         state.config.public_url.trim_end_matches('/')
     ))
+}
+
+/// Requests for a reset link from one client address before waits begin.
+const REQUESTS_PER_ADDRESS: i32 = 10;
+
+/// Mails a reset link to `email` if an active account uses it. The answer is the
+/// same either way (the caller says "if an account uses this address, a link is
+/// on its way"); requests are throttled per client address and per address
+/// asked for, whether or not it has an account, so the throttle tells nothing
+/// either. The link works once, within `self_reset_lifetime`.
+///
+/// # Errors
+/// [`ServiceError::Validation`] for an address that cannot be one;
+/// [`ServiceError::RateLimited`]; database errors.
+#[tracing::instrument(skip_all)]
+pub async fn request(state: &Deps, client: &Client, email: &str) -> Result<(), ServiceError> {
+    let email = validate::email(email).map_err(|m| ServiceError::field("email", m))?;
+    let now = state.clock.now();
+    let keys = [
+        Key {
+            name: format!("reset:address:{}", client.address),
+            free: REQUESTS_PER_ADDRESS,
+        },
+        // Hashed: an address may be longer than a key.
+        Key::strict(format!("reset:email:{}", tokens::hash(&email))),
+    ];
+    // Every request counts: the attempt is kept.
+    throttle::reserve(&state.db, &keys, now).await?.failed();
+    let txn = begin_write(&state.db).await?;
+    let account = account::Entity::find()
+        .filter(account::Column::Email.eq(&email))
+        .filter(account::Column::Status.eq(account::Status::Active))
+        .one(&txn)
+        .await?;
+    let actor = Actor::of(client, None);
+    let Some(account) = account else {
+        audit::record(
+            &txn,
+            now,
+            &actor,
+            Action::PasswordResetRequested,
+            None,
+            json!({ "known": false }),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(());
+    };
+    let token = tokens::random_token();
+    let lifetime = state.config.self_reset_lifetime;
+    reset_token::ActiveModel {
+        account_id: Set(account.id),
+        token_hash: Set(tokens::hash(&token)),
+        created_by: Set(account.id),
+        created_at: Set(now),
+        expires_at: Set(now + lifetime),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        Action::PasswordResetRequested,
+        Some((AuditObject::Account, account.id)),
+        json!({ "known": true }),
+    )
+    .await?;
+    let link = format!("{}/reset/{token}", state.config.public_url.trim_end_matches('/'));
+    let mail = templates::password_reset(
+        &account.email,
+        &account.display_name,
+        &link,
+        lifetime.as_secs() / 60,
+    );
+    outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The valid, unused token and its account, or `None`.

@@ -15,10 +15,10 @@ use crate::{
         standing::Subject,
     },
 };
-use entity::{organisation, organisation_member as member, vetting::VettingStatus, volunteer};
+use entity::{account, organisation, organisation_member as member, vetting::VettingStatus, volunteer};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, DatabaseTransaction, EntityTrait as _,
-    QueryFilter as _,
+    PaginatorTrait as _, QueryFilter as _,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -95,6 +95,25 @@ pub async fn vet_organisation(
         // Nothing changes: nothing to write or to audit.
         return Ok(());
     }
+    if decision.status() == VettingStatus::Approved {
+        let members: Vec<i64> = member::Entity::find()
+            .filter(member::Column::OrganisationId.eq(organisation_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| m.account_id)
+            .collect();
+        let verified = account::Entity::find()
+            .filter(account::Column::Id.is_in(members))
+            .filter(account::Column::EmailVerifiedAt.is_not_null())
+            .count(&txn)
+            .await?;
+        if verified == 0 {
+            return Err(ServiceError::Conflict(
+                "no member of the organisation has verified their address yet",
+            ));
+        }
+    }
     let mut active: organisation::ActiveModel = org.into();
     active.status = Set(decision.status());
     active.vetting_note = Set(note.clone());
@@ -141,6 +160,13 @@ pub async fn vet_volunteer(
     if decision.changes_nothing(before, &profile.vetting_note, &note) {
         // Nothing changes: nothing to write or to audit.
         return Ok(());
+    }
+    if decision.status() == VettingStatus::Approved
+        && !super::verification::is_verified(&txn, account_id).await?
+    {
+        return Err(ServiceError::Conflict(
+            "the volunteer's address is not verified yet",
+        ));
     }
     let mut active: volunteer::ActiveModel = profile.into();
     active.status = Set(decision.status());

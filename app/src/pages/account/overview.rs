@@ -1,8 +1,11 @@
 //! `/account`: who you are, and what to do next.
 
 use crate::{
-    api::auth::whoami,
-    components::guard::page_error,
+    api::auth::{ResendVerification, email_verified, whoami},
+    components::{
+        form::{FormAlert, Submit, action_error},
+        guard::page_error,
+    },
     error::AppError,
     i18n::{t, t_string, use_i18n},
     model::Role,
@@ -18,6 +21,11 @@ pub fn AccountPage() -> impl IntoView {
     let viewer = Resource::new(|| (), |()| whoami());
     let query = use_query_map();
     let changed = move || query.read().get("changed").as_deref() == Some("password");
+    let just_verified = move || query.read().get("verified").is_some();
+    let link_sent = move || query.read().get("sent").is_some();
+    let resend = ServerAction::<ResendVerification>::new();
+    let resend_error = action_error(resend);
+    let verified = Resource::new(move || resend.version().get(), |_| email_verified());
     view! {
         <Title text=t_string!(i18n, account.title).to_string() />
         <Suspense>
@@ -40,6 +48,28 @@ pub fn AccountPage() -> impl IntoView {
                     <Show when=changed>
                         <p class="alert alert--ok" role="status">{t!(i18n, account.password_changed)}</p>
                     </Show>
+                    <Show when=just_verified>
+                        <p class="alert alert--ok" role="status" data-verified="">{t!(i18n, verify.done)}</p>
+                    </Show>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let unverified = matches!(verified.await, Ok(false));
+                            view! {
+                                <Show when=move || unverified>
+                                    <div class="alert alert--warn" role="note" data-unverified="">
+                                        <p>{t!(i18n, verify.pending)}</p>
+                                        <Show when=link_sent>
+                                            <p>{t!(i18n, verify.sent)}</p>
+                                        </Show>
+                                        <ActionForm action=resend attr:class="inline-form">
+                                            <FormAlert error=resend_error />
+                                            <Submit label=t_string!(i18n, verify.resend).to_string() secondary=true />
+                                        </ActionForm>
+                                    </div>
+                                </Show>
+                            }
+                        })}
+                    </Suspense>
                     <Show when=move || !viewer.mfa_enabled>
                         <div class="alert alert--warn" role="note">
                             <p><strong>{t!(i18n, account.mfa_prompt_title)}</strong></p>

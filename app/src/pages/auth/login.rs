@@ -27,12 +27,16 @@ pub fn LoginPage() -> impl IntoView {
     };
     let reset_done = move || query.read().get("reset").as_deref() == Some("done");
     let registered = move || query.read().get("registered").is_some();
+    let verified = move || query.read().get("verified").is_some();
     view! {
         <Title text=t_string!(i18n, login.title).to_string() />
         <section class="narrow">
             <h1>{t!(i18n, login.title)}</h1>
             <Show when=reset_done>
                 <p class="alert alert--ok" role="status">{t!(i18n, login.reset_done)}</p>
+            </Show>
+            <Show when=verified>
+                <p class="alert alert--ok" role="status" data-verified="">{t!(i18n, login.verified)}</p>
             </Show>
             <Show when=registered>
                 <p class="alert alert--ok" role="status" data-registered="">{t!(i18n, login.registered)}</p>
@@ -57,7 +61,7 @@ pub fn LoginPage() -> impl IntoView {
                 })}
             </Suspense>
             <p>{t!(i18n, login.no_account)} " " <A href="/register">{t!(i18n, nav.register)}</A></p>
-            <p class="muted">{t!(i18n, login.forgot)}</p>
+            <p class="muted">{t!(i18n, login.forgot)} " " <A href="/reset">{t!(i18n, login.forgot_link)}</A></p>
         </section>
     }
 }

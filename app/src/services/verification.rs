@@ -1,0 +1,177 @@
+//! Verified addresses: a single-use link (256 random bits, stored hashed) is
+//! mailed at registration, in the registration's own transaction; confirming it
+//! marks the account's address verified. A signed-in but unverified account can
+//! use its account pages and ask for the link again; vetting waits for a
+//! verified address ([`crate::services::vetting`]). A link verifies only the
+//! address it was sent to.
+
+use super::{
+    ServiceError,
+    audit::{self, Action, Actor},
+};
+use crate::domain::codes::AuditObject;
+use crate::infra::{
+    db::begin_write,
+    outbox,
+    throttle::{self, Key},
+    tokens,
+};
+use crate::services::{deps::Deps, mail::templates};
+use entity::{account, email_verification};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
+    QueryFilter as _, sea_query::Expr,
+};
+use serde_json::json;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// How long a verification link works.
+pub const LINK_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Queues a verification link for `account` on `conn` (the caller's transaction).
+///
+/// # Errors
+/// Database errors.
+pub async fn send<C: ConnectionTrait>(
+    conn: &C,
+    state: &Deps,
+    now: OffsetDateTime,
+    account: &account::Model,
+) -> Result<(), ServiceError> {
+    let token = tokens::random_token();
+    email_verification::ActiveModel {
+        account_id: Set(account.id),
+        email: Set(account.email.clone()),
+        token_hash: Set(tokens::hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + LINK_LIFETIME),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let link = format!("{}/verify/{token}", state.config.public_url.trim_end_matches('/'));
+    let mail = templates::verify_address(
+        &account.email,
+        &account.display_name,
+        &link,
+        LINK_LIFETIME.as_secs() / 86_400,
+    );
+    outbox::enqueue(conn, &state.config.mail, now, mail).await?;
+    Ok(())
+}
+
+/// The live link's row and its account (address unchanged since it was sent).
+async fn find_valid<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Option<(email_verification::Model, account::Model)>, ServiceError> {
+    let Some(row) = email_verification::Entity::find()
+        .filter(email_verification::Column::TokenHash.eq(tokens::hash(token)))
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(account) = account::Entity::find_by_id(row.account_id).one(conn).await? else {
+        return Ok(None);
+    };
+    let valid = row.used_at.is_none() && row.expires_at > now && account.email == row.email;
+    Ok(valid.then_some((row, account)))
+}
+
+/// The address a live link verifies, for its page.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for an unknown, used or expired link.
+#[tracing::instrument(skip_all)]
+pub async fn check(state: &Deps, token: &str) -> Result<String, ServiceError> {
+    find_valid(&state.db, token, state.clock.now())
+        .await?
+        .map(|(row, _)| row.email)
+        .ok_or(ServiceError::NotFound)
+}
+
+/// Confirms a link, once: the account's address is verified.
+///
+/// # Errors
+/// [`ServiceError::NotFound`] for a dead link; database errors.
+#[tracing::instrument(skip_all)]
+pub async fn confirm(state: &Deps, address: Option<String>, token: &str) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    let txn = begin_write(&state.db).await?;
+    let (row, account) = find_valid(&txn, token, now)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let spent = email_verification::Entity::update_many()
+        .col_expr(email_verification::Column::UsedAt, Expr::value(now))
+        .filter(email_verification::Column::Id.eq(row.id))
+        .filter(email_verification::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if spent.rows_affected != 1 {
+        return Err(ServiceError::NotFound);
+    }
+    if account.email_verified_at.is_none() {
+        let mut active: account::ActiveModel = account.clone().into();
+        active.email_verified_at = Set(Some(now));
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+    }
+    audit::record(
+        &txn,
+        now,
+        &Actor {
+            account_id: Some(account.id),
+            address,
+        },
+        Action::EmailVerified,
+        Some((AuditObject::Account, account.id)),
+        json!({}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Whether the account's address is verified.
+///
+/// # Errors
+/// [`ServiceError::NotFound`]; database errors.
+pub async fn is_verified<C: ConnectionTrait>(conn: &C, account_id: i64) -> Result<bool, ServiceError> {
+    Ok(account::Entity::find_by_id(account_id)
+        .one(conn)
+        .await?
+        .ok_or(ServiceError::NotFound)?
+        .email_verified_at
+        .is_some())
+}
+
+/// Mails the signed-in user a new link, unless their address is verified already.
+/// Throttled per account.
+///
+/// # Errors
+/// [`ServiceError::RateLimited`]; database errors.
+#[tracing::instrument(skip_all, fields(user = account_id))]
+pub async fn resend(state: &Deps, account_id: i64) -> Result<(), ServiceError> {
+    let now = state.clock.now();
+    throttle::reserve(
+        &state.db,
+        &[Key::strict(format!("verify:account:{account_id}"))],
+        now,
+    )
+    .await?
+    .failed();
+    let txn = begin_write(&state.db).await?;
+    let account = account::Entity::find_by_id(account_id)
+        .one(&txn)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if account.email_verified_at.is_none() {
+        send(&txn, state, now, &account).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
