@@ -125,7 +125,7 @@ fn title_text(page: String) -> String {
         format!("{page} · Frontline")
     };
     #[cfg(feature = "ssr")]
-    let title = crate::components::form::escape_text(&title);
+    let title = crate::html::escape(&title);
     title
 }
 

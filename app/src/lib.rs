@@ -27,6 +27,7 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod html;
 pub mod matcher;
 pub mod model;
 pub mod pages;

@@ -29,18 +29,45 @@ tokio::task_local! {
 /// tokio, with a record of what a render spawns.
 struct Recording;
 
-/// Sets its flag when first polled, then polls the task.
+/// Polls the task, keeping its flag set while it has nothing left to do: set
+/// before each poll, cleared whenever the task is woken (an effect notified
+/// by a signal the render set), so a task woken but not yet run again does
+/// not count as settled.
 struct FirstPoll {
     polled: Arc<AtomicBool>,
     task: PinnedFuture<()>,
+}
+
+/// The task's waker, clearing its flag first.
+struct ClearOnWake {
+    polled: Arc<AtomicBool>,
+    inner: std::task::Waker,
+}
+
+impl std::task::Wake for ClearOnWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.polled.store(false, Ordering::Release);
+        self.inner.wake_by_ref();
+    }
 }
 
 impl Future for FirstPoll {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let poll = self.task.as_mut().poll(cx);
         self.polled.store(true, Ordering::Release);
+        let waker = std::task::Waker::from(Arc::new(ClearOnWake {
+            polled: Arc::clone(&self.polled),
+            inner: cx.waker().clone(),
+        }));
+        let poll = self.task.as_mut().poll(&mut Context::from_waker(&waker));
+        if poll.is_ready() {
+            self.polled.store(true, Ordering::Release);
+        }
         poll
     }
 }
@@ -83,13 +110,13 @@ pub fn install() -> bool {
     INSTALLED.load(Ordering::Acquire)
 }
 
-/// Runs `render`, then waits (at most a second) until every task it spawned has
-/// been polled once.
+/// Runs `render`, then waits (at most five seconds) until every task it
+/// spawned has run and is not waiting to run again.
 pub async fn render_then_settle<T>(render: impl Future<Output = T>) -> T {
     SPAWNED
         .scope(Mutex::new(Vec::new()), async move {
             let output = render.await;
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
             loop {
                 let settled = SPAWNED.with(|spawned| {
                     spawned

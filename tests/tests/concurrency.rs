@@ -56,7 +56,7 @@ fn concrete_paths(ids: &Ids) -> Vec<String> {
                 "/coordinator/volunteers/" => ids.volunteer.to_string(),
                 "/coordinator/match/" => ids.need.to_string(),
                 "/coordinator/batch/" => "1".to_owned(),
-                "/reset/" | "/invite/" => "no-such-token".to_owned(),
+                "/reset/" | "/invite/" | "/verify/" => "no-such-token".to_owned(),
                 _ => panic!("the concurrency test does not know how to fill in {path}"),
             };
             let rest = path.split_once('}').map_or("", |(_, r)| r);

@@ -125,7 +125,9 @@ db_tests! {
             .find(|href| href.starts_with("/pkg/frontline.css?v="))
             .unwrap_or_else(|| panic!("no versioned stylesheet: {home}"))
             .to_owned();
-        assert!(!home.contains("frontline.wasm") && !home.contains("modulepreload"), "{home}");
+        assert!(!home.contains("<leptos-island"), "the home page has no island: {home}");
+        assert!(!home.contains("modulepreload") && !home.contains("rel=\"preload\""), "{home}");
+        assert!(home.contains("if (document.querySelector(\"leptos-island\"))"), "{home}");
 
         // The versioned URL may be kept for a year.
         let res = client.get(&css).await;

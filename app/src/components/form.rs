@@ -362,24 +362,6 @@ pub fn input_name(prefix: Option<&str>, field: &str) -> String {
     }
 }
 
-/// HTML-escapes text for the one place text goes in as markup: a `<textarea>`'s
-/// initial content (Leptos does not escape textarea children on the server).
-#[must_use]
-pub fn escape_text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// The server's error for a field, from a form's action error.
 fn field_message(
     server_error: Signal<Option<AppError>>,
@@ -444,7 +426,8 @@ pub fn TextArea(
         let error = error.clone();
         move || error().is_some()
     };
-    let content = escape_text(&value.unwrap_or_default());
+    // Leptos does not escape a `<textarea>`'s children on the server.
+    let content = crate::html::escape(&value.unwrap_or_default());
     view! {
         <div class="field" class:field--invalid=invalid>
             <label for=id.clone()>{label}</label>

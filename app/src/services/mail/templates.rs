@@ -8,27 +8,10 @@
 //! No mail carries confidential need details or message bodies: they link back.
 //! Every value put into the HTML alternative is escaped.
 
-use crate::{domain::codes::MailKind, infra::outbox::NewMail};
+use crate::{domain::codes::MailKind, html::escape, infra::outbox::NewMail};
 
 /// The footer every mail ends with.
 const FOOTER: &str = "Frontline — cybersecurity help for healthcare, from volunteer experts.";
-
-/// Text made safe for HTML.
-#[must_use]
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// One paragraph or a link in a mail's body.
 enum Part<'a> {
