@@ -33,7 +33,7 @@ struct Recording;
 /// before each poll, cleared whenever the task is woken (an effect notified
 /// by a signal the render set), so a task woken but not yet run again does
 /// not count as settled.
-struct FirstPoll {
+struct Tracked {
     polled: Arc<AtomicBool>,
     task: PinnedFuture<()>,
 }
@@ -55,7 +55,7 @@ impl std::task::Wake for ClearOnWake {
     }
 }
 
-impl Future for FirstPoll {
+impl Future for Tracked {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
@@ -84,7 +84,7 @@ impl CustomExecutor for Recording {
             })
             .is_ok();
         if recorded {
-            tokio::spawn(FirstPoll { polled, task });
+            tokio::spawn(Tracked { polled, task });
         } else {
             tokio::spawn(task);
         }
