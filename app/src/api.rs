@@ -10,6 +10,7 @@ pub mod admin;
 pub mod auth;
 pub mod engagements;
 mod figures;
+pub mod mail;
 pub mod matching;
 pub mod needs;
 pub mod organisation;
@@ -24,5 +25,9 @@ mod service_error;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
+/// The client's address as far as it can be trusted (for handlers outside
+/// the server functions).
+#[cfg(feature = "ssr")]
+pub use context::client_address;
 #[cfg(feature = "ssr")]
 pub(crate) use context::*;

@@ -6,11 +6,12 @@ use crate::{
     pages::{
         about::AboutPage,
         account::{
-            overview::AccountPage, password::PasswordPage, sessions::SessionsPage, two_factor::TwoFactorPage,
+            mail::MailSettingsPage, overview::AccountPage, password::PasswordPage, sessions::SessionsPage,
+            two_factor::TwoFactorPage,
         },
         auth::{
             login::LoginPage, register::RegisterPage, reset::ResetPage, reset_request::ResetRequestPage,
-            second_factor::SecondFactorPage, verify::VerifyPage,
+            second_factor::SecondFactorPage, unsubscribe::UnsubscribePage, verify::VerifyPage,
         },
         coordinator::{
             accounts::AccountsPage, audit::AuditPage, catalogue::CataloguePage, home::CoordinatorHome,
@@ -151,6 +152,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                         <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                         <Route path=path!("/account/sessions") view=SessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/mail") view=MailSettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator") view=CoordinatorHome ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />

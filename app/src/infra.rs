@@ -8,6 +8,7 @@
 pub mod db;
 pub mod error;
 pub mod flash;
+pub mod keys;
 pub mod lease;
 pub mod mailer;
 pub mod outbox;

@@ -54,6 +54,8 @@ pub struct Model {
     /// When the owner proved, through a mailed link, that they read mail at
     /// `email`; none while unverified (vetting waits for it).
     pub email_verified_at: Option<TimeDateTimeWithTimeZone>,
+    /// When the account's last daily digest was queued.
+    pub digest_sent_at: Option<TimeDateTimeWithTimeZone>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

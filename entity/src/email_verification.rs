@@ -16,6 +16,9 @@ pub struct Model {
     pub created_at: TimeDateTimeWithTimeZone,
     pub expires_at: TimeDateTimeWithTimeZone,
     pub used_at: Option<TimeDateTimeWithTimeZone>,
+    /// True when confirming the link moves the account to this address (an
+    /// address change); false when it verifies the address the account has.
+    pub changes_address: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

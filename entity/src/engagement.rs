@@ -76,6 +76,8 @@ pub struct Model {
     pub accepted_at: Option<TimeDateTimeWithTimeZone>,
     pub confirmed_at: Option<TimeDateTimeWithTimeZone>,
     pub finished_at: Option<TimeDateTimeWithTimeZone>,
+    /// When the volunteer was reminded that the proposal expires soon.
+    pub reminded_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

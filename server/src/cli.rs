@@ -254,7 +254,7 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
     anyhow::ensure!(needs > 0 && repeat > 0, "--needs and --repeat must be at least 1");
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
-    let state = command_line_state(&settings, db)?;
+    let state = command_line_state(&settings, db).await?;
     let loading = std::time::Instant::now();
     let volunteers = app::services::matching::volunteers(&state)
         .await
@@ -305,7 +305,13 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
 }
 
 /// The services' state for a command: no site, one password hash at a time.
-fn command_line_state(settings: &Settings, db: sea_orm::DatabaseConnection) -> anyhow::Result<AppState> {
+async fn command_line_state(
+    settings: &Settings,
+    db: sea_orm::DatabaseConnection,
+) -> anyhow::Result<AppState> {
+    let keys = app::infra::keys::SiteKeys::load(&db, time::OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the site's keys: {e}"))?;
     Ok(AppState {
         deps: Deps {
             db,
@@ -314,6 +320,7 @@ fn command_line_state(settings: &Settings, db: sea_orm::DatabaseConnection) -> a
             passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
             matching: app::services::matching::Cache::default(),
             figures: app::infra::recent::Recent::default(),
+            keys: Arc::new(keys),
         },
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("frontline")
@@ -390,7 +397,7 @@ async fn create_coordinator(settings: Settings, email: &str, name: &str) -> anyh
     let password = read_password()?;
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
-    let state = command_line_state(&settings, db)?;
+    let state = command_line_state(&settings, db).await?;
     let actor = Actor {
         account_id: None,
         address: Some("command line".into()),

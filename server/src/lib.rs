@@ -16,3 +16,4 @@ pub mod settings;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
+pub mod unsubscribe;

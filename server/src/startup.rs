@@ -5,6 +5,7 @@ use crate::{
     middleware::{self, security_headers::HeaderPolicy},
     serve,
     settings::{Mode, Settings},
+    unsubscribe,
 };
 use anyhow::Context as _;
 use app::{
@@ -20,7 +21,7 @@ use app::{
 use axum::{
     Router,
     extract::{DefaultBodyLimit, Request},
-    routing::get,
+    routing::{get, post},
 };
 use leptos::{config::LeptosOptions, prelude::provide_context};
 use leptos_axum::{LeptosRoutes as _, file_and_error_handler_with_context, generate_route_list};
@@ -89,6 +90,9 @@ impl Application {
         tracing::info!(to = %mailer.describe(), from = %settings.mail_from, "mail is delivered to {}", mailer.describe());
         let passwords = Passwords::new(settings.password_hash_concurrency)
             .map_err(|e| anyhow::anyhow!("cannot prepare password hashing: {e}"))?;
+        let keys = app::infra::keys::SiteKeys::load(&db, clock.now())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot load the site's keys: {e}"))?;
         let availability = Availability::default();
         let sessions = DbSessionStore::new(
             db.clone(),
@@ -105,6 +109,7 @@ impl Application {
                 passwords,
                 matching: app::services::matching::Cache::default(),
                 figures: app::infra::recent::Recent::default(),
+                keys: Arc::new(keys),
             },
             leptos_options,
             availability,
@@ -280,6 +285,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
 
     Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
+        .route("/unsubscribe/{token}", post(unsubscribe::one_click))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
         .layer(axum::middleware::from_fn(api::map_error_status))
         .layer(session_layer)

@@ -59,12 +59,21 @@ pub async fn update_organisation(input: OrganisationInput) -> Result<(), AppErro
 /// # Errors
 /// [`AppError::Forbidden`].
 #[server(endpoint = "organisation/invite")]
-pub async fn create_invitation() -> Result<String, AppError> {
+pub async fn create_invitation(email: Option<String>) -> Result<String, AppError> {
+    let email = email.unwrap_or_default();
     let (ctx, user) = guard(Access::Role(Role::OrganisationMember)).await?;
-    let link = organisations::invite(&ctx.state, &ctx.actor, &user).await?;
-    ctx.keep_result(CreateInvitation::PATH, &[("link", &link)])
-        .await?;
-    Ok(link)
+    match organisations::invite(&ctx.state, &ctx.actor, &user, &email).await {
+        Ok((link, mailed_to)) => {
+            let mailed_to = mailed_to.unwrap_or_default();
+            ctx.keep_result(CreateInvitation::PATH, &[("link", &link), ("email", &mailed_to)])
+                .await?;
+            Ok(link)
+        }
+        Err(e) => {
+            ctx.fail(CreateInvitation::PATH, &[("email", email.as_str())], e)
+                .await
+        }
+    }
 }
 
 /// The organisation an invitation is for.

@@ -178,6 +178,77 @@ coded! {
         NeedsReassignment = "engagement.needs_reassignment",
         /// Sign-ins to the account failed since its owner last signed in.
         FailedSignIns = "account.failed_sign_ins",
+        /// A proposal waiting for the volunteer's answer expires within a day.
+        Reminder = "engagement.reminder",
+        /// The organisation or volunteer profile was approved.
+        VettingApproved = "vetting.approved",
+        /// The organisation or volunteer profile was turned down.
+        VettingRejected = "vetting.rejected",
+        /// The organisation or volunteer profile was suspended.
+        VettingSuspended = "vetting.suspended",
+    }
+}
+
+impl NotificationKind {
+    /// The topic of mail this notification is sent under, or `None` for
+    /// security mail, which always goes at once.
+    #[must_use]
+    pub const fn topic(self) -> Option<MailTopic> {
+        match self {
+            Self::Proposed | Self::Offered | Self::Expired | Self::Withdrawn | Self::Reminder => {
+                Some(MailTopic::Proposals)
+            }
+            Self::Accepted
+            | Self::Declined
+            | Self::Confirmed
+            | Self::Completed
+            | Self::Cancelled
+            | Self::OnHold
+            | Self::NeedsReassignment => Some(MailTopic::Engagements),
+            Self::Message => Some(MailTopic::Messages),
+            Self::VettingApproved | Self::VettingRejected | Self::VettingSuspended => {
+                Some(MailTopic::Vetting)
+            }
+            Self::FailedSignIns => None,
+        }
+    }
+
+    /// The kind of mail that tells of it.
+    #[must_use]
+    pub const fn mail_kind(self) -> MailKind {
+        match self.topic() {
+            Some(MailTopic::Proposals) => MailKind::Proposal,
+            Some(MailTopic::Engagements) => MailKind::EngagementUpdate,
+            Some(MailTopic::Messages) => MailKind::MessageNotice,
+            Some(MailTopic::Vetting) => MailKind::Vetting,
+            None => MailKind::SignInNotice,
+        }
+    }
+}
+
+coded! {
+    /// A topic of non-essential mail, each chosen separately.
+    MailTopic {
+        /// Proposals to answer, offers, reminders, expiries.
+        Proposals = "proposals",
+        /// What the other side did on an engagement.
+        Engagements = "engagements",
+        /// New messages (a notice only, never the text).
+        Messages = "messages",
+        /// Vetting decisions on one's organisation or profile.
+        Vetting = "vetting",
+    }
+}
+
+coded! {
+    /// How an account wants a topic of mail.
+    MailMode {
+        /// One mail per event, at once.
+        Immediately = "immediately",
+        /// One mail a day listing the day's events.
+        Daily = "daily",
+        /// No mail (the events stay on the notifications page).
+        Never = "never",
     }
 }
 
@@ -287,6 +358,26 @@ coded! {
         PasswordReset = "password_reset",
         /// A link that verifies a new account's address.
         VerifyAddress = "verify_address",
+        /// A link that confirms a new address for an account.
+        ChangeAddress = "change_address",
+        /// A notice to the old address that the account's address is changing.
+        AddressChanging = "address_changing",
+        /// A proposal, offer, reminder or expiry (topic `proposals`).
+        Proposal = "proposal",
+        /// What the other side did on an engagement (topic `engagements`).
+        EngagementUpdate = "engagement_update",
+        /// A new message, as a notice (topic `messages`).
+        MessageNotice = "message_notice",
+        /// A vetting decision (topic `vetting`).
+        Vetting = "vetting",
+        /// Failed sign-ins since the owner last signed in.
+        SignInNotice = "sign_in_notice",
+        /// The day's events in one mail.
+        Digest = "digest",
+        /// An invitation to join an organisation.
+        Invitation = "invitation",
+        /// An invitation to coordinate the programme (with a set-password link).
+        CoordinatorInvitation = "coordinator_invitation",
     }
 }
 

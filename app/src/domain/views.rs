@@ -3,8 +3,8 @@
 use crate::{
     domain::{
         codes::{
-            Factor, Gate, MailKind, MailState, NotificationKind, OrganisationKind, OrganisationSize,
-            Proposer, RunStage, RunStatus, SkillWeight, Urgency, VettingStatus,
+            Factor, Gate, MailKind, MailMode, MailState, MailTopic, NotificationKind, OrganisationKind,
+            OrganisationSize, Proposer, RunStage, RunStatus, SkillWeight, Urgency, VettingStatus,
         },
         engagement::EngagementStatus,
         need::NeedStatus,
@@ -807,4 +807,26 @@ pub struct DeadLetter {
     pub last_error: String,
     /// When it was queued (UTC).
     pub created: String,
+}
+
+/// Which mail an account gets, for its mail page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailSettings {
+    /// The account's address.
+    pub email: String,
+    /// Whether the address is verified (no non-essential mail goes before).
+    pub verified: bool,
+    /// A new address waiting for its link to be followed, if any.
+    pub pending_email: Option<String>,
+    /// Each topic with its mode (every topic, in order).
+    pub topics: Vec<(MailTopic, MailMode)>,
+}
+
+/// What an unsubscribe link stops, for its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsubscribeView {
+    /// The topic, or `None` for the daily digest (every topic it gathers).
+    pub topic: Option<MailTopic>,
+    /// True once that mail is stopped.
+    pub done: bool,
 }

@@ -120,17 +120,60 @@ fn build(from: &str, row: &mail_outbox::Model) -> Result<Message, SendError> {
     };
     let from: Mailbox = from.parse().map_err(|e| permanent("mail_from", &e))?;
     let to: Mailbox = row.recipient.parse().map_err(|e| permanent("recipient", &e))?;
-    Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
         .subject(row.subject.clone())
         .message_id(Some(row.message_id.clone()))
-        .header(header::Date::new(row.created_at.into()))
+        .header(header::Date::new(row.created_at.into()));
+    if let Some(url) = &row.unsubscribe_url {
+        builder = builder
+            .header(ListUnsubscribe(format!("<{url}>")))
+            .header(ListUnsubscribePost);
+    }
+    builder
         .multipart(MultiPart::alternative_plain_html(
             row.body_text.clone(),
             row.body_html.clone(),
         ))
         .map_err(|e| permanent("message", &e))
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369), the signed one-click link.
+#[derive(Clone, Debug)]
+struct ListUnsubscribe(String);
+
+impl header::Header for ListUnsubscribe {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the link
+/// unsubscribes on a POST, with no further step.
+#[derive(Clone, Debug)]
+struct ListUnsubscribePost;
+
+impl header::Header for ListUnsubscribePost {
+    fn name() -> header::HeaderName {
+        header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> header::HeaderValue {
+        header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
 }
 
 /// Checks a `mail_from` setting.

@@ -44,6 +44,8 @@ pub struct NewMail {
     pub text: String,
     /// The HTML alternative.
     pub html: String,
+    /// The signed one-click unsubscribe link (non-essential mail only).
+    pub unsubscribe: Option<String>,
 }
 
 /// Queues `mail` on `conn` — the event's own transaction — due at once; returns
@@ -72,6 +74,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        unsubscribe_url: Set(mail.unsubscribe),
         ..Default::default()
     }
     .insert(conn)

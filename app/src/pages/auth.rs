@@ -5,4 +5,5 @@ pub mod register;
 pub mod reset;
 pub mod reset_request;
 pub mod second_factor;
+pub mod unsubscribe;
 pub mod verify;

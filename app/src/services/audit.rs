@@ -69,6 +69,12 @@ pub enum Action {
     MailRetried,
     /// An account's owner confirmed their address through a mailed link.
     EmailVerified,
+    /// An account's owner asked to move it to a new address (a link went there).
+    EmailChangeRequested,
+    /// An account moved to a new address, confirmed through the mailed link.
+    EmailChanged,
+    /// An account's owner changed which mail they get (or unsubscribed from a link).
+    MailPreferencesChanged,
     /// TOTP was enrolled.
     MfaEnabled,
     /// TOTP was removed.
@@ -122,7 +128,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 38] = [
+    pub const ALL: [Self; 41] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -137,6 +143,9 @@ impl Action {
         Self::PasswordResetRequested,
         Self::MailRetried,
         Self::EmailVerified,
+        Self::EmailChangeRequested,
+        Self::EmailChanged,
+        Self::MailPreferencesChanged,
         Self::MfaEnabled,
         Self::MfaDisabled,
         Self::MfaRecoveryCodeUsed,
@@ -181,6 +190,9 @@ impl Action {
             Self::PasswordResetRequested => "password.reset_requested",
             Self::MailRetried => "mail.retried",
             Self::EmailVerified => "account.email_verified",
+            Self::EmailChangeRequested => "account.email_change_requested",
+            Self::EmailChanged => "account.email_changed",
+            Self::MailPreferencesChanged => "account.mail_preferences_changed",
             Self::MfaEnabled => "mfa.enabled",
             Self::MfaDisabled => "mfa.disabled",
             Self::MfaRecoveryCodeUsed => "mfa.recovery_code_used",

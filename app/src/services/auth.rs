@@ -215,7 +215,7 @@ async fn finish_sign_in(
     let how = second_factor.map_or_else(|| json!("none"), |kind| json!(kind));
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
-    let failed = take_failed_sign_ins(&txn, account.id, now).await?;
+    let failed = take_failed_sign_ins(&txn, state, account.id, now).await?;
     audit::record(
         &txn,
         now,
@@ -252,6 +252,7 @@ async fn count_failed_sign_in<C: ConnectionTrait>(
 /// and the owner is notified of them when there were any. Returns how many.
 async fn take_failed_sign_ins(
     txn: &DatabaseTransaction,
+    state: &Deps,
     account_id: i64,
     now: OffsetDateTime,
 ) -> Result<i32, ServiceError> {
@@ -277,6 +278,7 @@ async fn take_failed_sign_ins(
     );
     notifications::notify(
         txn,
+        state,
         now,
         [account_id],
         None,

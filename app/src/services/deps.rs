@@ -4,7 +4,7 @@ use crate::{
     clock::Clock,
     config::AppConfig,
     domain::views::Figures,
-    infra::{passwords::Passwords, recent::Recent},
+    infra::{keys::SiteKeys, passwords::Passwords, recent::Recent},
     services::matching::cache::Cache,
 };
 use sea_orm::DatabaseConnection;
@@ -26,4 +26,6 @@ pub struct Deps {
     pub matching: Cache,
     /// The home page's public figures, counted at most every few seconds.
     pub figures: Recent<Figures>,
+    /// The keys the site signs links with.
+    pub keys: Arc<SiteKeys>,
 }

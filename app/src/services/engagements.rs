@@ -35,4 +35,4 @@ pub use propose::{Proposal, offer, proposal_hours, propose, propose_by_reference
 pub use read::{detail, history, list, page};
 pub use thread::{hours, messages, post_message};
 pub use withdraw::{Withdrawal, withdraw_for};
-pub use work::{cancel, complete, expire_due, log_hours, rate};
+pub use work::{REMIND_BEFORE, cancel, complete, expire_due, log_hours, rate, remind_due};

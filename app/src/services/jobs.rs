@@ -3,7 +3,7 @@
 
 use crate::{
     infra::{error::ServiceError, lease},
-    services::{deps::Deps, engagements},
+    services::{deps::Deps, engagements, mail},
 };
 
 /// The job that expires unanswered proposals.
@@ -29,6 +29,11 @@ pub async fn tick(state: &Deps, holder: &str) -> Result<Option<u64>, ServiceErro
         return Ok(None);
     }
     let expired = engagements::expire_due(state, now).await?;
+    let reminded = engagements::remind_due(state, now).await?;
+    let digests = mail::digest::send_due(state, now).await?;
+    if reminded > 0 || digests > 0 {
+        tracing::info!(reminded, digests, "proposals reminded, digests queued");
+    }
     lease::record_run(&state.db, EXPIRE_PROPOSALS, holder, now).await?;
     Ok(Some(expired))
 }

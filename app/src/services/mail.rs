@@ -3,6 +3,8 @@
 //! background worker, one claimed row at a time, so a slow or failing mail
 //! server never holds up a request.
 
+pub mod digest;
+pub mod preferences;
 pub mod templates;
 
 use crate::{

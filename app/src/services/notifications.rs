@@ -1,15 +1,36 @@
-//! In-app notifications: written in the same transaction as what they announce.
+//! In-app notifications, and the mail that tells of them: both written in the
+//! same transaction as what they announce (the mail as an outbox row, so it
+//! exists exactly when the event committed).
+//!
+//! Mail goes to active accounts with a verified address, as each chose for the
+//! notification's topic ([`crate::services::mail::preferences`]): at once, in
+//! the daily digest ([`crate::services::mail::digest`], which reads the
+//! notifications themselves), or never. Security notices always go at once.
+//! A new message gives at most one mail per engagement and recipient every
+//! [`MESSAGE_MAIL_GAP`]; a proposal for a critical need skips the digest.
 
 use super::ServiceError;
-use crate::domain::codes::NotificationKind;
-use crate::{domain::views::NotificationView, model::utc};
-use entity::notification;
+use crate::domain::codes::{MailMode, NotificationKind};
+use crate::{
+    domain::views::NotificationView,
+    infra::outbox,
+    model::utc,
+    services::{
+        deps::Deps,
+        mail::{preferences, templates},
+    },
+};
+use entity::{account, engagement, need, notification, organisation};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, sea_query::Expr,
 };
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use time::OffsetDateTime;
+
+/// Shortest time between two mails about new messages on one engagement, per
+/// recipient (the notifications page still lists each message).
+pub const MESSAGE_MAIL_GAP: time::Duration = time::Duration::minutes(15);
 
 use crate::domain::views::NOTIFICATIONS_PAGE as PAGE_SIZE;
 
@@ -33,6 +54,7 @@ pub struct About<'a> {
 #[tracing::instrument(skip_all)]
 pub async fn notify<C: ConnectionTrait>(
     db: &C,
+    state: &Deps,
     now: OffsetDateTime,
     accounts: impl IntoIterator<Item = i64>,
     except: Option<i64>,
@@ -42,9 +64,16 @@ pub async fn notify<C: ConnectionTrait>(
     if recipients.is_empty() {
         return Ok(());
     }
+    // Before this notification is written: who was told of a message lately.
+    let recently_told = if about.kind == NotificationKind::Message {
+        told_of_messages_since(db, &recipients, about.engagement_id, now - MESSAGE_MAIL_GAP).await?
+    } else {
+        HashSet::new()
+    };
     let subject: String = about.subject.chars().take(200).collect();
     let rows: Vec<notification::ActiveModel> = recipients
-        .into_iter()
+        .iter()
+        .copied()
         .map(|account_id| notification::ActiveModel {
             account_id: Set(account_id),
             kind: Set(about.kind.code().to_owned()),
@@ -59,6 +88,120 @@ pub async fn notify<C: ConnectionTrait>(
     notification::Entity::insert_many(rows)
         .exec_without_returning(db)
         .await?;
+    let mail_to: Vec<i64> = recipients
+        .iter()
+        .copied()
+        .filter(|a| !recently_told.contains(a))
+        .collect();
+    mail(db, state, now, &mail_to, about).await
+}
+
+/// Those of `recipients` notified of a message on `engagement_id` since `since`.
+async fn told_of_messages_since<C: ConnectionTrait>(
+    db: &C,
+    recipients: &BTreeSet<i64>,
+    engagement_id: Option<i64>,
+    since: OffsetDateTime,
+) -> Result<HashSet<i64>, ServiceError> {
+    let Some(engagement_id) = engagement_id else {
+        return Ok(HashSet::new());
+    };
+    Ok(notification::Entity::find()
+        .select_only()
+        .column(notification::Column::AccountId)
+        .filter(notification::Column::AccountId.is_in(recipients.iter().copied()))
+        .filter(notification::Column::EngagementId.eq(engagement_id))
+        .filter(notification::Column::Kind.eq(NotificationKind::Message.code()))
+        .filter(notification::Column::CreatedAt.gt(since))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Queues the mail of a notification for those of `accounts` who get it now.
+async fn mail<C: ConnectionTrait>(
+    db: &C,
+    state: &Deps,
+    now: OffsetDateTime,
+    accounts: &[i64],
+    about: About<'_>,
+) -> Result<(), ServiceError> {
+    if accounts.is_empty() {
+        return Ok(());
+    }
+    let people = account::Entity::find()
+        .filter(account::Column::Id.is_in(accounts.iter().copied()))
+        .filter(account::Column::Status.eq(account::Status::Active))
+        .filter(account::Column::EmailVerifiedAt.is_not_null())
+        .all(db)
+        .await?;
+    if people.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let topic = about.kind.topic();
+    let modes = match topic {
+        Some(topic) => preferences::modes(db, &ids, topic).await?,
+        None => ids.iter().map(|id| (*id, MailMode::Immediately)).collect(),
+    };
+    let engagement = match about.engagement_id {
+        Some(id) => engagement::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let need = match about.need_id.or(engagement.as_ref().map(|e| e.need_id)) {
+        Some(id) => need::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let organisation = match &need {
+        Some(n) => organisation::Entity::find_by_id(n.organisation_id)
+            .one(db)
+            .await?
+            .map(|o| o.name),
+        None => None,
+    };
+    // A proposal for a critical need cannot wait for tomorrow's digest.
+    let urgent = about.kind == NotificationKind::Proposed
+        && need
+            .as_ref()
+            .is_some_and(|n| n.urgency == need::Urgency::Critical);
+    let site = state.config.public_url.trim_end_matches('/');
+    let link = match (about.engagement_id, about.need_id) {
+        (Some(id), _) => format!("{site}/engagements/{id}"),
+        (None, Some(id)) => format!("{site}/needs/{id}"),
+        (None, None) if about.kind == NotificationKind::FailedSignIns => format!("{site}/account/sessions"),
+        (None, None) => format!("{site}/notifications"),
+    };
+    let answer_by = match about.kind {
+        NotificationKind::Proposed | NotificationKind::Reminder => {
+            engagement.as_ref().and_then(|e| e.expires_at).map(utc)
+        }
+        _ => None,
+    };
+    for person in people {
+        let mode = modes.get(&person.id).copied().unwrap_or(MailMode::Immediately);
+        let goes_now = mode == MailMode::Immediately || (urgent && mode == MailMode::Daily);
+        if !goes_now {
+            continue;
+        }
+        let to_volunteer = engagement.as_ref().is_some_and(|e| e.volunteer_id == person.id);
+        let notice = templates::Notice {
+            name: &person.display_name,
+            subject: about.subject,
+            organisation: organisation.as_deref(),
+            // An organisation's reminder is to confirm: its lead says by when.
+            answer_by: answer_by
+                .clone()
+                .filter(|_| to_volunteer || about.kind != NotificationKind::Reminder),
+            to_volunteer,
+            link: link.clone(),
+            settings_link: format!("{site}/account/mail"),
+            unsubscribe: preferences::unsubscribe_link(state, person.id, topic),
+        };
+        let mail = templates::notice(about.kind, &person.email, &notice);
+        outbox::enqueue(db, &state.config.mail, now, mail).await?;
+    }
     Ok(())
 }
 

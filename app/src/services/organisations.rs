@@ -270,13 +270,25 @@ pub async fn members<C: ConnectionTrait>(
 }
 
 /// Creates a single-use invitation link (administrators of an organisation
-/// that is pending or approved); returns the URL.
+/// that is pending or approved); returns the URL. With an address (`email`
+/// not blank), the link is also mailed there, queued with the invitation;
+/// returns the link and the (normalised) address it was mailed to.
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] (not an administrator, organisation suspended or
-/// rejected); database errors.
+/// rejected); [`ServiceError::Validation`] (`email`); database errors.
 #[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn invite(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<String, ServiceError> {
+pub async fn invite(
+    state: &Deps,
+    actor: &Actor,
+    user: &CurrentUser,
+    email: &str,
+) -> Result<(String, Option<String>), ServiceError> {
+    let email = if email.trim().is_empty() {
+        None
+    } else {
+        Some(crate::validate::email(email).map_err(|m| ServiceError::field("email", m))?)
+    };
     let now = state.clock.now();
     let token = tokens::random_token();
     let txn = begin_write(&state.db).await?;
@@ -298,11 +310,27 @@ pub async fn invite(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<S
         actor,
         Action::InvitationCreated,
         Some((AuditObject::Organisation, org.id)),
-        json!({}),
+        json!({ "mailed": email.is_some() }),
     )
     .await?;
+    let link = format!("{}/invite/{token}", state.config.public_url.trim_end_matches('/'));
+    if let Some(email) = &email {
+        let inviter = account::Entity::find_by_id(user.id)
+            .one(&txn)
+            .await?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
+        let mail = crate::services::mail::templates::invitation(
+            email,
+            &inviter,
+            &org.name,
+            &link,
+            INVITATION_LIFETIME.as_secs() / 86_400,
+        );
+        crate::infra::outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
+    }
     txn.commit().await?;
-    Ok(format!("{}/invite/{token}", state.config.public_url))
+    Ok((link, email))
 }
 
 async fn live_invitation<C: ConnectionTrait>(

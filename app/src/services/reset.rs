@@ -40,10 +40,21 @@ use time::OffsetDateTime;
 /// [`ServiceError::NotFound`]; database errors.
 #[tracing::instrument(skip_all, fields(target = target))]
 pub async fn issue(state: &Deps, actor: &Actor, target: i64) -> Result<String, ServiceError> {
+    issue_and_mail(state, actor, target, false).await
+}
+
+/// As [`issue`]; with `invitation`, the link also goes by mail to the account's
+/// address, as an invitation to coordinate (queued with the link itself).
+async fn issue_and_mail(
+    state: &Deps,
+    actor: &Actor,
+    target: i64,
+    invitation: bool,
+) -> Result<String, ServiceError> {
     let now = state.clock.now();
     let token = tokens::random_token();
     let txn = begin_write(&state.db).await?;
-    account::Entity::find_by_id(target)
+    let account = account::Entity::find_by_id(target)
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound)?;
@@ -67,11 +78,23 @@ pub async fn issue(state: &Deps, actor: &Actor, target: i64) -> Result<String, S
         json!({ "expires_in_hours": state.config.reset_link_lifetime.as_secs() / 3600 }),
     )
     .await?;
+    let link = format!("{}/reset/{token}", state.config.public_url.trim_end_matches('/'));
+    if invitation {
+        let inviter = account::Entity::find_by_id(created_by)
+            .one(&txn)
+            .await?
+            .map_or_else(|| "A coordinator".to_owned(), |a| a.display_name);
+        let mail = templates::coordinator_invitation(
+            &account.email,
+            &account.display_name,
+            &inviter,
+            &link,
+            state.config.reset_link_lifetime.as_secs() / 3600,
+        );
+        outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
+    }
     txn.commit().await?;
-    Ok(format!(
-        "{}/reset/{token}",
-        state.config.public_url.trim_end_matches('/')
-    ))
+    Ok(link)
 }
 
 /// Requests for a reset link from one client address before waits begin.
@@ -272,6 +295,6 @@ pub async fn invite_coordinator(
     display_name: &str,
 ) -> Result<(String, String), ServiceError> {
     let account = super::accounts::invite_coordinator(state, actor, email, display_name).await?;
-    let link = issue(state, actor, account.id).await?;
+    let link = issue_and_mail(state, actor, account.id, true).await?;
     Ok((account.email, link))
 }

@@ -4,6 +4,11 @@
 //! use its account pages and ask for the link again; vetting waits for a
 //! verified address ([`crate::services::vetting`]). A link verifies only the
 //! address it was sent to.
+//!
+//! Changing the address works the same way ([`request_change`]): the owner
+//! gives the new address and their password; a link goes to the new address and
+//! a notice to the current one; the account moves only when the link is
+//! followed, so it is never left on an address nobody has proved.
 
 use super::{
     ServiceError,
@@ -16,12 +21,15 @@ use crate::infra::{
     throttle::{self, Key},
     tokens,
 };
-use crate::services::{deps::Deps, mail::templates};
+use crate::services::{deps::Deps, mail::templates, reauth};
+use crate::session::{Client, CurrentUser};
+use crate::validate::{self, Message};
 use entity::{account, email_verification};
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
     QueryFilter as _, sea_query::Expr,
 };
+use secrecy::SecretString;
 use serde_json::json;
 use std::time::Duration;
 use time::OffsetDateTime;
@@ -47,6 +55,7 @@ pub async fn send<C: ConnectionTrait>(
         created_at: Set(now),
         expires_at: Set(now + LINK_LIFETIME),
         used_at: Set(None),
+        changes_address: Set(false),
         ..Default::default()
     }
     .insert(conn)
@@ -78,7 +87,8 @@ async fn find_valid<C: ConnectionTrait>(
     let Some(account) = account::Entity::find_by_id(row.account_id).one(conn).await? else {
         return Ok(None);
     };
-    let valid = row.used_at.is_none() && row.expires_at > now && account.email == row.email;
+    let valid =
+        row.used_at.is_none() && row.expires_at > now && (row.changes_address || account.email == row.email);
     Ok(valid.then_some((row, account)))
 }
 
@@ -114,6 +124,36 @@ pub async fn confirm(state: &Deps, address: Option<String>, token: &str) -> Resu
     if spent.rows_affected != 1 {
         return Err(ServiceError::NotFound);
     }
+    let actor = Actor {
+        account_id: Some(account.id),
+        address,
+    };
+    if row.changes_address && row.email != account.email {
+        let taken = account::Entity::find()
+            .filter(account::Column::Email.eq(&row.email))
+            .filter(account::Column::Id.ne(account.id))
+            .one(&txn)
+            .await?;
+        if taken.is_some() {
+            return Err(ServiceError::Conflict("another account uses this address now"));
+        }
+        let mut active: account::ActiveModel = account.clone().into();
+        active.email = Set(row.email.clone());
+        active.email_verified_at = Set(Some(now));
+        active.updated_at = Set(now);
+        active.update(&txn).await?;
+        audit::record(
+            &txn,
+            now,
+            &actor,
+            Action::EmailChanged,
+            Some((AuditObject::Account, account.id)),
+            json!({ "from": account.email, "to": row.email }),
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(());
+    }
     if account.email_verified_at.is_none() {
         let mut active: account::ActiveModel = account.clone().into();
         active.email_verified_at = Set(Some(now));
@@ -123,10 +163,7 @@ pub async fn confirm(state: &Deps, address: Option<String>, token: &str) -> Resu
     audit::record(
         &txn,
         now,
-        &Actor {
-            account_id: Some(account.id),
-            address,
-        },
+        &actor,
         Action::EmailVerified,
         Some((AuditObject::Account, account.id)),
         json!({}),
@@ -172,6 +209,98 @@ pub async fn resend(state: &Deps, account_id: i64) -> Result<(), ServiceError> {
     if account.email_verified_at.is_none() {
         send(&txn, state, now, &account).await?;
     }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The owner of `user`'s account asks to move it to `new_email`: the password
+/// is required (throttled like every password check); a link goes to the new
+/// address and a notice to the current one. The answer is the same when
+/// another account uses the new address (its owner is told instead), so the
+/// form finds out nothing about other accounts. A newer request replaces an
+/// older one.
+///
+/// # Errors
+/// [`ServiceError::Validation`] (`email`, `password`); [`ServiceError::RateLimited`];
+/// database errors.
+#[tracing::instrument(skip_all, fields(user = user.id))]
+pub async fn request_change(
+    state: &Deps,
+    client: &Client,
+    user: &CurrentUser,
+    new_email: &str,
+    password: SecretString,
+) -> Result<(), ServiceError> {
+    let new_email = validate::email(new_email).map_err(|m| ServiceError::field("email", m))?;
+    let keys = [Key::strict(format!("password:account:{}", user.id))];
+    let (account, attempt) = reauth::current_password(state, user.id, &keys, password, "password").await?;
+    attempt.succeeded(&state.db, state.clock.now()).await?;
+    if new_email == account.email {
+        return Err(ServiceError::field("email", Message::EmailTaken));
+    }
+    let now = state.clock.now();
+    let site = state.config.public_url.trim_end_matches('/').to_owned();
+    let txn = begin_write(&state.db).await?;
+    let taken = account::Entity::find()
+        .filter(account::Column::Email.eq(&new_email))
+        .one(&txn)
+        .await?
+        .is_some();
+    if taken {
+        outbox::enqueue(
+            &txn,
+            &state.config.mail,
+            now,
+            templates::address_taken(&new_email, &site),
+        )
+        .await?;
+    } else {
+        // A newer request replaces the older ones.
+        email_verification::Entity::update_many()
+            .col_expr(email_verification::Column::UsedAt, Expr::value(now))
+            .filter(email_verification::Column::AccountId.eq(account.id))
+            .filter(email_verification::Column::ChangesAddress.eq(true))
+            .filter(email_verification::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await?;
+        let token = tokens::random_token();
+        email_verification::ActiveModel {
+            account_id: Set(account.id),
+            email: Set(new_email.clone()),
+            token_hash: Set(tokens::hash(&token)),
+            created_at: Set(now),
+            expires_at: Set(now + LINK_LIFETIME),
+            used_at: Set(None),
+            changes_address: Set(true),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let link = format!("{site}/verify/{token}");
+        let mail = templates::change_address(
+            &new_email,
+            &account.display_name,
+            &link,
+            LINK_LIFETIME.as_secs() / 86_400,
+        );
+        outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
+    }
+    let notice = templates::address_changing(
+        &account.email,
+        &account.display_name,
+        &new_email,
+        &format!("{site}/reset"),
+    );
+    outbox::enqueue(&txn, &state.config.mail, now, notice).await?;
+    audit::record(
+        &txn,
+        now,
+        &Actor::of(client, Some(account.id)),
+        Action::EmailChangeRequested,
+        Some((AuditObject::Account, account.id)),
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use crate::{
     domain::{
-        codes::{AuditObject, VettingStatus as VettingCode},
+        codes::{AuditObject, NotificationKind, VettingStatus as VettingCode},
         organisation::optional_text,
     },
     infra::{db::begin_write, error::ServiceError, session_store},
@@ -12,6 +12,7 @@ use crate::{
         audit::{self, Action, Actor},
         deps::Deps,
         engagements::{self, Withdrawal},
+        notifications,
         standing::Subject,
     },
 };
@@ -130,7 +131,10 @@ pub async fn vet_organisation(
         .map(|m| m.account_id)
         .collect();
     let subject = Subject::Organisation(organisation_id);
-    conclude(&txn, now, actor, subject, before, decision, &note, &members).await?;
+    conclude(
+        &txn, state, now, actor, subject, before, decision, &note, &members,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -177,7 +181,18 @@ pub async fn vet_volunteer(
     }
     active.update(&txn).await?;
     let subject = Subject::Volunteer(account_id);
-    conclude(&txn, now, actor, subject, before, decision, &note, &[account_id]).await?;
+    conclude(
+        &txn,
+        state,
+        now,
+        actor,
+        subject,
+        before,
+        decision,
+        &note,
+        &[account_id],
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -195,6 +210,7 @@ pub async fn vet_volunteer(
 #[tracing::instrument(skip_all, fields(subject = ?subject, decision = ?decision))]
 async fn conclude(
     txn: &DatabaseTransaction,
+    state: &Deps,
     now: OffsetDateTime,
     actor: &Actor,
     subject: Subject,
@@ -212,12 +228,15 @@ async fn conclude(
     let withdrawal = if decision.status() == VettingStatus::Approved {
         Withdrawal::default()
     } else {
-        engagements::withdraw_for(txn, now, actor, subject).await?
+        engagements::withdraw_for(txn, state, now, actor, subject).await?
     };
     let object = match subject {
         Subject::Organisation(id) => (AuditObject::Organisation, id),
         Subject::Volunteer(id) => (AuditObject::Volunteer, id),
     };
+    if decision.status() != before {
+        tell_decision(txn, state, now, subject, decision, people).await?;
+    }
     audit::record(
         txn,
         now,
@@ -232,6 +251,48 @@ async fn conclude(
             "proposals_withdrawn": withdrawal.withdrawn,
             "engagements_flagged": withdrawal.flagged,
         }),
+    )
+    .await
+}
+
+/// Tells `people` (the volunteer, or the organisation's members) of a decision
+/// that changed their standing, in the app and by mail.
+async fn tell_decision(
+    txn: &DatabaseTransaction,
+    state: &Deps,
+    now: OffsetDateTime,
+    subject: Subject,
+    decision: Decision,
+    people: &[i64],
+) -> Result<(), ServiceError> {
+    let name = match subject {
+        Subject::Organisation(id) => organisation::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|o| o.name),
+        Subject::Volunteer(id) => account::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|a| format!("{} (volunteer profile)", a.display_name)),
+    }
+    .unwrap_or_default();
+    let kind = match decision {
+        Decision::Approve => NotificationKind::VettingApproved,
+        Decision::Reject => NotificationKind::VettingRejected,
+        Decision::Suspend => NotificationKind::VettingSuspended,
+    };
+    notifications::notify(
+        txn,
+        state,
+        now,
+        people.iter().copied(),
+        None,
+        notifications::About {
+            kind,
+            engagement_id: None,
+            need_id: None,
+            subject: &name,
+        },
     )
     .await
 }

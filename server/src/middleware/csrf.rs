@@ -8,6 +8,10 @@
 //! browser's cross-site context and pass. Safe methods never change state and
 //! always pass, so plain links and no-JavaScript GET forms keep working, and so
 //! do same-origin form posts.
+//!
+//! One path is exempt: the one-click unsubscribe link (RFC 8058), which a mail
+//! client may post from anywhere. Its signed token is its whole authority, and
+//! all it can do is stop mail to the account it names.
 
 use axum::{
     extract::Request,
@@ -16,13 +20,17 @@ use axum::{
 };
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 
+/// The one-click unsubscribe links' path prefix.
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/unsubscribe/";
+
 /// Refuses cross-site state-changing requests.
 pub async fn protect(req: Request, next: Next) -> Response {
     let safe = matches!(
         *req.method(),
         Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
     );
-    let mut res = if safe || same_origin(req.headers()) {
+    let exempt = req.uri().path().starts_with(ONE_CLICK_UNSUBSCRIBE);
+    let mut res = if safe || exempt || same_origin(req.headers()) {
         next.run(req).await
     } else {
         tracing::warn!(

@@ -97,6 +97,7 @@ pub fn AccountPage() -> impl IntoView {
                         <li><A href="/account/password">{t!(i18n, account.change_password)}</A></li>
                         <li><A href="/account/two-factor">{t!(i18n, account.manage_two_factor)}</A></li>
                         <li><A href="/account/sessions">{t!(i18n, account.sessions)}</A></li>
+                        <li><A href="/account/mail">{t!(i18n, account.mail)}</A></li>
                         <Show when=move || is_coordinator>
                             <li><A href="/coordinator">{t!(i18n, nav.coordinator)}</A></li>
                         </Show>

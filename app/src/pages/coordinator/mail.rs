@@ -33,6 +33,16 @@ fn kind_label(kind: MailKind) -> String {
         MailKind::RegistrationRepeated => t_string!(i18n, mail.kinds.registration_repeated),
         MailKind::PasswordReset => t_string!(i18n, mail.kinds.password_reset),
         MailKind::VerifyAddress => t_string!(i18n, mail.kinds.verify_address),
+        MailKind::ChangeAddress => t_string!(i18n, mail.kinds.change_address),
+        MailKind::AddressChanging => t_string!(i18n, mail.kinds.address_changing),
+        MailKind::Proposal => t_string!(i18n, mail.kinds.proposal),
+        MailKind::EngagementUpdate => t_string!(i18n, mail.kinds.engagement_update),
+        MailKind::MessageNotice => t_string!(i18n, mail.kinds.message_notice),
+        MailKind::Vetting => t_string!(i18n, mail.kinds.vetting),
+        MailKind::SignInNotice => t_string!(i18n, mail.kinds.sign_in_notice),
+        MailKind::Digest => t_string!(i18n, mail.kinds.digest),
+        MailKind::Invitation => t_string!(i18n, mail.kinds.invitation),
+        MailKind::CoordinatorInvitation => t_string!(i18n, mail.kinds.coordinator_invitation),
     }
     .to_string()
 }

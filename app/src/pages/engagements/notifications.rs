@@ -29,6 +29,10 @@ pub fn notification_text(kind: NotificationKind) -> String {
         NotificationKind::OnHold => t_string!(i18n, notification_kinds.on_hold),
         NotificationKind::NeedsReassignment => t_string!(i18n, notification_kinds.needs_reassignment),
         NotificationKind::FailedSignIns => t_string!(i18n, notification_kinds.failed_sign_ins),
+        NotificationKind::Reminder => t_string!(i18n, notification_kinds.reminder),
+        NotificationKind::VettingApproved => t_string!(i18n, notification_kinds.vetting_approved),
+        NotificationKind::VettingRejected => t_string!(i18n, notification_kinds.vetting_rejected),
+        NotificationKind::VettingSuspended => t_string!(i18n, notification_kinds.vetting_suspended),
     }
     .to_string()
 }
@@ -75,7 +79,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             <ul class="notifications">
                                 {items.into_iter().map(|n| {
                                     let link = n.engagement_id.map_or_else(
-                                        || n.need_id.map(|id| format!("/needs/{id}")).unwrap_or_default(),
+                                        || n.need_id.map_or_else(|| "/account".to_owned(), |id| format!("/needs/{id}")),
                                         |id| format!("/engagements/{id}"),
                                     );
                                     view! {

@@ -8,7 +8,7 @@ use crate::{
         reference::fetch_catalogue,
     },
     components::{
-        form::{action_error, kept_input, use_form_memory},
+        form::{Field, FormAlert, Kind, action_error, kept_input, use_form_memory},
         guard::page_error,
     },
     domain::{organisation::OrganisationInput, views::OrganisationView},
@@ -33,6 +33,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let kept_create = use_form_memory::<CreateOrganisation>();
     let kept_invite = use_form_memory::<CreateInvitation>();
     let create_error = action_error(create);
+    let invite_error = action_error(invite);
     view! {
         <Title text=t_string!(i18n, org.title).to_string() />
         <Suspense>
@@ -57,7 +58,9 @@ pub fn OrganisationPage() -> impl IntoView {
                     }
                         .into_any();
                 };
-                let kept_link = kept_invite.await.get("link").cloned();
+                let kept = kept_invite.await;
+                let kept_link = kept.get("link").cloned();
+                let mailed_to = kept.get("email").cloned().filter(|e| !e.trim().is_empty() && kept_link.is_some());
                 let link = invite.value().get().and_then(Result::ok).or(kept_link);
                 let org = mine.organisation.clone();
                 view! {
@@ -90,7 +93,14 @@ pub fn OrganisationPage() -> impl IntoView {
                                 {t!(i18n, org.invite_link)} " " <code data-one-time-link="">{link}</code>
                             </p>
                         })}
-                        <ActionForm action=invite attr:class="form">
+                        {mailed_to.clone().map(|email| view! {
+                            <p class="alert alert--ok" role="status" data-invitation-mailed="">{t!(i18n, org.invite_mailed, email = email)}</p>
+                        })}
+                        <ActionForm action=invite attr:class="form" attr:novalidate="">
+                            <FormAlert error=invite_error />
+                            <Field name="email" kind=Kind::Email label=t_string!(i18n, org.invite_email).to_string()
+                                hint=t_string!(i18n, org.invite_email_hint).to_string()
+                                autocomplete="off" maxlength=crate::validate::EMAIL_MAX server_error=invite_error />
                             <button type="submit" class="button button--secondary">{t!(i18n, org.invite)}</button>
                         </ActionForm>
                     })}

@@ -47,7 +47,16 @@ pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) ->
         },
     )
     .await?;
-    announce(&txn, now, &e, &n, NotificationKind::Accepted, Some(user.id)).await?;
+    announce(
+        &txn,
+        state,
+        now,
+        &e,
+        &n,
+        NotificationKind::Accepted,
+        Some(user.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -97,7 +106,16 @@ pub async fn decline(
     )
     .await?;
     give_back(&txn, &e).await?;
-    announce(&txn, now, &e, &n, NotificationKind::Declined, Some(user.id)).await?;
+    announce(
+        &txn,
+        state,
+        now,
+        &e,
+        &n,
+        NotificationKind::Declined,
+        Some(user.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -130,8 +148,17 @@ pub async fn confirm(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -
     .await?;
     needs::transition(&txn, now, actor, &n, NeedAction::Match, None).await?;
     // The need is taken: call off the other live proposals for it.
-    call_off(&txn, now, actor, &n, Some(e.id)).await?;
-    announce(&txn, now, &e, &n, NotificationKind::Confirmed, Some(user.id)).await?;
+    call_off(&txn, state, now, actor, &n, Some(e.id)).await?;
+    announce(
+        &txn,
+        state,
+        now,
+        &e,
+        &n,
+        NotificationKind::Confirmed,
+        Some(user.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

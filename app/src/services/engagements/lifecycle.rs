@@ -325,6 +325,7 @@ pub(super) async fn give_back(txn: &DatabaseTransaction, e: &engagement::Model) 
 
 pub(super) async fn announce(
     txn: &DatabaseTransaction,
+    state: &Deps,
     now: OffsetDateTime,
     e: &engagement::Model,
     n: &need::Model,
@@ -334,6 +335,7 @@ pub(super) async fn announce(
     let people = participants(txn, e, n.organisation_id).await?;
     notifications::notify(
         txn,
+        state,
         now,
         people,
         except,
@@ -356,6 +358,7 @@ pub(super) async fn announce(
 #[tracing::instrument(skip_all)]
 pub async fn call_off(
     txn: &DatabaseTransaction,
+    state: &Deps,
     now: OffsetDateTime,
     actor: &Actor,
     n: &need::Model,
@@ -369,7 +372,7 @@ pub async fn call_off(
     }
     for other in live.all(txn).await? {
         cancel_for_the_programme(txn, now, actor, &other).await?;
-        announce(txn, now, &other, n, NotificationKind::Cancelled, None).await?;
+        announce(txn, state, now, &other, n, NotificationKind::Cancelled, None).await?;
     }
     Ok(())
 }

@@ -93,6 +93,7 @@ pub struct Proposal<'a> {
 #[tracing::instrument(skip_all)]
 pub async fn propose_in(
     txn: &DatabaseTransaction,
+    state: &Deps,
     now: OffsetDateTime,
     expires_at: OffsetDateTime,
     actor: &Actor,
@@ -133,7 +134,16 @@ pub async fn propose_in(
         detail,
     )
     .await?;
-    announce(txn, now, &e, n, NotificationKind::Proposed, actor.account_id).await?;
+    announce(
+        txn,
+        state,
+        now,
+        &e,
+        n,
+        NotificationKind::Proposed,
+        actor.account_id,
+    )
+    .await?;
     Ok(e.id)
 }
 
@@ -171,7 +181,7 @@ pub async fn propose(
         reason: &reason,
         run: None,
     };
-    let id = propose_in(&txn, now, response_deadline(state, now), actor, proposal).await?;
+    let id = propose_in(&txn, state, now, response_deadline(state, now), actor, proposal).await?;
     txn.commit().await?;
     Ok(id)
 }
@@ -240,7 +250,7 @@ pub async fn offer(
         json!({ "need": n.id, "volunteer": user.id, "by": "volunteer" }),
     )
     .await?;
-    announce(&txn, now, &e, &n, NotificationKind::Offered, Some(user.id)).await?;
+    announce(&txn, state, now, &e, &n, NotificationKind::Offered, Some(user.id)).await?;
     txn.commit().await?;
     Ok(e.id)
 }

@@ -60,6 +60,7 @@ pub async fn post_message(
     people.retain(|p| *p != user.id);
     notifications::notify(
         &txn,
+        state,
         now,
         people,
         None,

@@ -6,6 +6,7 @@ use crate::domain::codes::{AuditObject, NotificationKind};
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
+    deps::Deps,
     notifications::{self, About},
     standing::Subject,
 };
@@ -44,6 +45,7 @@ pub struct Withdrawal {
 #[tracing::instrument(skip_all, fields(subject = ?subject))]
 pub async fn withdraw_for(
     txn: &DatabaseTransaction,
+    state: &Deps,
     now: OffsetDateTime,
     actor: &Actor,
     subject: Subject,
@@ -105,6 +107,7 @@ pub async fn withdraw_for(
             .await?;
             notifications::notify(
                 txn,
+                state,
                 now,
                 coordinators.iter().copied(),
                 None,
@@ -113,11 +116,11 @@ pub async fn withdraw_for(
             .await?;
             // Coordinators were told above, in their own words.
             others.retain(|p| !coordinators.contains(p));
-            notifications::notify(txn, now, others, None, about(NotificationKind::OnHold)).await?;
+            notifications::notify(txn, state, now, others, None, about(NotificationKind::OnHold)).await?;
             done.flagged += 1;
         } else {
             cancel_for_the_programme(txn, now, actor, &e).await?;
-            notifications::notify(txn, now, others, None, about(NotificationKind::Withdrawn)).await?;
+            notifications::notify(txn, state, now, others, None, about(NotificationKind::Withdrawn)).await?;
             done.withdrawn += 1;
         }
     }

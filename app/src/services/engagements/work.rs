@@ -6,7 +6,7 @@ use crate::infra::db::begin_write;
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
-    needs,
+    needs, notifications,
 };
 use crate::session::CurrentUser;
 use crate::{
@@ -167,7 +167,16 @@ pub async fn complete(
         NeedAction::Reopen
     };
     needs::transition(&txn, now, actor, &n, action, None).await?;
-    announce(&txn, now, &e, &n, NotificationKind::Completed, Some(user.id)).await?;
+    announce(
+        &txn,
+        state,
+        now,
+        &e,
+        &n,
+        NotificationKind::Completed,
+        Some(user.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -257,7 +266,16 @@ pub async fn cancel(
     if e.status == Status::Active && matches!(n.status, need::Status::Matched | need::Status::InProgress) {
         needs::transition(&txn, now, actor, &n, NeedAction::Reopen, Some(&note)).await?;
     }
-    announce(&txn, now, &e, &n, NotificationKind::Cancelled, Some(user.id)).await?;
+    announce(
+        &txn,
+        state,
+        now,
+        &e,
+        &n,
+        NotificationKind::Cancelled,
+        Some(user.id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -302,7 +320,7 @@ pub async fn expire_due(state: &Deps, now: OffsetDateTime) -> Result<u64, Servic
         match moved {
             Ok(_) => {
                 give_back(&txn, &e).await?;
-                announce(&txn, now, &e, &n, NotificationKind::Expired, None).await?;
+                announce(&txn, state, now, &e, &n, NotificationKind::Expired, None).await?;
                 txn.commit().await?;
                 expired += 1;
             }
@@ -312,4 +330,71 @@ pub async fn expire_due(state: &Deps, now: OffsetDateTime) -> Result<u64, Servic
         }
     }
     Ok(expired)
+}
+
+/// How long before a proposal expires the side that must answer is reminded.
+pub const REMIND_BEFORE: time::Duration = time::Duration::hours(24);
+
+/// Reminds the side that must answer of every proposal that expires within
+/// [`REMIND_BEFORE`] and was not reminded yet: the volunteer of a proposal, the
+/// organisation of an accepted one waiting for confirmation. Once per
+/// proposal: each is marked by a conditional update. Returns how many.
+///
+/// # Errors
+/// Database errors.
+#[tracing::instrument(skip_all)]
+pub async fn remind_due(state: &Deps, now: OffsetDateTime) -> Result<u64, ServiceError> {
+    let due = engagement::Entity::find()
+        .filter(engagement::Column::Status.is_in([Status::Proposed, Status::Accepted]))
+        .filter(engagement::Column::RemindedAt.is_null())
+        .filter(engagement::Column::ExpiresAt.gt(now))
+        .filter(engagement::Column::ExpiresAt.lte(now + REMIND_BEFORE))
+        .order_by_asc(engagement::Column::Id)
+        .all(&state.db)
+        .await?;
+    let mut reminded = 0;
+    for e in due {
+        let txn = begin_write(&state.db).await?;
+        let marked = engagement::Entity::update_many()
+            .col_expr(engagement::Column::RemindedAt, Expr::value(now))
+            .filter(engagement::Column::Id.eq(e.id))
+            .filter(engagement::Column::Status.eq(e.status))
+            .filter(engagement::Column::RemindedAt.is_null())
+            .exec(&txn)
+            .await?;
+        let Some(n) = need::Entity::find_by_id(e.need_id).one(&txn).await? else {
+            continue;
+        };
+        if marked.rows_affected != 1 {
+            // Answered or reminded meanwhile.
+            txn.rollback().await?;
+            continue;
+        }
+        let who: Vec<i64> = if e.status == Status::Proposed {
+            vec![e.volunteer_id]
+        } else {
+            participants(&txn, &e, n.organisation_id)
+                .await?
+                .into_iter()
+                .filter(|p| *p != e.volunteer_id && Some(*p) != e.proposed_by)
+                .collect()
+        };
+        notifications::notify(
+            &txn,
+            state,
+            now,
+            who,
+            None,
+            notifications::About {
+                kind: NotificationKind::Reminder,
+                engagement_id: Some(e.id),
+                need_id: Some(n.id),
+                subject: &n.title,
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        reminded += 1;
+    }
+    Ok(reminded)
 }

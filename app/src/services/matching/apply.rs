@@ -118,7 +118,7 @@ pub async fn apply(
             reason: &reason,
             run: Some(id),
         };
-        match engagements::propose_in(&txn, now, expires_at, actor, proposal).await {
+        match engagements::propose_in(&txn, state, now, expires_at, actor, proposal).await {
             Ok(_) => {}
             // The pair's own checks (organisation or volunteer no longer approved, a
             // proposal of the pair made by hand since) make it stale, as the room does.

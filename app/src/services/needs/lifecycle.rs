@@ -127,7 +127,7 @@ pub async fn withdraw(
     let txn = begin_write(&state.db).await?;
     let need = own_need(&txn, user, need_id).await?;
     transition(&txn, now, actor, &need, NeedAction::Withdraw, None).await?;
-    crate::services::engagements::lifecycle::call_off(&txn, now, actor, &need, None).await?;
+    crate::services::engagements::lifecycle::call_off(&txn, state, now, actor, &need, None).await?;
     txn.commit().await?;
     Ok(())
 }
