@@ -144,6 +144,10 @@ db_tests! {
             ("/api/engagements/list", vec![], [S, O, O, O, O, O]),
             ("/api/engagements/history", vec![], [S, O, O, F, F, F]),
             ("/api/notifications/list", vec![], [S, O, O, O, O, O]),
+            ("/api/mail/settings", vec![], [S, O, O, O, O, O]),
+            ("/api/mail/save", vec![("messages", "daily")], [S, O, O, O, O, O]),
+            ("/api/mail/change_email", vec![("email", "x@example.org"), ("password", "wrong password here")], [S, I, I, I, I, I]),
+            ("/api/mail/unsubscribe_info", vec![("token", "1.messages.00")], [H, H, H, H, H, H]),
             ("/api/notifications/read", vec![], [S, O, O, O, O, O]),
             ("/api/engagements/message", vec![("id", e.as_str()), ("body", "Hello")], [S, H, O, O, H, O]),
             ("/api/engagements/offer", vec![("need", open.as_str()), ("note", "")], [S, F, I, F, F, F]),
@@ -218,6 +222,8 @@ db_tests! {
             (console.as_str(), [302, 403, 403, 403, 403, 200]),
             ("/coordinator/batch", [302, 403, 403, 403, 403, 200]),
             ("/coordinator/mail", [302, 403, 403, 403, 403, 200]),
+            ("/account/mail", [302, 200, 200, 200, 200, 200]),
+            ("/unsubscribe/1.messages.00", [404, 404, 404, 404, 404, 404]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {

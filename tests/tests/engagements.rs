@@ -90,6 +90,8 @@ db_tests! {
         let app = TestApp::spawn(db).await;
         let c = world::cast(&app).await;
         let v = c.volunteer_user.id;
+        assert_eq!(notified(&app, v, "vetting.approved").await, 1, "the volunteer was told of their approval");
+        c.volunteer.call_json("/api/notifications/read", &[]).await;
         let id = world::propose(&c.coordinator, c.need, &c.volunteer_user.email).await;
         let e = id.to_string();
         assert_eq!(status(&app, id).await, engagement::Status::Proposed);
