@@ -21,6 +21,7 @@ mod m20261201_000002_sign_in_failures;
 mod m20261201_000003_mail_outbox;
 mod m20261201_000004_email_verification;
 mod m20261201_000005_need_list_index;
+mod m20261201_000007_fast_path;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_mail_outbox::Migration),
             Box::new(m20261201_000004_email_verification::Migration),
             Box::new(m20261201_000005_need_list_index::Migration),
+            Box::new(m20261201_000007_fast_path::Migration),
         ]
     }
 }

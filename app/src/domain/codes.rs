@@ -178,6 +178,9 @@ coded! {
         NeedsReassignment = "engagement.needs_reassignment",
         /// Sign-ins to the account failed since its owner last signed in.
         FailedSignIns = "account.failed_sign_ins",
+        /// A critical need's fast-path proposal was withdrawn: another volunteer
+        /// accepted the need first.
+        TakenByAnother = "engagement.taken_by_another",
     }
 }
 
