@@ -388,7 +388,7 @@ pub async fn call_off(
 /// [`ServiceError::Conflict`] when the need is not open; database errors.
 pub(super) async fn hold_open(txn: &DatabaseTransaction, n: &need::Model) -> Result<(), ServiceError> {
     let held = need::Entity::update_many()
-        .col_expr(need::Column::Status, Expr::col(need::Column::Status).into())
+        .col_expr(need::Column::Status, Expr::col(need::Column::Status))
         .filter(need::Column::Id.eq(n.id))
         .filter(need::Column::Status.eq(need::Status::Open))
         .exec(txn)
