@@ -21,6 +21,9 @@ pub struct AppConfig {
     pub self_reset_lifetime: Duration,
     /// How long a proposal waits for an answer before it expires.
     pub response_window: Duration,
+    /// When a critical need opens, how many of its best available volunteers the
+    /// matcher proposes it to at once (the first to accept takes it); 0: off.
+    pub critical_fast_path: usize,
     /// The period of background jobs, and the length of their leases.
     pub job_interval: Duration,
     /// The matcher's weights and bounds (validated).

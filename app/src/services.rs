@@ -18,6 +18,7 @@ pub mod matching;
 pub mod mfa;
 pub mod needs;
 pub mod notifications;
+pub mod opening;
 pub mod organisations;
 pub mod reauth;
 pub mod reset;

@@ -60,6 +60,9 @@ pub struct Model {
     pub weekly_hours: i16,
     /// Whether this engagement currently holds a slot and hours of the volunteer.
     pub holds_capacity: bool,
+    /// Proposed by the matcher at once when a critical need opened (the fast
+    /// path): the first of these to be accepted withdraws the others.
+    pub fast_path: bool,
     /// When the waiting side must have answered.
     pub expires_at: Option<TimeDateTimeWithTimeZone>,
     /// `volunteer` or `organisation`.

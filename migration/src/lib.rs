@@ -22,6 +22,7 @@ mod m20261201_000003_mail_outbox;
 mod m20261201_000004_email_verification;
 mod m20261201_000005_need_list_index;
 mod m20261201_000006_mail_preferences;
+mod m20261201_000007_fast_path;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_email_verification::Migration),
             Box::new(m20261201_000005_need_list_index::Migration),
             Box::new(m20261201_000006_mail_preferences::Migration),
+            Box::new(m20261201_000007_fast_path::Migration),
         ]
     }
 }

@@ -27,6 +27,10 @@ use std::{
 /// The default database: a SQLite file under `./data/`, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/frontline.db?mode=rwc";
 
+/// The most proposals the critical needs' fast path may make at once (the
+/// matching console's candidates).
+pub const MAX_CRITICAL_FAST_PATH: u32 = 20;
+
 /// All of Frontline's settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +77,9 @@ pub struct Settings {
     pub self_reset_minutes: u64,
     /// How long a volunteer or an organisation has to answer a proposal, in hours.
     pub proposal_response_hours: u64,
+    /// When a critical need opens, the matcher proposes it at once to this many of
+    /// its best available volunteers; the first to accept takes it. 0: off.
+    pub critical_fast_path: u32,
     /// How often periodic work (expiring proposals) is attempted, in seconds.
     /// Across instances it runs once per period: the first to take the lease.
     pub job_interval_secs: u64,
@@ -174,6 +181,7 @@ impl Settings {
             .merge(Serialized::default("reset_link_hours", 24))
             .merge(Serialized::default("self_reset_minutes", 30))
             .merge(Serialized::default("proposal_response_hours", 72))
+            .merge(Serialized::default("critical_fast_path", 3))
             .merge(Serialized::default("job_interval_secs", 60))
             .merge(Serialized::default(
                 "mail_from",
@@ -240,6 +248,12 @@ impl Settings {
                     reason: "must be greater than zero".into(),
                 });
             }
+        }
+        if self.critical_fast_path > MAX_CRITICAL_FAST_PATH {
+            return Err(SettingsError::Rejected {
+                key: "critical_fast_path",
+                reason: format!("at most {MAX_CRITICAL_FAST_PATH} proposals at once"),
+            });
         }
         if let Err(e) = self.matcher.validate() {
             return Err(SettingsError::Rejected {
@@ -315,6 +329,7 @@ impl Settings {
             reset_link_lifetime: Duration::from_secs(self.reset_link_hours.saturating_mul(3600)),
             self_reset_lifetime: Duration::from_secs(self.self_reset_minutes.saturating_mul(60)),
             response_window: Duration::from_secs(self.proposal_response_hours.saturating_mul(3600)),
+            critical_fast_path: self.critical_fast_path as usize,
             job_interval: Duration::from_secs(self.job_interval_secs),
             matcher: self.matcher,
             mail: app::config::MailConfig {

@@ -31,12 +31,11 @@ fn to_sink(sink: &SmtpSink) -> impl FnOnce(&mut server::settings::Settings) + us
 /// Waits for a mail to `to` whose subject starts with `subject` (at most 20 s).
 async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> Received {
     for _ in 0..1000 {
-        if let Some(mail) = sink.received().into_iter().find(|m| {
-            m.to == [to]
-                && m
-                    .header("Subject")
-                    .is_some_and(|s| s.starts_with(subject))
-        }) {
+        if let Some(mail) = sink
+            .received()
+            .into_iter()
+            .find(|m| m.to == [to] && m.header("Subject").is_some_and(|s| s.starts_with(subject)))
+        {
             return mail;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;

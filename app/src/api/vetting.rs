@@ -172,7 +172,7 @@ pub async fn triage_need(id: i64, decision: String, note: String) -> Result<(), 
         "return" => false,
         _ => return Err(ServiceError::field("decision", Message::InvalidChoice).into()),
     };
-    match needs::triage(&ctx.state, &ctx.actor, id, open, &note).await {
+    match crate::services::opening::triage(&ctx.state, &ctx.actor, id, open, &note).await {
         Ok(()) => Ok(()),
         Err(e) => ctx.fail(TriageNeed::PATH, &[("note", &note)], e).await,
     }

@@ -178,6 +178,9 @@ coded! {
         NeedsReassignment = "engagement.needs_reassignment",
         /// Sign-ins to the account failed since its owner last signed in.
         FailedSignIns = "account.failed_sign_ins",
+        /// A critical need's fast-path proposal was withdrawn: another volunteer
+        /// accepted the need first.
+        TakenByAnother = "engagement.taken_by_another",
         /// A proposal waiting for the volunteer's answer expires within a day.
         Reminder = "engagement.reminder",
         /// The organisation or volunteer profile was approved.
@@ -195,9 +198,12 @@ impl NotificationKind {
     #[must_use]
     pub const fn topic(self) -> Option<MailTopic> {
         match self {
-            Self::Proposed | Self::Offered | Self::Expired | Self::Withdrawn | Self::Reminder => {
-                Some(MailTopic::Proposals)
-            }
+            Self::Proposed
+            | Self::Offered
+            | Self::Expired
+            | Self::Withdrawn
+            | Self::Reminder
+            | Self::TakenByAnother => Some(MailTopic::Proposals),
             Self::Accepted
             | Self::Declined
             | Self::Confirmed

@@ -174,6 +174,53 @@ pub struct NeedDetail {
     pub offerable: bool,
     /// The viewer's (a volunteer's) latest engagement on this need.
     pub my_engagement: Option<i64>,
+    /// Seconds from opening to the first acceptance of a proposal, once there is
+    /// one (coordinators and the organisation).
+    pub first_acceptance_secs: Option<i64>,
+    /// What happened to it, oldest first (coordinators and the organisation).
+    pub history: Vec<NeedEvent>,
+}
+
+/// What happened to a need, as its history tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NeedEventKind {
+    /// Sent for triage.
+    Submitted,
+    /// Opened for matching.
+    Opened,
+    /// A volunteer was proposed.
+    Proposed,
+    /// A volunteer was proposed at once by the critical fast path.
+    ProposedAtOnce,
+    /// A volunteer offered to help.
+    Offered,
+    /// The volunteer accepted a proposal.
+    Accepted,
+    /// The organisation confirmed: the work is on.
+    Confirmed,
+    /// One side declined.
+    Declined,
+    /// Not answered in time.
+    Expired,
+    /// A fast-path proposal was withdrawn: another volunteer accepted first.
+    Withdrawn,
+    /// Called off (the need was taken or withdrawn, a side lost its standing).
+    Cancelled,
+    /// The work was completed.
+    Completed,
+}
+
+/// One entry of a need's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedEvent {
+    /// When (UTC, `YYYY-MM-DD HH:MM UTC`).
+    pub at: String,
+    /// What.
+    pub kind: NeedEventKind,
+    /// The volunteer concerned, if one is.
+    pub volunteer: String,
+    /// (Acceptances) seconds since the need opened.
+    pub after_opening_secs: Option<i64>,
 }
 
 /// A volunteer profile as the volunteer and coordinators see it.

@@ -20,12 +20,16 @@
 //!   either side or by the organisation ×0.2, expired ×0.6, other needs of an
 //!   organisation that declined the volunteer ×0.6;
 //! - track record: the organisations' ratings of completed engagements.
+//!
+//! The critical needs' fast path ([`propose_at_once`]) proposes a critical need
+//! the moment it opens to the first few candidates of the console's ranking.
 
 mod apply;
 mod batch;
 pub mod cache;
 mod console;
 mod explain;
+mod fast_path;
 mod fits;
 mod pools;
 mod profiles;
@@ -37,7 +41,9 @@ pub use apply::apply;
 pub use batch::{run, runs, start_batch};
 pub use cache::{Cache, CacheStats};
 pub use console::{CONSOLE_CANDIDATES, CONSOLE_NEAR_MISSES, console};
+pub use fast_path::propose_at_once;
 pub use fits::{FITS_SHOWN, fits};
 pub use pools::{NeedPool, Person, VolunteerPool};
+pub use profiles::need_profile;
 pub use refresh::{open_needs, volunteers};
 pub use triage::{TriageFilter, triage};

@@ -9,10 +9,11 @@
 mod dates;
 mod detail;
 mod edit;
+mod history;
 mod lifecycle;
 mod list;
 
 pub use detail::detail;
 pub use edit::{create, form, update};
-pub use lifecycle::{submit, transition, triage, withdraw};
+pub use lifecycle::{submit, transition, withdraw};
 pub use list::{Filter, PAGE_SIZE, list_all, list_open, list_own, organisation_detail, summaries, summary};

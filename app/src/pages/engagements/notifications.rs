@@ -29,6 +29,7 @@ pub fn notification_text(kind: NotificationKind) -> String {
         NotificationKind::OnHold => t_string!(i18n, notification_kinds.on_hold),
         NotificationKind::NeedsReassignment => t_string!(i18n, notification_kinds.needs_reassignment),
         NotificationKind::FailedSignIns => t_string!(i18n, notification_kinds.failed_sign_ins),
+        NotificationKind::TakenByAnother => t_string!(i18n, notification_kinds.taken_by_another),
         NotificationKind::Reminder => t_string!(i18n, notification_kinds.reminder),
         NotificationKind::VettingApproved => t_string!(i18n, notification_kinds.vetting_approved),
         NotificationKind::VettingRejected => t_string!(i18n, notification_kinds.vetting_rejected),

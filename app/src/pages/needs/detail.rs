@@ -12,7 +12,7 @@ use crate::{
         form::{Field, FormAlert, GroupError, TextArea, action_error, use_form_memory},
         guard::page_error,
     },
-    domain::views::NeedDetail,
+    domain::views::{NeedDetail, NeedEvent, NeedEventKind},
     i18n::{t, t_string, use_i18n},
     pages::engagements::EngagementsTable,
     pages::needs::table::{status_name, urgency_name},
@@ -92,6 +92,10 @@ pub fn NeedPage() -> impl IntoView {
                         {(!need.deadline.is_empty()).then(|| view! {
                             <dt>{t!(i18n, needs.deadline)}</dt>
                             <dd>{need.deadline.clone()}</dd>
+                        })}
+                        {need.first_acceptance_secs.map(|secs| view! {
+                            <dt>{t!(i18n, needs.first_acceptance)}</dt>
+                            <dd data-first-acceptance=secs.to_string()>{t!(i18n, needs.after_opening, duration = move || duration_view(secs))}</dd>
                         })}
                     </dl>
                     <h2>{t!(i18n, needs.public_summary)}</h2>
@@ -176,6 +180,18 @@ pub fn NeedPage() -> impl IntoView {
                             </ActionForm>
                         </section>
                     })}
+                    {(!need.history.is_empty()).then(|| view! {
+                        <section aria-labelledby="history-title">
+                            <h2 id="history-title">{t!(i18n, needs.history)}</h2>
+                            <ol class="history" data-need-history="">
+                                {need.history.iter().map(|e| view! {
+                                    <li data-event=format!("{:?}", e.kind).to_lowercase()>
+                                        <time>{e.at.clone()}</time> " — " {event_view(e)}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        </section>
+                    })}
                     {need.triageable.then(|| view! {
                         <h2>{t!(i18n, needs.triage)}</h2>
                         <ActionForm action=triage attr:class="form">
@@ -216,4 +232,49 @@ pub fn weight_name(weight: SkillWeight) -> String {
         SkillWeight::Nice => t_string!(i18n, weights.nice),
     }
     .to_string()
+}
+
+/// A span of time as people say it: minutes, hours and minutes, or days and hours.
+pub fn duration_view(secs: i64) -> AnyView {
+    let i18n = use_i18n();
+    let minutes = secs.max(0) / 60;
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    if days > 0 {
+        t!(i18n, durations.days_hours, days = days, hours = hours).into_any()
+    } else if hours > 0 {
+        t!(i18n, durations.hours_minutes, hours = hours, minutes = minutes).into_any()
+    } else if minutes > 0 {
+        t!(i18n, durations.minutes, minutes = minutes).into_any()
+    } else {
+        t!(i18n, durations.under_a_minute).into_any()
+    }
+}
+
+/// One history entry, in words.
+fn event_view(e: &NeedEvent) -> AnyView {
+    let i18n = use_i18n();
+    let who = e.volunteer.clone();
+    match e.kind {
+        NeedEventKind::Submitted => t!(i18n, need_history.submitted).into_any(),
+        NeedEventKind::Opened => t!(i18n, need_history.opened).into_any(),
+        NeedEventKind::Proposed => t!(i18n, need_history.proposed, volunteer = who).into_any(),
+        NeedEventKind::ProposedAtOnce => t!(i18n, need_history.proposed_at_once, volunteer = who).into_any(),
+        NeedEventKind::Offered => t!(i18n, need_history.offered, volunteer = who).into_any(),
+        NeedEventKind::Accepted => match e.after_opening_secs {
+            Some(secs) => t!(
+                i18n,
+                need_history.accepted_after,
+                volunteer = who,
+                duration = move || duration_view(secs)
+            )
+            .into_any(),
+            None => t!(i18n, need_history.accepted, volunteer = who).into_any(),
+        },
+        NeedEventKind::Confirmed => t!(i18n, need_history.confirmed, volunteer = who).into_any(),
+        NeedEventKind::Declined => t!(i18n, need_history.declined, volunteer = who).into_any(),
+        NeedEventKind::Expired => t!(i18n, need_history.expired, volunteer = who).into_any(),
+        NeedEventKind::Withdrawn => t!(i18n, need_history.withdrawn, volunteer = who).into_any(),
+        NeedEventKind::Cancelled => t!(i18n, need_history.cancelled, volunteer = who).into_any(),
+        NeedEventKind::Completed => t!(i18n, need_history.completed, volunteer = who).into_any(),
+    }
 }

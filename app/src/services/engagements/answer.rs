@@ -14,22 +14,36 @@ use crate::{
     services::deps::Deps,
     validate::Message,
 };
-use entity::need;
+use entity::engagement::Status;
 
 use super::lifecycle::*;
 
 /// The volunteer accepts a proposal: their capacity is taken atomically.
 ///
+/// The first acceptance on a need whose critical fast path proposed it to
+/// several volunteers takes it: the other fast-path proposals still waiting are
+/// withdrawn with a notice. Acceptances of one need are serialised on the need's
+/// row (see [`hold_open`]), so of several at once exactly one wins and the
+/// others fail with a conflict, on PostgreSQL as on SQLite.
+///
 /// # Errors
-/// [`ServiceError::Validation`] (no capacity), [`ServiceError::Conflict`], [`ServiceError::NotFound`].
+/// [`ServiceError::Validation`] (no capacity), [`ServiceError::Conflict`] (the
+/// need is no longer open, another volunteer accepted first),
+/// [`ServiceError::NotFound`].
 #[tracing::instrument(skip_all, fields(user = user.id, id = id))]
 pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) -> Result<(), ServiceError> {
     let now = state.clock.now();
     let txn = begin_write(&state.db).await?;
     let (e, n) = load(&txn, id).await?;
     let party = side(&txn, user, &e, &n).await?;
-    if n.status != need::Status::Open {
-        return Err(ServiceError::Conflict("the need is no longer open"));
+    hold_open(&txn, &n).await?;
+    // Read again now that the need is held: a concurrent acceptance that held it
+    // first may have withdrawn this proposal meanwhile.
+    let (e, n) = load(&txn, id).await?;
+    if e.fast_path && e.status != Status::Proposed {
+        return Err(ServiceError::Conflict(
+            "another volunteer accepted this critical need first",
+        ));
     }
     take_capacity(&txn, e.volunteer_id, e.weekly_hours).await?;
     move_engagement(
@@ -43,10 +57,12 @@ pub async fn accept(state: &Deps, actor: &Actor, user: &CurrentUser, id: i64) ->
             holds_capacity: Some(true),
             accepted_at: Some(now),
             expires_at: Some(Some(response_deadline(state, now))),
+            after_opening: n.opened_at.map(|opened| (now - opened).whole_seconds()),
             ..Changes::default()
         },
     )
     .await?;
+    withdraw_rivals(&txn, state, now, actor, &n, e.id).await?;
     announce(
         &txn,
         state,

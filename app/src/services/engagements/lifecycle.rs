@@ -209,6 +209,8 @@ pub(super) struct Changes {
     pub(super) finished_at: Option<OffsetDateTime>,
     pub(super) decline: Option<(&'static str, String, String)>,
     pub(super) organisation_rating: Option<(i16, String)>,
+    /// (Acceptances) seconds since the need opened, for its history.
+    pub(super) after_opening: Option<i64>,
 }
 
 /// Moves the engagement if the rule allows and it is still as read; audits it.
@@ -274,6 +276,9 @@ pub(super) async fn move_engagement(
     if let Some((by, reason, _)) = &changes.decline {
         details["declined_by"] = json!(by);
         details["reason"] = json!(reason);
+    }
+    if let Some(seconds) = changes.after_opening {
+        details["after_opening_secs"] = json!(seconds);
     }
     audit::record(
         txn,
@@ -373,6 +378,69 @@ pub async fn call_off(
     for other in live.all(txn).await? {
         cancel_for_the_programme(txn, now, actor, &other).await?;
         announce(txn, state, now, &other, n, NotificationKind::Cancelled, None).await?;
+    }
+    Ok(())
+}
+
+/// Holds an open need for the rest of the transaction, or fails when it is no
+/// longer open: a conditional no-op `UPDATE` of its row. On PostgreSQL a second
+/// transaction holding the same need waits here until the first commits, then
+/// reads what it did (on SQLite write transactions are serial anyway).
+///
+/// # Errors
+/// [`ServiceError::Conflict`] when the need is not open; database errors.
+pub(super) async fn hold_open(txn: &DatabaseTransaction, n: &need::Model) -> Result<(), ServiceError> {
+    let held = need::Entity::update_many()
+        .col_expr(need::Column::Status, Expr::col(need::Column::Status))
+        .filter(need::Column::Id.eq(n.id))
+        .filter(need::Column::Status.eq(need::Status::Open))
+        .exec(txn)
+        .await?;
+    if held.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict("the need is no longer open"))
+    }
+}
+
+/// The critical fast path's race is won: withdraws the need's other fast-path
+/// proposals still waiting for an answer (but `winner`), telling each volunteer
+/// that another accepted first. The caller holds the need ([`hold_open`]).
+///
+/// # Errors
+/// Database errors; [`ServiceError::Conflict`] if one changed meanwhile.
+#[tracing::instrument(skip_all)]
+pub(super) async fn withdraw_rivals(
+    txn: &DatabaseTransaction,
+    state: &Deps,
+    now: OffsetDateTime,
+    actor: &Actor,
+    n: &need::Model,
+    winner: i64,
+) -> Result<(), ServiceError> {
+    let rivals = engagement::Entity::find()
+        .filter(engagement::Column::NeedId.eq(n.id))
+        .filter(engagement::Column::FastPath.eq(true))
+        .filter(engagement::Column::Status.eq(Status::Proposed))
+        .filter(engagement::Column::Id.ne(winner))
+        .all(txn)
+        .await?;
+    for rival in rivals {
+        cancel_for_the_programme(txn, now, actor, &rival).await?;
+        notifications::notify(
+            txn,
+            state,
+            now,
+            vec![rival.volunteer_id],
+            None,
+            About {
+                kind: NotificationKind::TakenByAnother,
+                engagement_id: Some(rival.id),
+                need_id: Some(n.id),
+                subject: &n.title,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -80,6 +80,9 @@ pub struct Proposal<'a> {
     pub reason: &'a str,
     /// The batch run that made it, if one did.
     pub run: Option<i64>,
+    /// Made by the critical needs' fast path: the first of the need's fast-path
+    /// proposals to be accepted withdraws the others.
+    pub fast_path: bool,
 }
 
 /// Makes one proposal inside `txn`: checks the pair (need open, organisation and
@@ -110,6 +113,7 @@ pub async fn propose_in(
         reason: Set(proposal.reason.to_owned()),
         weekly_hours: Set(proposal_hours(n, now)),
         holds_capacity: Set(false),
+        fast_path: Set(proposal.fast_path),
         expires_at: Set(Some(expires_at)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -124,6 +128,9 @@ pub async fn propose_in(
     });
     if let Some(run) = proposal.run {
         detail["run"] = json!(run);
+    }
+    if proposal.fast_path {
+        detail["fast_path"] = json!(true);
     }
     audit::record(
         txn,
@@ -180,6 +187,7 @@ pub async fn propose(
         volunteer_id,
         reason: &reason,
         run: None,
+        fast_path: false,
     };
     let id = propose_in(&txn, state, now, response_deadline(state, now), actor, proposal).await?;
     txn.commit().await?;

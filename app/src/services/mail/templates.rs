@@ -263,6 +263,11 @@ fn notice_words(kind: NotificationKind) -> (&'static str, &'static str, &'static
             "There is a new message on this engagement. For your privacy it is not copied into this mail: read it on Frontline.",
             "Read the message",
         ),
+        NotificationKind::TakenByAnother => (
+            "Proposal withdrawn: another volunteer was first",
+            "This critical need was proposed to several volunteers at once, and another volunteer accepted it first. Thank you for being ready to help: the proposal is withdrawn and nothing is asked of you.",
+            "Open the engagement",
+        ),
         NotificationKind::Withdrawn => (
             "Proposal withdrawn",
             "The programme withdrew this proposal.",

@@ -117,6 +117,7 @@ pub async fn apply(
             volunteer_id: pair.volunteer_id,
             reason: &reason,
             run: Some(id),
+            fast_path: false,
         };
         match engagements::propose_in(&txn, state, now, expires_at, actor, proposal).await {
             Ok(_) => {}

@@ -355,11 +355,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
             .all(db)
             .await?
         {
-            required.entry(s.need_id).or_default().push(RequiredSkill {
-                skill: u32::try_from(s.skill_id).unwrap_or(u32::MAX),
-                min_level: u8::try_from(s.min_level).unwrap_or(1),
-                weight: s.weight.into(),
-            });
+            required.entry(s.need_id).or_default().push(required_skill(&s));
         }
     }
     let open_ids: HashSet<i64> = ids.iter().copied().collect();
@@ -448,25 +444,14 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         let Some(org) = orgs.get(&n.organisation_id) else {
             continue;
         };
-        let place = geo.by_iso.get(&org.country_iso2).cloned().unwrap_or_default();
-        let since = n.opened_at.or(n.submitted_at).unwrap_or(n.created_at);
-        let days = n.deadline.map(|d| (d - since.date()).whole_days());
-        profiles.push(NeedProfile {
-            id: n.id,
-            org_id: org.id,
-            skills: required.remove(&n.id).unwrap_or_default(),
-            languages: languages::split(&n.languages),
-            urgency: n.urgency.into(),
-            weekly_hours: u16::try_from(weekly_hours(n.effort_hours, days)).unwrap_or(1),
-            remote: !n.onsite,
-            country: code(&org.country_iso2),
-            sub_region: place.local_code,
-            region: place.region_code,
-            utc_offset_minutes: geo::typical_utc_offset(&place.local),
-            emerging_priority: priority::effective(&place.income, org.priority_override),
-            waiting_since: since.unix_timestamp(),
-            lowered_pairs: lowered.remove(&n.id).unwrap_or_default(),
-        });
+        let (profile, place, since) = profile_of(
+            n,
+            org,
+            &geo,
+            required.remove(&n.id).unwrap_or_default(),
+            lowered.remove(&n.id).unwrap_or_default(),
+        );
+        profiles.push(profile);
         places.insert(n.id, (place.region, place.income));
         opened.insert(n.id, since);
     }
@@ -498,4 +483,111 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         triage_order,
         regions,
     })
+}
+
+/// One open need's profile from its rows: what [`build_needs`] and [`need_profile`]
+/// share, so a need is profiled the same way wherever it is read. Also its
+/// organisation's place and when it started waiting.
+fn profile_of(
+    n: &need::Model,
+    org: &organisation::Model,
+    geo: &Geography,
+    skills: Vec<RequiredSkill>,
+    lowered_pairs: Vec<(i64, f64)>,
+) -> (NeedProfile, Place, time::OffsetDateTime) {
+    let place = geo.by_iso.get(&org.country_iso2).cloned().unwrap_or_default();
+    let since = n.opened_at.or(n.submitted_at).unwrap_or(n.created_at);
+    let days = n.deadline.map(|d| (d - since.date()).whole_days());
+    let profile = NeedProfile {
+        id: n.id,
+        org_id: org.id,
+        skills,
+        languages: languages::split(&n.languages),
+        urgency: n.urgency.into(),
+        weekly_hours: u16::try_from(weekly_hours(n.effort_hours, days)).unwrap_or(1),
+        remote: !n.onsite,
+        country: code(&org.country_iso2),
+        sub_region: place.local_code,
+        region: place.region_code,
+        utc_offset_minutes: geo::typical_utc_offset(&place.local),
+        emerging_priority: priority::effective(&place.income, org.priority_override),
+        waiting_since: since.unix_timestamp(),
+        lowered_pairs,
+    };
+    (profile, place, since)
+}
+
+fn required_skill(s: &need_skill::Model) -> RequiredSkill {
+    RequiredSkill {
+        skill: u32::try_from(s.skill_id).unwrap_or(u32::MAX),
+        min_level: u8::try_from(s.min_level).unwrap_or(1),
+        weight: s.weight.into(),
+    }
+}
+
+/// The profile one open need has in the need pool, read through `db` alone — in
+/// the transaction that opens it, before the pool can see it — by the rules of
+/// [`build_needs`]: its skills, and the pairs earlier answers lower (its own
+/// declines and expiries; its organisation's declines on its other needs).
+/// `None` when its organisation is not approved (the pool leaves it out).
+///
+/// # Errors
+/// Database errors.
+pub async fn need_profile<C: ConnectionTrait>(
+    db: &C,
+    n: &need::Model,
+) -> Result<Option<NeedProfile>, ServiceError> {
+    let Some(org) = organisation::Entity::find_by_id(n.organisation_id)
+        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let geo = geography(db).await?;
+    let skills = need_skill::Entity::find()
+        .filter(need_skill::Column::NeedId.eq(n.id))
+        .all(db)
+        .await?
+        .iter()
+        .map(required_skill)
+        .collect();
+    let mut lowered = Vec::new();
+    let own: Vec<(i64, engagement::Status)> = engagement::Entity::find()
+        .select_only()
+        .columns([engagement::Column::VolunteerId, engagement::Column::Status])
+        .filter(engagement::Column::NeedId.eq(n.id))
+        .filter(engagement::Column::Status.is_in([engagement::Status::Declined, engagement::Status::Expired]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (volunteer, status) in own {
+        let factor = if status == engagement::Status::Declined {
+            SAME_NEED_DECLINED
+        } else {
+            SAME_NEED_EXPIRED
+        };
+        lowered.push((volunteer, factor));
+    }
+    let siblings = need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::OrganisationId.eq(org.id))
+        .filter(need::Column::Id.ne(n.id))
+        .into_query();
+    let declined_by_organisation: Vec<i64> = engagement::Entity::find()
+        .select_only()
+        .column(engagement::Column::VolunteerId)
+        .filter(engagement::Column::NeedId.in_subquery(siblings))
+        .filter(engagement::Column::Status.eq(engagement::Status::Declined))
+        .filter(engagement::Column::DeclinedBy.eq("organisation"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    lowered.extend(
+        declined_by_organisation
+            .into_iter()
+            .map(|v| (v, ORGANISATION_DECLINED)),
+    );
+    Ok(Some(profile_of(n, &org, &geo, skills, lowered).0))
 }

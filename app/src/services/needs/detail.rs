@@ -24,7 +24,7 @@ use entity::{
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::json;
 
-use super::{dates::*, list::*};
+use super::{dates::*, history::*, list::*};
 
 /// How much of a need a viewer may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +109,17 @@ pub async fn detail(
         .await?;
         txn.commit().await?;
     }
+    // The history and the time to a first acceptance, for those who follow the
+    // need (volunteers see neither).
+    let (first_acceptance_secs, history) = if visibility == Visibility::Public {
+        (None, Vec::new())
+    } else {
+        let engagements = engagements_of(db, &need).await?;
+        (
+            first_acceptance(&need, &engagements),
+            history(db, &need, &engagements).await?,
+        )
+    };
     let member = visibility == Visibility::Member;
     // A suspended or rejected organisation's members still read their needs,
     // but are offered no change to them.
@@ -153,6 +164,8 @@ pub async fn detail(
             && my_engagement.is_none_or(|(_, live)| !live)
             && approved_volunteer(db, user).await?,
         my_engagement: my_engagement.map(|(id, _)| id),
+        first_acceptance_secs,
+        history,
     })
 }
 

@@ -1,4 +1,5 @@
-//! Moving a need along its lifecycle: submit, withdraw, triage.
+//! Moving a need along its lifecycle: submit, withdraw (triage, which may also
+//! propose, is [`crate::services::opening`]).
 
 use crate::domain::codes::AuditObject;
 use crate::domain::need::NeedStatus;
@@ -128,40 +129,6 @@ pub async fn withdraw(
     let need = own_need(&txn, user, need_id).await?;
     transition(&txn, now, actor, &need, NeedAction::Withdraw, None).await?;
     crate::services::engagements::lifecycle::call_off(&txn, state, now, actor, &need, None).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// A coordinator opens a submitted need for matching, or sends it back to the
-/// organisation with a note.
-///
-/// # Errors
-/// [`ServiceError::NotFound`], [`ServiceError::Conflict`], [`ServiceError::Validation`].
-#[tracing::instrument(skip_all, fields(need_id = need_id))]
-pub async fn triage(
-    state: &Deps,
-    actor: &Actor,
-    need_id: i64,
-    open: bool,
-    note: &str,
-) -> Result<(), ServiceError> {
-    let note = crate::domain::organisation::optional_text(note, 2000, true)
-        .map_err(|m| ServiceError::field("note", m))?;
-    if !open && note.is_empty() {
-        return Err(ServiceError::field("note", Message::Required));
-    }
-    let now = state.clock.now();
-    let txn = begin_write(&state.db).await?;
-    let need = need::Entity::find_by_id(need_id)
-        .one(&txn)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
-    let action = if open {
-        NeedAction::Open
-    } else {
-        NeedAction::Return
-    };
-    transition(&txn, now, actor, &need, action, Some(&note)).await?;
     txn.commit().await?;
     Ok(())
 }
