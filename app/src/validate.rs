@@ -53,6 +53,8 @@ pub enum Message {
     AlreadyProposed,
     /// Lower than what is already committed.
     BelowCommitted,
+    /// Vetting waits for a confirmed email address.
+    AddressNotVerified,
 }
 
 /// One field's error.

@@ -590,7 +590,7 @@ db_tests! {
         assert!(page.contains("data-unverified"), "an unverified account uses its account pages: {page}");
         let approve = [("id", user.id.to_string()), ("decision", "approve".into()), ("note", String::new())];
         let approve: Vec<(&str, &str)> = approve.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(coordinator.call("/api/vetting/volunteer_decide", &approve).await.status().as_u16(), 409, "vetting waits for a verified address");
+        assert_eq!(coordinator.call("/api/vetting/volunteer_decide", &approve).await.status().as_u16(), 422, "vetting waits for a verified address");
 
         let mail = mail_to(&sink, "ada@example.org", VERIFY).await;
         assert!(mail.html().contains("/verify/"), "{}", mail.html());
@@ -623,7 +623,7 @@ db_tests! {
             .unwrap_or_else(|e| panic!("{e}"));
         let decide = [("id", org.to_string()), ("decision", "approve".into()), ("note", String::new())];
         let decide: Vec<(&str, &str)> = decide.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(coordinator.call("/api/vetting/organisation_decide", &decide).await.status().as_u16(), 409);
+        assert_eq!(coordinator.call("/api/vetting/organisation_decide", &decide).await.status().as_u16(), 422);
         mail_to(&sink, "it@clinic.example", VERIFY).await;
         // Sent again from the account page (a plain form), throttled.
         let res = member.submit("/account", "/api/resend_verification", &[]).await;

@@ -41,6 +41,7 @@ pub fn message_text(message: Message) -> String {
         Message::NoCapacity => t_string!(i18n, validation.no_capacity).to_string(),
         Message::AlreadyProposed => t_string!(i18n, validation.already_proposed).to_string(),
         Message::BelowCommitted => t_string!(i18n, validation.below_committed).to_string(),
+        Message::AddressNotVerified => t_string!(i18n, validation.address_not_verified).to_string(),
     }
 }
 

@@ -82,6 +82,8 @@ pub struct MemberView {
     pub email: String,
     /// May edit the profile and invite.
     pub is_admin: bool,
+    /// Whether the member confirmed their address.
+    pub email_verified: bool,
 }
 
 /// A need in a list.
@@ -232,6 +234,8 @@ pub struct VolunteerView {
     pub display_name: String,
     /// Email (coordinators and the volunteer only).
     pub email: String,
+    /// Whether the volunteer confirmed their address (vetting waits for it).
+    pub email_verified: bool,
     /// ECSF role id.
     pub role_id: Option<i64>,
     /// ECSF role name.

@@ -260,6 +260,7 @@ pub async fn members<C: ConnectionTrait>(
             out.push(MemberView {
                 account_id: a.id,
                 display_name: a.display_name,
+                email_verified: a.email_verified_at.is_some(),
                 email: a.email,
                 is_admin: m.is_admin,
             });

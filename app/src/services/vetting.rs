@@ -2,6 +2,7 @@
 //! what it changes, the sessions a suspension ends, what losing standing does
 //! to the subject's engagements, and its audit entry.
 
+use crate::validate::Message;
 use crate::{
     domain::{
         codes::{AuditObject, NotificationKind, VettingStatus as VettingCode},
@@ -110,9 +111,8 @@ pub async fn vet_organisation(
             .count(&txn)
             .await?;
         if verified == 0 {
-            return Err(ServiceError::Conflict(
-                "no member of the organisation has verified their address yet",
-            ));
+            // No member has confirmed their address yet.
+            return Err(ServiceError::field("decision", Message::AddressNotVerified));
         }
     }
     let mut active: organisation::ActiveModel = org.into();
@@ -168,9 +168,7 @@ pub async fn vet_volunteer(
     if decision.status() == VettingStatus::Approved
         && !super::verification::is_verified(&txn, account_id).await?
     {
-        return Err(ServiceError::Conflict(
-            "the volunteer's address is not verified yet",
-        ));
+        return Err(ServiceError::field("decision", Message::AddressNotVerified));
     }
     let mut active: volunteer::ActiveModel = profile.into();
     active.status = Set(decision.status());

@@ -59,6 +59,7 @@ pub async fn view<C: ConnectionTrait>(
             .as_ref()
             .map(|a| a.display_name.clone())
             .unwrap_or_default(),
+        email_verified: account.as_ref().is_some_and(|a| a.email_verified_at.is_some()),
         email: account.map(|a| a.email).unwrap_or_default(),
         role_id: profile.ecsf_role_id,
         role: role.unwrap_or_default(),

@@ -85,7 +85,12 @@ pub fn OrganisationReview() -> impl IntoView {
                     </ActionForm>
                     <h2>{t!(i18n, org.members)}</h2>
                     <ul class="members">
-                        {d.members.iter().map(|m| view! { <li>{m.display_name.clone()} " · " {m.email.clone()}</li> }).collect_view()}
+                        {d.members.iter().map(|m| view! {
+                            <li>
+                                {m.display_name.clone()} " · " {m.email.clone()}
+                                {(!m.email_verified).then(|| view! { " " <span class="badge badge--warn" data-unverified="">{t!(i18n, vetting.unverified)}</span> })}
+                            </li>
+                        }).collect_view()}
                     </ul>
                     <h2>{t!(i18n, needs.title)}</h2>
                     <NeedsTable needs=d.needs.rows link_base="/needs/" />

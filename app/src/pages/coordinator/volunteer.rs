@@ -39,7 +39,10 @@ pub fn VolunteerReview() -> impl IntoView {
                     <p data-vetting-status=v.status.code()>{t!(i18n, needs.status)} ": " <strong>{vetting_name(v.status)}</strong></p>
                     <dl class="facts">
                         <dt>{t!(i18n, fields.email)}</dt>
-                        <dd>{v.email.clone()}</dd>
+                        <dd>
+                            {v.email.clone()}
+                            {(!v.email_verified).then(|| view! { " " <span class="badge badge--warn" data-unverified="">{t!(i18n, vetting.unverified)}</span> })}
+                        </dd>
                         <dt>{t!(i18n, volunteer.role)}</dt>
                         <dd>{v.role.clone()}</dd>
                         <dt>{t!(i18n, volunteer.country)}</dt>
