@@ -189,6 +189,22 @@ impl Browser {
         Ok(v.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Saves a PNG of the window to `path` (directories made as needed), for
+    /// people to look at: test artefacts, not assertions.
+    ///
+    /// # Errors
+    /// On WebDriver errors, or when the file cannot be written.
+    pub async fn screenshot(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        use base64::Engine as _;
+        let v = self.command(reqwest::Method::GET, "/screenshot", None).await?;
+        let png = base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap_or_default())?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
     /// The page's current HTML.
     ///
     /// # Errors

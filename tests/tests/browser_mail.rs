@@ -204,3 +204,50 @@ async fn unsubscribe_signed_out_from_the_mailed_link_with_javascript() {
 async fn unsubscribe_signed_out_from_the_mailed_link_without_javascript() {
     unsubscribe(false).await;
 }
+
+/// Screenshots of the mail pages at phone and desktop widths, kept in
+/// `target/screenshots/` for people to look at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mail_pages_at_phone_and_desktop_widths() {
+    let sink = SmtpSink::start().await;
+    let app = spawn(&sink).await;
+    let c = world::cast(&app).await;
+    world::propose(&c.coordinator, c.need, "ada@volunteers.example").await;
+    let mail = mail_to(&sink, "ada@volunteers.example", "New proposal").await;
+    let unsubscribe = link(&app, &mail, "/unsubscribe/");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    for (width, height) in [(360, 780), (1280, 900)] {
+        let browser = Browser::start(BrowserOptions {
+            javascript: true,
+            width,
+            height,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        goto(&browser, &unsubscribe, true).await;
+        browser.wait_for_text("Stop mail from Frontline about").await;
+        browser
+            .screenshot(&dir.join(format!("unsubscribe-{width}.png")))
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        goto(&browser, &app.url("/login"), true).await;
+        browser.fill("#field-email", "ada@volunteers.example").await;
+        browser.fill("#field-password", PASSWORD).await;
+        browser
+            .click_on("form[action='/api/login'] button[type=submit]")
+            .await;
+        browser.wait_for_text("data-viewer").await;
+        goto(&browser, &app.url("/account/mail"), true).await;
+        browser.wait_for_text("data-topic").await;
+        browser
+            .screenshot(&dir.join(format!("account-mail-{width}.png")))
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        goto(&browser, &app.url("/notifications"), true).await;
+        browser
+            .screenshot(&dir.join(format!("notifications-{width}.png")))
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+    }
+    app.stop().await;
+}
