@@ -70,8 +70,7 @@ pub async fn triage(
             triage_note: note.clone(),
             ..need
         };
-        let expires_at = now + state.config.response_window;
-        matching::propose_at_once(&txn, state, now, expires_at, actor, &opened, &pool, k).await?;
+        matching::propose_at_once(&txn, state, now, actor, &opened, &pool).await?;
     }
     txn.commit().await?;
     Ok(())

@@ -21,24 +21,25 @@ use super::{
 };
 
 /// Proposes the critical `need`, open as read in `txn`, to the first `k`
-/// candidates of the console's ranking over `pool` who still have room for it
+/// (the `critical_fast_path` setting) candidates of the console's ranking over `pool` who still have room for it
 /// (the pool may be a moment older than `txn`: each candidate's room is read
 /// again in `txn`, and a candidate no longer approved is passed over). Returns
 /// the proposals made, best first; none when its organisation is not approved.
+/// Each waits for its answer for the usual response window from `now`.
 ///
 /// # Errors
 /// Database errors.
-#[tracing::instrument(skip_all, fields(need_id = need.id, k = k))]
+#[tracing::instrument(skip_all, fields(need_id = need.id))]
 pub async fn propose_at_once(
     txn: &DatabaseTransaction,
     state: &Deps,
     now: OffsetDateTime,
-    expires_at: OffsetDateTime,
     actor: &Actor,
     need: &need::Model,
     pool: &VolunteerPool,
-    k: usize,
 ) -> Result<Vec<i64>, ServiceError> {
+    let k = state.config.critical_fast_path;
+    let expires_at = now + state.config.response_window;
     if k == 0 {
         return Ok(Vec::new());
     }
