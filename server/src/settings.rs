@@ -80,6 +80,10 @@ pub struct Settings {
     /// When a critical need opens, the matcher proposes it at once to this many of
     /// its best available volunteers; the first to accept takes it. 0: off.
     pub critical_fast_path: u32,
+    /// Whether the matcher's volunteer and need pools are read in the background
+    /// at start, so the first matching console or triage board does not wait
+    /// for them.
+    pub matcher_warm_up: bool,
     /// How often periodic work (expiring proposals) is attempted, in seconds.
     /// Across instances it runs once per period: the first to take the lease.
     pub job_interval_secs: u64,
@@ -183,6 +187,7 @@ impl Settings {
             .merge(Serialized::default("proposal_response_hours", 72))
             .merge(Serialized::default("critical_fast_path", 3))
             .merge(Serialized::default("job_interval_secs", 60))
+            .merge(Serialized::default("matcher_warm_up", true))
             .merge(Serialized::default(
                 "mail_from",
                 "Frontline <frontline@localhost>",

@@ -151,6 +151,10 @@ impl Application {
         };
         let housekeeping = tokio::spawn(housekeeping(self.state.clone(), self.sessions.clone()));
         let jobs = tokio::spawn(periodic_jobs(self.state.clone()));
+        let warm_up = self
+            .settings
+            .matcher_warm_up
+            .then(|| tokio::spawn(warm_up_matcher(self.state.clone())));
         let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
         let mut mail_worker =
             tokio::spawn(mail_worker(self.state.clone(), self.mailer.clone(), mail_stopped));
@@ -168,6 +172,9 @@ impl Application {
         }
         housekeeping.abort();
         jobs.abort();
+        if let Some(warm_up) = warm_up {
+            warm_up.abort();
+        }
         // The mail worker finishes the mail it is sending (so nothing is sent twice),
         // within the shutdown deadline.
         let _ = stop_mail.send(true);
@@ -195,6 +202,25 @@ async fn housekeeping(state: AppState, sessions: DbSessionStore) {
         }
         if let Err(e) = throttle::forget_stale(&state.db, state.clock.now()).await {
             tracing::warn!(error = %e, "could not forget stale throttling counters");
+        }
+    }
+}
+
+/// Reads the matcher's pools once, in the background, so that the first
+/// console or triage board after start finds them ready.
+async fn warm_up_matcher(state: AppState) {
+    let started = std::time::Instant::now();
+    let volunteers = app::services::matching::volunteers(&state).await;
+    let needs = app::services::matching::open_needs(&state).await;
+    match (volunteers, needs) {
+        (Ok(volunteers), Ok(needs)) => tracing::info!(
+            volunteers = volunteers.index.len(),
+            open_needs = needs.profiles.len(),
+            millis = started.elapsed().as_millis(),
+            "matcher pools ready"
+        ),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e, "matcher pools not read at start; the first console reads them");
         }
     }
 }

@@ -84,6 +84,8 @@ impl TestApp {
         settings.database_url = database.url.clone().into();
         settings.site_root = site_root();
         settings.db_max_connections = 5;
+        // Tests that count the matcher's reads start from an empty cache.
+        settings.matcher_warm_up = false;
         // Mail files (no SMTP server) in a folder of this instance's own.
         let mail_dir = Arc::new(tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}")));
         settings.mail_dir = Some(mail_dir.path().to_path_buf());

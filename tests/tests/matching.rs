@@ -370,3 +370,23 @@ db_tests! {
         assert!(stats.partial_reads >= 4, "{stats:?}");
     }
 }
+
+db_tests! {
+    async fn the_matcher_pools_are_read_at_start_without_waiting_for_a_request(db: DbKind) {
+        let app = TestApp::spawn_with(db, |s| s.matcher_warm_up = true).await;
+        let mut reads = 0;
+        for _ in 0..500 {
+            reads = app.state.matching.stats().await.full_reads;
+            if reads > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(reads, 1, "read once, in the background, before any console");
+        let cold = TestApp::spawn(db).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(cold.state.matching.stats().await.full_reads, 0, "off: nothing read until asked");
+        cold.stop().await;
+        app.stop().await;
+    }
+}
