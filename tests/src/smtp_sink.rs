@@ -268,6 +268,30 @@ impl SmtpSink {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
+
+    /// Waits (at most 20 s) for a message to `to` whose subject starts with
+    /// `subject`; returns it.
+    ///
+    /// # Panics
+    /// When none arrived in time (the subjects received are shown).
+    pub async fn mail_to(&self, to: &str, subject: &str) -> Received {
+        for _ in 0..1000 {
+            if let Some(mail) = self
+                .received()
+                .into_iter()
+                .find(|m| m.to == [to] && m.header("Subject").is_some_and(|s| s.starts_with(subject)))
+            {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let subjects: Vec<_> = self
+            .received()
+            .iter()
+            .map(|m| (m.to.clone(), m.header("Subject")))
+            .collect();
+        panic!("no mail \"{subject}…\" to {to}: {subjects:?}");
+    }
 }
 
 /// One SMTP conversation.

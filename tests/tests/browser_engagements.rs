@@ -14,6 +14,10 @@ use sea_orm::EntityTrait as _;
 
 async fn journey(app: &TestApp, javascript: bool) {
     let c = world::cast(app).await;
+    // The approvals were notified: read, so that the proposal is the one unread.
+    for side in [&c.volunteer, &c.member] {
+        side.call_json("/api/notifications/read", &[]).await;
+    }
     let member_user = TestUser {
         id: app.account_id("it@stluc.example").await,
         email: "it@stluc.example".into(),

@@ -13,21 +13,6 @@ use frontline_tests::{
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use std::time::Duration;
 
-/// Waits for a mail to `to` whose subject starts with `subject` (at most 20 s).
-async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> Received {
-    for _ in 0..1000 {
-        if let Some(mail) = sink
-            .received()
-            .into_iter()
-            .find(|m| m.to == [to] && m.header("Subject").is_some_and(|s| s.starts_with(subject)))
-        {
-            return mail;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no mail \"{subject}…\" to {to}");
-}
-
 /// The mailed link starting with `prefix` (after the site's public URL), as a
 /// URL of the test server.
 fn link(app: &TestApp, mail: &Received, prefix: &str) -> String {
@@ -89,7 +74,9 @@ async fn verify_and_reset(javascript: bool) {
     browser.wait_for_text("data-unverified").await;
 
     // The link from the mail confirms the address.
-    let mail = mail_to(&sink, email, "Confirm your email address for Frontline").await;
+    let mail = sink
+        .mail_to(email, "Confirm your email address for Frontline")
+        .await;
     goto(&browser, &link(&app, &mail, "/verify/"), javascript).await;
     browser.wait_for_text(email).await;
     browser
@@ -121,7 +108,7 @@ async fn verify_and_reset(javascript: bool) {
         .click_on("form[action='/api/request_reset'] button[type=submit]")
         .await;
     browser.wait_for_text("If an account uses this address").await;
-    let mail = mail_to(&sink, email, "Reset your Frontline password").await;
+    let mail = sink.mail_to(email, "Reset your Frontline password").await;
     goto(&browser, &link(&app, &mail, "/reset/"), javascript).await;
     let new = "a new passphrase lin chose";
     browser.fill("#field-new_password", new).await;
@@ -161,7 +148,7 @@ async fn unsubscribe(javascript: bool) {
     let app = spawn(&sink).await;
     let c = world::cast(&app).await;
     world::propose(&c.coordinator, c.need, "ada@volunteers.example").await;
-    let mail = mail_to(&sink, "ada@volunteers.example", "New proposal").await;
+    let mail = sink.mail_to("ada@volunteers.example", "New proposal").await;
     let url = link(&app, &mail, "/unsubscribe/");
 
     // Signed out, in a browser that never saw Frontline.
@@ -213,7 +200,7 @@ async fn the_mail_pages_at_phone_and_desktop_widths() {
     let app = spawn(&sink).await;
     let c = world::cast(&app).await;
     world::propose(&c.coordinator, c.need, "ada@volunteers.example").await;
-    let mail = mail_to(&sink, "ada@volunteers.example", "New proposal").await;
+    let mail = sink.mail_to("ada@volunteers.example", "New proposal").await;
     let unsubscribe = link(&app, &mail, "/unsubscribe/");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
     for (width, height) in [(360, 780), (1280, 900)] {

@@ -28,21 +28,6 @@ fn to_sink(sink: &SmtpSink) -> impl FnOnce(&mut server::settings::Settings) + us
     }
 }
 
-/// Waits for a mail to `to` whose subject starts with `subject` (at most 20 s).
-async fn mail_to(sink: &SmtpSink, to: &str, subject: &str) -> Received {
-    for _ in 0..1000 {
-        if let Some(mail) = sink
-            .received()
-            .into_iter()
-            .find(|m| m.to == [to] && m.header("Subject").is_some_and(|s| s.starts_with(subject)))
-        {
-            return mail;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("no mail \"{subject}…\" to {to}: {:?}", subjects(sink));
-}
-
 fn subjects(sink: &SmtpSink) -> Vec<(Vec<String>, Option<String>)> {
     sink.received()
         .iter()
@@ -121,7 +106,7 @@ db_tests! {
         let id = world::propose(&c.coordinator, c.need, VOLUNTEER).await;
         let e = id.to_string();
 
-        let proposal = mail_to(&sink, VOLUNTEER, &format!("New proposal: {TITLE}")).await;
+        let proposal = sink.mail_to(VOLUNTEER, &format!("New proposal: {TITLE}")).await;
         let text = proposal.text();
         assert!(text.contains(&format!("{}/engagements/{id}", app.settings.public_url)), "{text}");
         assert!(text.contains("Hôpital Saint-Luc"), "for whom: {text}");
@@ -134,10 +119,10 @@ db_tests! {
         assert!(proposal.header("Message-ID").is_some());
 
         c.volunteer.call_json("/api/engagements/accept", &[("id", &e)]).await;
-        let accepted = mail_to(&sink, MEMBER, &format!("Proposal accepted: {TITLE}")).await;
+        let accepted = sink.mail_to(MEMBER, &format!("Proposal accepted: {TITLE}")).await;
         assert!(accepted.text().contains(&format!("/engagements/{id}")));
         c.member.call_json("/api/engagements/confirm", &[("id", &e)]).await;
-        mail_to(&sink, VOLUNTEER, &format!("Work confirmed: {TITLE}")).await;
+        sink.mail_to(VOLUNTEER, &format!("Work confirmed: {TITLE}")).await;
 
         // Three messages in a row: one notice; a quarter of an hour later, another.
         for n in 0..3 {
@@ -156,7 +141,7 @@ db_tests! {
         );
 
         c.member.call_json("/api/engagements/complete", &[("id", &e), ("rating", "5"), ("comment", ""), ("resolved", "on")]).await;
-        let done = mail_to(&sink, VOLUNTEER, &format!("Completed: please rate it: {TITLE}")).await;
+        let done = sink.mail_to(VOLUNTEER, &format!("Completed: please rate it: {TITLE}")).await;
         assert!(done.text().contains(&format!("/engagements/{id}")));
 
         // Vetting decisions were mailed too (the cast approved both sides).
@@ -210,7 +195,7 @@ db_tests! {
         c.member.call_json("/api/engagements/confirm", &[("id", &e)]).await;
         c.member.call_json("/api/engagements/message", &[("id", &e), ("body", "hello")]).await;
         assert_eq!(count_to(&app, &sink, VOLUNTEER, "New message").await, 0);
-        mail_to(&sink, VOLUNTEER, &format!("Work confirmed: {TITLE}")).await;
+        sink.mail_to(VOLUNTEER, &format!("Work confirmed: {TITLE}")).await;
 
         // A critical need does not wait for tomorrow's digest.
         let category = world::category(&app, "email_security").await;
@@ -229,13 +214,13 @@ db_tests! {
         if proposed.is_none() {
             world::propose(&c.coordinator, need, VOLUNTEER).await;
         }
-        mail_to(&sink, VOLUNTEER, "New proposal: Ransomware on the lab network").await;
+        sink.mail_to(VOLUNTEER, "New proposal: Ransomware on the lab network").await;
         // Sessions end overnight; the digest does not need one.
         tick(&app).await;
         assert_eq!(count_to(&app, &sink, VOLUNTEER, "Your daily Frontline digest").await, 0, "not before a day");
         advance(&app, Duration::from_secs(24 * 3600));
         tick(&app).await;
-        let digest = mail_to(&sink, VOLUNTEER, "Your daily Frontline digest").await;
+        let digest = sink.mail_to(VOLUNTEER, "Your daily Frontline digest").await;
         assert!(digest.text().contains(&format!("New proposal: {TITLE}")), "{}", digest.text());
         let unsubscribe = digest.header("List-Unsubscribe").unwrap_or_default();
         assert!(unsubscribe.contains(&format!("/unsubscribe/{v}.all.")), "{unsubscribe}");
@@ -251,8 +236,8 @@ db_tests! {
         let c = world::cast(&app).await;
         let v = c.volunteer_user.id;
         world::propose(&c.coordinator, c.need, VOLUNTEER).await;
-        let mail = mail_to(&sink, VOLUNTEER, "New proposal").await;
-        let told = mail_to(&sink, MEMBER, "A volunteer was proposed").await;
+        let mail = sink.mail_to(VOLUNTEER, "New proposal").await;
+        let told = sink.mail_to(MEMBER, "A volunteer was proposed").await;
         assert!(told.text().contains("The volunteer answers by"), "the organisation's words: {}", told.text());
         let header = mail.header("List-Unsubscribe").unwrap_or_default();
         let url = header.trim_start_matches('<').trim_end_matches('>').to_owned();
@@ -323,7 +308,7 @@ db_tests! {
         assert_eq!(count_to(&app, &sink, VOLUNTEER, "Reminder").await, 0, "more than a day left");
         advance(&app, Duration::from_secs(2 * 3600));
         tick(&app).await;
-        let reminder = mail_to(&sink, VOLUNTEER, "Reminder: a proposal waits for your answer").await;
+        let reminder = sink.mail_to(VOLUNTEER, "Reminder: a proposal waits for your answer").await;
         assert!(reminder.text().contains("Please answer by"), "{}", reminder.text());
         tick(&app).await;
         assert_eq!(count_to(&app, &sink, VOLUNTEER, "Reminder").await, 1, "once");
@@ -341,7 +326,7 @@ db_tests! {
         assert_eq!(sent.status().as_u16(), 302);
         let page = c.member.get_text("/organisation", 200).await;
         assert!(page.contains("data-invitation-mailed") && page.contains("colleague@stluc.example"), "{page}");
-        let mail = mail_to(&sink, "colleague@stluc.example", "Test User invites you to").await;
+        let mail = sink.mail_to("colleague@stluc.example", "Test User invites you to").await;
         let link = mail.link(&format!("{}/invite/", app.settings.public_url)).unwrap_or_else(|| panic!("{}", mail.text()));
         let token = link.rsplit('/').next().unwrap_or_default().to_owned();
         let colleague = app.client();
@@ -358,7 +343,7 @@ db_tests! {
         // A coordinator invites a coordinator: the set-password link goes by mail.
         let res = c.coordinator.call("/api/admin/invite_coordinator", &[("email", "grace@example.org"), ("display_name", "Grace")]).await;
         assert!(res.status().is_success(), "{}", res.status());
-        let mail = mail_to(&sink, "grace@example.org", "You are invited to coordinate Frontline").await;
+        let mail = sink.mail_to("grace@example.org", "You are invited to coordinate Frontline").await;
         let link = mail.link(&format!("{}/reset/", app.settings.public_url)).unwrap_or_else(|| panic!("{}", mail.text()));
         let token = link.rsplit('/').next().unwrap_or_default().to_owned();
         let new = "grace chooses a long passphrase";
@@ -387,9 +372,9 @@ db_tests! {
         assert_eq!(asked.status().as_u16(), 302);
         let taken = client.submit("/account/mail", "/api/mail/change_email", &[("email", "taken@example.org"), ("password", PASSWORD)]).await;
         assert_eq!(asked.headers().get("location"), taken.headers().get("location"), "the same answer for a taken address");
-        mail_to(&sink, "taken@example.org", "Someone tried to use your address on Frontline").await;
-        let link_mail = mail_to(&sink, "new@example.org", "Confirm your new address for Frontline").await;
-        let notice = mail_to(&sink, "old@example.org", "Your Frontline account's address is being changed").await;
+        sink.mail_to("taken@example.org", "Someone tried to use your address on Frontline").await;
+        let link_mail = sink.mail_to("new@example.org", "Confirm your new address for Frontline").await;
+        let notice = sink.mail_to("old@example.org", "Your Frontline account's address is being changed").await;
         assert!(notice.text().contains("new@example.org"));
         assert_eq!(client.whoami().await.as_deref(), Some("old@example.org"), "nothing moves before the link");
         assert_eq!(count_to(&app, &sink, "taken@example.org", "Confirm your new address").await, 0, "no link to a taken address");

@@ -15,7 +15,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-fn topic_label(topic: MailTopic) -> String {
+/// A mail topic's name, as the mail page and the unsubscribe page say it.
+pub fn topic_label(topic: MailTopic) -> String {
     let i18n = use_i18n();
     match topic {
         MailTopic::Proposals => t_string!(i18n, mail_settings.topics.proposals),

@@ -6,8 +6,8 @@
 use crate::{
     api::mail::unsubscribe_info,
     components::error_view::ErrorView,
-    domain::codes::MailTopic,
     i18n::{t, t_string, use_i18n},
+    pages::account::mail::topic_label,
 };
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -31,15 +31,7 @@ pub fn UnsubscribePage() -> impl IntoView {
                         Ok(info) => info,
                         Err(error) => return view! { <ErrorView error /> }.into_any(),
                     };
-                    let topic = info.topic.map(|topic| {
-                        match topic {
-                            MailTopic::Proposals => t_string!(i18n, mail_settings.topics.proposals),
-                            MailTopic::Engagements => t_string!(i18n, mail_settings.topics.engagements),
-                            MailTopic::Messages => t_string!(i18n, mail_settings.topics.messages),
-                            MailTopic::Vetting => t_string!(i18n, mail_settings.topics.vetting),
-                        }
-                        .to_string()
-                    });
+                    let topic = info.topic.map(topic_label);
                     if info.done {
                         return view! {
                             <p class="alert alert--ok" role="status" data-unsubscribed="">{t!(i18n, unsubscribe.done)}</p>

@@ -171,21 +171,26 @@ pub async fn save(
         return Ok(());
     }
     write(&txn, now, account_id, &changed).await?;
-    let detail: serde_json::Map<String, serde_json::Value> = changed
-        .iter()
-        .map(|(topic, mode)| (topic.code().to_owned(), json!(mode.code())))
-        .collect();
     audit::record(
         &txn,
         now,
         actor,
         Action::MailPreferencesChanged,
         Some((AuditObject::Account, account_id)),
-        serde_json::Value::Object(detail),
+        audited(&changed),
     )
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Choices as the audit log keeps them: `{"topic": "mode", …}`.
+fn audited(choices: &[(MailTopic, MailMode)]) -> serde_json::Value {
+    choices
+        .iter()
+        .map(|(topic, mode)| (topic.code().to_owned(), json!(mode.code())))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// The one-click unsubscribe link for `topic` (`None`: the digest) of `account_id`.
@@ -263,10 +268,6 @@ pub async fn unsubscribe(state: &Deps, address: Option<String>, token: &str) -> 
         return Ok(());
     }
     write(&txn, now, account_id, &stop).await?;
-    let detail: serde_json::Map<String, serde_json::Value> = stop
-        .iter()
-        .map(|(topic, mode)| (topic.code().to_owned(), json!(mode.code())))
-        .collect();
     audit::record(
         &txn,
         now,
@@ -276,7 +277,7 @@ pub async fn unsubscribe(state: &Deps, address: Option<String>, token: &str) -> 
         },
         Action::MailPreferencesChanged,
         Some((AuditObject::Account, account_id)),
-        json!({ "unsubscribed": detail }),
+        json!({ "unsubscribed": audited(&stop) }),
     )
     .await?;
     txn.commit().await?;
