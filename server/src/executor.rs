@@ -110,16 +110,13 @@ pub fn install() -> bool {
     INSTALLED.load(Ordering::Acquire)
 }
 
-/// Runs `render`, then waits (at most twenty seconds: under load on two cores
-/// five were not always enough) until every task it spawned has run and is not
-/// waiting to run again. It yields at first, then checks every millisecond, so
-/// a long wait does not spin.
+/// Runs `render`, then waits (at most five seconds) until every task it
+/// spawned has run and is not waiting to run again.
 pub async fn render_then_settle<T>(render: impl Future<Output = T>) -> T {
     SPAWNED
         .scope(Mutex::new(Vec::new()), async move {
             let output = render.await;
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-            let mut rounds = 0_u32;
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
             loop {
                 let settled = SPAWNED.with(|spawned| {
                     spawned
@@ -131,12 +128,7 @@ pub async fn render_then_settle<T>(render: impl Future<Output = T>) -> T {
                 if settled || tokio::time::Instant::now() >= deadline {
                     break;
                 }
-                rounds += 1;
-                if rounds < 100 {
-                    tokio::task::yield_now().await;
-                } else {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
-                }
+                tokio::task::yield_now().await;
             }
             output
         })
