@@ -197,7 +197,10 @@ async fn mail<C: ConnectionTrait>(
             to_volunteer,
             link: link.clone(),
             settings_link: format!("{site}/account/mail"),
-            unsubscribe: preferences::unsubscribe_link(state, person.id, topic),
+            // Security notices carry no unsubscribe link.
+            unsubscribe: topic
+                .map(|t| preferences::unsubscribe_link(state, person.id, Some(t)))
+                .unwrap_or_default(),
         };
         let mail = templates::notice(about.kind, &person.email, &notice);
         outbox::enqueue(db, &state.config.mail, now, mail).await?;

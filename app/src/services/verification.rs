@@ -47,20 +47,7 @@ pub async fn send<C: ConnectionTrait>(
     now: OffsetDateTime,
     account: &account::Model,
 ) -> Result<(), ServiceError> {
-    let token = tokens::random_token();
-    email_verification::ActiveModel {
-        account_id: Set(account.id),
-        email: Set(account.email.clone()),
-        token_hash: Set(tokens::hash(&token)),
-        created_at: Set(now),
-        expires_at: Set(now + LINK_LIFETIME),
-        used_at: Set(None),
-        changes_address: Set(false),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    let link = format!("{}/verify/{token}", state.config.public_url.trim_end_matches('/'));
+    let link = new_link(conn, state, now, account.id, &account.email, false).await?;
     let mail = templates::verify_address(
         &account.email,
         &account.display_name,
@@ -69,6 +56,35 @@ pub async fn send<C: ConnectionTrait>(
     );
     outbox::enqueue(conn, &state.config.mail, now, mail).await?;
     Ok(())
+}
+
+/// Stores a new single-use link (hashed) for `email` of `account_id`, moving the
+/// account to that address when `changes_address`; returns the full URL.
+async fn new_link<C: ConnectionTrait>(
+    conn: &C,
+    state: &Deps,
+    now: OffsetDateTime,
+    account_id: i64,
+    email: &str,
+    changes_address: bool,
+) -> Result<String, ServiceError> {
+    let token = tokens::random_token();
+    email_verification::ActiveModel {
+        account_id: Set(account_id),
+        email: Set(email.to_owned()),
+        token_hash: Set(tokens::hash(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + LINK_LIFETIME),
+        used_at: Set(None),
+        changes_address: Set(changes_address),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(format!(
+        "{}/verify/{token}",
+        state.config.public_url.trim_end_matches('/')
+    ))
 }
 
 /// The live link's row and its account (address unchanged since it was sent).
@@ -263,20 +279,7 @@ pub async fn request_change(
             .filter(email_verification::Column::UsedAt.is_null())
             .exec(&txn)
             .await?;
-        let token = tokens::random_token();
-        email_verification::ActiveModel {
-            account_id: Set(account.id),
-            email: Set(new_email.clone()),
-            token_hash: Set(tokens::hash(&token)),
-            created_at: Set(now),
-            expires_at: Set(now + LINK_LIFETIME),
-            used_at: Set(None),
-            changes_address: Set(true),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        let link = format!("{site}/verify/{token}");
+        let link = new_link(&txn, state, now, account.id, &new_email, true).await?;
         let mail = templates::change_address(
             &new_email,
             &account.display_name,
