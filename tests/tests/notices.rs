@@ -8,12 +8,7 @@
 
 use app::services::jobs;
 use entity::{account, mail_outbox, mail_preference};
-use frontline_tests::{
-    DbKind, TestApp, db_tests,
-    smtp_sink::{Received, SmtpSink},
-    users::PASSWORD,
-    world,
-};
+use frontline_tests::{DbKind, TestApp, db_tests, smtp_sink::SmtpSink, users::PASSWORD, world};
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::Value;
 use std::time::Duration;
