@@ -15,42 +15,63 @@ use std::{
     pin::Pin,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU8, Ordering},
     },
     task::{Context, Poll},
     time::Duration,
 };
 
 tokio::task_local! {
-    /// The tasks spawned during the current render, each with a flag set at its first poll.
-    static SPAWNED: Mutex<Vec<Arc<AtomicBool>>>;
+    /// The tasks spawned during the current render, each with its [`State`].
+    static SPAWNED: Mutex<Vec<Arc<AtomicU8>>>;
+}
+
+/// Where a recorded task is: [`NEW`] (never polled), [`RUNNING`] (in a poll
+/// now), [`WOKEN`] (to be polled again), [`IDLE`] (its last poll ended and
+/// nothing woke it since) or [`DONE`]. Only the last two count as settled: a
+/// task counts only once its poll has *returned*, so an effect cannot still be
+/// reading the render's signals when the render's owner is cleaned up (a flag
+/// set as the poll *began* let a preempted first run of leptos_i18n's effect
+/// outlive the owner on a loaded machine).
+mod state {
+    pub const NEW: u8 = 0;
+    pub const RUNNING: u8 = 1;
+    pub const WOKEN: u8 = 2;
+    pub const IDLE: u8 = 3;
+    pub const DONE: u8 = 4;
+}
+use state::{DONE, IDLE, NEW, RUNNING, WOKEN};
+
+/// Whether a task in this state has nothing left to do for now.
+fn settled(state: u8) -> bool {
+    matches!(state, IDLE | DONE)
 }
 
 /// tokio, with a record of what a render spawns.
 struct Recording;
 
-/// Polls the task, keeping its flag set while it has nothing left to do: set
-/// before each poll, cleared whenever the task is woken (an effect notified
-/// by a signal the render set), so a task woken but not yet run again does
-/// not count as settled.
+/// A recorded task, keeping its [`state`] up to date around each poll.
 struct Tracked {
-    polled: Arc<AtomicBool>,
+    state: Arc<AtomicU8>,
     task: PinnedFuture<()>,
 }
 
-/// The task's waker, clearing its flag first.
-struct ClearOnWake {
-    polled: Arc<AtomicBool>,
+/// The task's waker, marking it [`WOKEN`] first.
+struct MarkOnWake {
+    state: Arc<AtomicU8>,
     inner: std::task::Waker,
 }
 
-impl std::task::Wake for ClearOnWake {
+impl std::task::Wake for MarkOnWake {
     fn wake(self: Arc<Self>) {
         self.wake_by_ref();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        self.polled.store(false, Ordering::Release);
+        // A finished task stays finished; anything else must run again.
+        let _ = self.state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| {
+            (s != DONE).then_some(WOKEN)
+        });
         self.inner.wake_by_ref();
     }
 }
@@ -59,14 +80,19 @@ impl Future for Tracked {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.polled.store(true, Ordering::Release);
-        let waker = std::task::Waker::from(Arc::new(ClearOnWake {
-            polled: Arc::clone(&self.polled),
+        self.state.store(RUNNING, Ordering::Release);
+        let waker = std::task::Waker::from(Arc::new(MarkOnWake {
+            state: Arc::clone(&self.state),
             inner: cx.waker().clone(),
         }));
         let poll = self.task.as_mut().poll(&mut Context::from_waker(&waker));
         if poll.is_ready() {
-            self.polled.store(true, Ordering::Release);
+            self.state.store(DONE, Ordering::Release);
+        } else {
+            // Woken while it ran: stays WOKEN, to be polled again.
+            let _ = self
+                .state
+                .compare_exchange(RUNNING, IDLE, Ordering::AcqRel, Ordering::Acquire);
         }
         poll
     }
@@ -74,17 +100,17 @@ impl Future for Tracked {
 
 impl CustomExecutor for Recording {
     fn spawn(&self, task: PinnedFuture<()>) {
-        let polled = Arc::new(AtomicBool::new(false));
+        let state = Arc::new(AtomicU8::new(NEW));
         let recorded = SPAWNED
             .try_with(|spawned| {
                 spawned
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push(Arc::clone(&polled));
+                    .push(Arc::clone(&state));
             })
             .is_ok();
         if recorded {
-            tokio::spawn(Tracked { polled, task });
+            tokio::spawn(Tracked { state, task });
         } else {
             tokio::spawn(task);
         }
@@ -110,25 +136,40 @@ pub fn install() -> bool {
     INSTALLED.load(Ordering::Acquire)
 }
 
-/// Runs `render`, then waits (at most five seconds) until every task it
-/// spawned has run and is not waiting to run again.
+/// The longest a render waits for its tasks; past it the response leaves
+/// anyway and the wait is logged.
+const SETTLE_LIMIT: Duration = Duration::from_secs(20);
+
+/// Runs `render`, then waits (at most [`SETTLE_LIMIT`]) until every task it
+/// spawned has run and is not waiting to run again: yielding at first, then
+/// sleeping a millisecond between checks so a loaded machine is not spun on.
 pub async fn render_then_settle<T>(render: impl Future<Output = T>) -> T {
     SPAWNED
         .scope(Mutex::new(Vec::new()), async move {
             let output = render.await;
-            let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-            loop {
-                let settled = SPAWNED.with(|spawned| {
+            let started = tokio::time::Instant::now();
+            for check in 0u32.. {
+                let all_settled = SPAWNED.with(|spawned| {
                     spawned
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .iter()
-                        .all(|polled| polled.load(Ordering::Acquire))
+                        .all(|state| settled(state.load(Ordering::Acquire)))
                 });
-                if settled || tokio::time::Instant::now() >= deadline {
+                if all_settled {
                     break;
                 }
-                tokio::task::yield_now().await;
+                if started.elapsed() >= SETTLE_LIMIT {
+                    tracing::warn!(
+                        "a render's tasks had not settled after {SETTLE_LIMIT:?}; answering anyway"
+                    );
+                    break;
+                }
+                if check < 64 {
+                    tokio::task::yield_now().await;
+                } else {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
             }
             output
         })
@@ -152,6 +193,56 @@ mod tests {
         assert!(
             ran.load(Ordering::Acquire),
             "the spawned task had not run when the render returned"
+        );
+    }
+
+    /// A task that runs long (here: a thread preempted in its first run) is
+    /// not settled until its poll returns: the render waits for it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_render_waits_for_a_poll_under_way_to_return() {
+        assert!(install(), "Frontline's executor must be the process's");
+        let started = Arc::new(AtomicBool::new(false));
+        let finished = Arc::new(AtomicBool::new(false));
+        let (s, f) = (Arc::clone(&started), Arc::clone(&finished));
+        render_then_settle(async move {
+            any_spawner::Executor::spawn(async move {
+                s.store(true, Ordering::Release);
+                std::thread::sleep(Duration::from_millis(300));
+                f.store(true, Ordering::Release);
+                // Like an effect after its first run: waits for a change that never comes.
+                std::future::pending::<()>().await;
+            });
+            while !started.load(Ordering::Acquire) {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await;
+        assert!(
+            finished.load(Ordering::Acquire),
+            "the render returned while its task's first run was still under way"
+        );
+    }
+
+    /// A task woken during its own poll has more to do: the render waits for
+    /// the next poll too.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_task_woken_while_it_runs_is_run_again_before_the_render_returns() {
+        assert!(install(), "Frontline's executor must be the process's");
+        let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&polls);
+        render_then_settle(async move {
+            any_spawner::Executor::spawn(std::future::poll_fn(move |cx| {
+                if counter.fetch_add(1, Ordering::AcqRel) == 0 {
+                    cx.waker().wake_by_ref();
+                }
+                Poll::Pending
+            }));
+        })
+        .await;
+        assert_eq!(
+            polls.load(Ordering::Acquire),
+            2,
+            "the task was not run again after waking itself"
         );
     }
 }
