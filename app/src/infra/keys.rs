@@ -102,7 +102,7 @@ fn decode(hex: &str) -> Option<[u8; 32]> {
 }
 
 fn decode_any(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 || hex.len() > 128 {
+    if !hex.len().is_multiple_of(2) || hex.len() > 128 {
         return None;
     }
     (0..hex.len())

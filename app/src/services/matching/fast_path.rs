@@ -28,6 +28,10 @@ use super::{
 ///
 /// # Errors
 /// Database errors.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the transaction, the clock, the actor and the facts of one need's fast path"
+)]
 #[tracing::instrument(skip_all, fields(need_id = need.id, k = k))]
 pub async fn propose_at_once(
     txn: &DatabaseTransaction,
