@@ -15,6 +15,7 @@ use super::{
     audit::{self, Action, Actor},
 };
 use crate::domain::codes::AuditObject;
+use crate::i18n::Locale;
 use crate::infra::{
     db::begin_write,
     outbox,
@@ -62,6 +63,7 @@ pub async fn send<C: ConnectionTrait>(
     .await?;
     let link = format!("{}/verify/{token}", state.config.public_url.trim_end_matches('/'));
     let mail = templates::verify_address(
+        Locale::en,
         &account.email,
         &account.display_name,
         &link,
@@ -251,7 +253,7 @@ pub async fn request_change(
             &txn,
             &state.config.mail,
             now,
-            templates::address_taken(&new_email, &site),
+            templates::address_taken(Locale::en, &new_email, &site),
         )
         .await?;
     } else {
@@ -278,6 +280,7 @@ pub async fn request_change(
         .await?;
         let link = format!("{site}/verify/{token}");
         let mail = templates::change_address(
+            Locale::en,
             &new_email,
             &account.display_name,
             &link,
@@ -286,6 +289,7 @@ pub async fn request_change(
         outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
     }
     let notice = templates::address_changing(
+        Locale::en,
         &account.email,
         &account.display_name,
         &new_email,
