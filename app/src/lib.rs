@@ -8,17 +8,11 @@
 
 #![recursion_limit = "256"]
 
-/// Translations, generated at compile time from `locales/*.json`.
-///
-/// `load_locales!` is deprecated in favour of a `build.rs` generator that pulls in
-/// ICU's data-export toolchain; the macro does the same job for plain strings
-/// without that build cost.
-#[expect(
-    deprecated,
-    reason = "the build.rs generator costs minutes of build time for no gain here"
-)]
+/// Translations, generated at compile time from `locales/*.json` by `build.rs`
+/// (leptos_i18n's build-script generator, with `interpolate_display` on so that
+/// `td_string!` interpolates outside a reactive context, as the mail templates do).
 mod locales {
-    leptos_i18n::load_locales!();
+    include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 }
 pub use locales::i18n;
 

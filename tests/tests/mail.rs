@@ -5,6 +5,7 @@
 
 use app::{
     domain::codes::MailState,
+    i18n::Locale,
     infra::{db::begin_write, outbox},
     services::mail::templates,
 };
@@ -28,7 +29,7 @@ async fn queue(app: &TestApp, n: usize, note: &str) -> Vec<i64> {
     let txn = begin_write(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
     let mut ids = Vec::new();
     for i in 0..n {
-        let mail = templates::test(&format!("person{i}@example.org"), note);
+        let mail = templates::test(Locale::en, &format!("person{i}@example.org"), note);
         ids.push(
             outbox::enqueue(&txn, &app.state.config.mail, now(app), mail)
                 .await
@@ -119,7 +120,7 @@ db_tests! {
         }
         // A mail whose event rolled back does not exist, so it is never sent.
         let txn = begin_write(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
-        outbox::enqueue(&txn, &app.state.config.mail, now(&app), templates::test("ghost@example.org", "x"))
+        outbox::enqueue(&txn, &app.state.config.mail, now(&app), templates::test(Locale::en, "ghost@example.org", "x"))
             .await
             .unwrap_or_else(|e| panic!("{e:?}"));
         txn.rollback().await.unwrap_or_else(|e| panic!("{e}"));

@@ -7,6 +7,7 @@ use super::{
 };
 use crate::domain::codes::AuditObject;
 use crate::domain::views::{AccountPage, AccountRow};
+use crate::i18n::Locale;
 use crate::infra::{
     db::begin_write,
     outbox,
@@ -181,7 +182,8 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
             )
             .await?;
             if let Some(existing) = existing {
-                let mail = templates::registration_repeated(&existing.email, &state.config.public_url);
+                let mail =
+                    templates::registration_repeated(Locale::en, &existing.email, &state.config.public_url);
                 outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
             }
             txn.commit().await?;

@@ -7,6 +7,7 @@ use super::{
     standing::{self, Right},
 };
 use crate::domain::codes::AuditObject;
+use crate::i18n::Locale;
 use crate::infra::{db::begin_write, tokens};
 use crate::session::CurrentUser;
 use crate::{
@@ -322,6 +323,7 @@ pub async fn invite(
             .map(|a| a.display_name)
             .unwrap_or_default();
         let mail = crate::services::mail::templates::invitation(
+            Locale::en,
             email,
             &inviter,
             &org.name,

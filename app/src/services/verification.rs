@@ -15,6 +15,7 @@ use super::{
     audit::{self, Action, Actor},
 };
 use crate::domain::codes::AuditObject;
+use crate::i18n::Locale;
 use crate::infra::{
     db::begin_write,
     outbox,
@@ -49,6 +50,7 @@ pub async fn send<C: ConnectionTrait>(
 ) -> Result<(), ServiceError> {
     let link = new_link(conn, state, now, account.id, &account.email, false).await?;
     let mail = templates::verify_address(
+        Locale::en,
         &account.email,
         &account.display_name,
         &link,
@@ -267,7 +269,7 @@ pub async fn request_change(
             &txn,
             &state.config.mail,
             now,
-            templates::address_taken(&new_email, &site),
+            templates::address_taken(Locale::en, &new_email, &site),
         )
         .await?;
     } else {
@@ -281,6 +283,7 @@ pub async fn request_change(
             .await?;
         let link = new_link(&txn, state, now, account.id, &new_email, true).await?;
         let mail = templates::change_address(
+            Locale::en,
             &new_email,
             &account.display_name,
             &link,
@@ -289,6 +292,7 @@ pub async fn request_change(
         outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
     }
     let notice = templates::address_changing(
+        Locale::en,
         &account.email,
         &account.display_name,
         &new_email,

@@ -1,21 +1,22 @@
 //! What each mail says, as a plain-text and an HTML alternative.
 //!
-//! A plain template module rather than `leptos_i18n`: its `td_string!` works
-//! outside a reactive context, but interpolating values needs the
-//! `interpolate_display` option, which the `load_locales!` set-up cannot turn
-//! on. English only for now; a `Locale` argument comes with the other languages.
+//! The words come from the same translation layer as the pages: the
+//! `mail_text` keys of `locales/*.json`, read with `td_string!`, which takes the
+//! locale as an argument and so works outside a reactive context. Values are
+//! interpolated with the `interpolate_display` option, turned on in
+//! `build.rs`. Each template takes the recipient's `Locale`; callers pass
+//! `Locale::en` until accounts have a language.
 //!
 //! No mail carries confidential need details or message bodies: they link back.
-//! Every value put into the HTML alternative is escaped.
+//! Values are interpolated raw into the plain text; each paragraph of the HTML
+//! alternative is escaped as a whole, so every value put into it is escaped.
 
 use crate::{
     domain::codes::{MailKind, NotificationKind},
     html::escape,
+    i18n::{I18nLocaleTrait as _, Locale, td_string},
     infra::outbox::NewMail,
 };
-
-/// The footer every mail ends with.
-const FOOTER: &str = "Frontline — cybersecurity help for healthcare, from volunteer experts.";
 
 /// One paragraph or a link in a mail's body.
 enum Part<'a> {
@@ -24,9 +25,12 @@ enum Part<'a> {
 }
 
 /// Both alternatives from the same parts.
-fn render(kind: MailKind, to: &str, subject: String, parts: &[Part<'_>]) -> NewMail {
+fn render(locale: Locale, kind: MailKind, to: &str, subject: String, parts: &[Part<'_>]) -> NewMail {
+    let footer = td_string!(locale, mail_text.footer);
     let mut text = String::new();
-    let mut html = String::from("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>");
+    let mut html = String::from("<!doctype html><html lang=\"");
+    html.push_str(locale.as_str());
+    html.push_str("\"><head><meta charset=\"utf-8\"><title>");
     html.push_str(&escape(&subject));
     html.push_str("</title></head><body style=\"font-family:sans-serif;line-height:1.5\">");
     for part in parts {
@@ -51,10 +55,10 @@ fn render(kind: MailKind, to: &str, subject: String, parts: &[Part<'_>]) -> NewM
         text.push_str("\n\n");
     }
     text.push_str("-- \n");
-    text.push_str(FOOTER);
+    text.push_str(footer);
     text.push('\n');
     html.push_str("<hr><p style=\"color:#555;font-size:0.9em\">");
-    html.push_str(&escape(FOOTER));
+    html.push_str(&escape(footer));
     html.push_str("</p></body></html>");
     NewMail {
         kind,
@@ -66,15 +70,21 @@ fn render(kind: MailKind, to: &str, subject: String, parts: &[Part<'_>]) -> NewM
     }
 }
 
+/// "Hello {name},".
+fn greeting(locale: Locale, name: &str) -> String {
+    td_string!(locale, mail_text.hello, name = name)
+}
+
 /// A test of the mail set-up.
 #[must_use]
-pub fn test(to: &str, note: &str) -> NewMail {
+pub fn test(locale: Locale, to: &str, note: &str) -> NewMail {
     render(
+        locale,
         MailKind::Test,
         to,
-        "Frontline mail test".to_owned(),
+        td_string!(locale, mail_text.test.subject).to_owned(),
         &[
-            Part::Text("This is a test of Frontline's mail delivery."),
+            Part::Text(td_string!(locale, mail_text.test.lead)),
             Part::Text(note),
         ],
     )
@@ -82,23 +92,24 @@ pub fn test(to: &str, note: &str) -> NewMail {
 
 /// Someone tried to register with `to`, which already has an account.
 #[must_use]
-pub fn registration_repeated(to: &str, public_url: &str) -> NewMail {
+pub fn registration_repeated(locale: Locale, to: &str, public_url: &str) -> NewMail {
     let sign_in = format!("{public_url}/login");
     let reset = format!("{public_url}/reset");
     render(
+        locale,
         MailKind::RegistrationRepeated,
         to,
-        "Someone tried to register with your address".to_owned(),
+        td_string!(locale, mail_text.registration_repeated.subject).to_owned(),
         &[
-            Part::Text(
-                "Someone just tried to register a new Frontline account with this email address. \
-                 It already has an account, so nothing was created and nothing changed.",
+            Part::Text(td_string!(locale, mail_text.registration_repeated.lead)),
+            Part::Text(td_string!(locale, mail_text.registration_repeated.if_you)),
+            Part::Link(
+                td_string!(locale, mail_text.registration_repeated.sign_in),
+                &sign_in,
             ),
-            Part::Text("If it was you, sign in with your existing account:"),
-            Part::Link("Sign in", &sign_in),
-            Part::Text("If you forgot your password, you can choose a new one:"),
-            Part::Link("Reset your password", &reset),
-            Part::Text("If it was not you, you can ignore this mail."),
+            Part::Text(td_string!(locale, mail_text.forgot_password)),
+            Part::Link(td_string!(locale, mail_text.reset_password), &reset),
+            Part::Text(td_string!(locale, mail_text.registration_repeated.if_not_you)),
         ],
     )
 }
@@ -106,65 +117,56 @@ pub fn registration_repeated(to: &str, public_url: &str) -> NewMail {
 /// Someone signed in to another account asked to move it to `to`, which already
 /// has an account.
 #[must_use]
-pub fn address_taken(to: &str, public_url: &str) -> NewMail {
+pub fn address_taken(locale: Locale, to: &str, public_url: &str) -> NewMail {
     let reset = format!("{public_url}/reset");
     render(
+        locale,
         MailKind::RegistrationRepeated,
         to,
-        "Someone tried to use your address on Frontline".to_owned(),
+        td_string!(locale, mail_text.address_taken.subject).to_owned(),
         &[
-            Part::Text(
-                "Someone signed in to another Frontline account just asked to move it to this email \
-                 address. This address already has an account, so nothing changed.",
-            ),
-            Part::Text("If you forgot your password, you can choose a new one:"),
-            Part::Link("Reset your password", &reset),
-            Part::Text("Otherwise you can ignore this mail."),
+            Part::Text(td_string!(locale, mail_text.address_taken.lead)),
+            Part::Text(td_string!(locale, mail_text.forgot_password)),
+            Part::Link(td_string!(locale, mail_text.reset_password), &reset),
+            Part::Text(td_string!(locale, mail_text.address_taken.otherwise)),
         ],
     )
 }
 
 /// The link that verifies `to` for a new account.
 #[must_use]
-pub fn verify_address(to: &str, name: &str, link: &str, days: u64) -> NewMail {
-    let greeting = format!("Hello {name},");
-    let lead = format!(
-        "Welcome to Frontline. Please confirm that this is your email address: the link below \
-         works once, within {days} days. Coordinators vet accounts only once their address is confirmed."
-    );
+pub fn verify_address(locale: Locale, to: &str, name: &str, link: &str, days: u64) -> NewMail {
+    let greeting = greeting(locale, name);
+    let lead = td_string!(locale, mail_text.verify_address.lead, days = days);
     render(
+        locale,
         MailKind::VerifyAddress,
         to,
-        "Confirm your email address for Frontline".to_owned(),
+        td_string!(locale, mail_text.verify_address.subject).to_owned(),
         &[
             Part::Text(&greeting),
             Part::Text(&lead),
-            Part::Link("Confirm my address", link),
-            Part::Text(
-                "If you did not register on Frontline, ignore this mail: nothing happens without the link.",
-            ),
+            Part::Link(td_string!(locale, mail_text.verify_address.action), link),
+            Part::Text(td_string!(locale, mail_text.verify_address.ignore)),
         ],
     )
 }
 
 /// A password reset link the owner of `to` asked for.
 #[must_use]
-pub fn password_reset(to: &str, name: &str, link: &str, minutes: u64) -> NewMail {
-    let greeting = format!("Hello {name},");
-    let expiry = format!(
-        "Someone (we hope you) asked to reset the password of your Frontline account. \
-         The link below works once, within {minutes} minutes. Using it signs you out everywhere; \
-         if you use a second factor, you will still need it to sign in."
-    );
+pub fn password_reset(locale: Locale, to: &str, name: &str, link: &str, minutes: u64) -> NewMail {
+    let greeting = greeting(locale, name);
+    let expiry = td_string!(locale, mail_text.password_reset.lead, minutes = minutes);
     render(
+        locale,
         MailKind::PasswordReset,
         to,
-        "Reset your Frontline password".to_owned(),
+        td_string!(locale, mail_text.password_reset.subject).to_owned(),
         &[
             Part::Text(&greeting),
             Part::Text(&expiry),
-            Part::Link("Choose a new password", link),
-            Part::Text("If you did not ask for this, ignore this mail: your password stays as it is."),
+            Part::Link(td_string!(locale, mail_text.password_reset.action), link),
+            Part::Text(td_string!(locale, mail_text.password_reset.ignore)),
         ],
     )
 }
@@ -192,138 +194,145 @@ pub struct Notice<'a> {
     pub unsubscribe: String,
 }
 
-/// The subject line's start, the lead sentence and the link's label for a
-/// kind, as the organisation's side reads it where that differs.
-fn organisation_words(kind: NotificationKind) -> Option<(&'static str, &'static str, &'static str)> {
+/// The subject line's start, the lead sentence and the link's label.
+type Words = (&'static str, &'static str, &'static str);
+
+/// A kind's words as the organisation's side reads them, where they differ.
+fn organisation_words(locale: Locale, kind: NotificationKind) -> Option<Words> {
     match kind {
         NotificationKind::Proposed => Some((
-            "A volunteer was proposed",
-            "A volunteer was proposed for this need. You will be told when they answer.",
-            "Open the engagement",
+            td_string!(locale, mail_text.organisation_kinds.proposed.headline),
+            td_string!(locale, mail_text.organisation_kinds.proposed.lead),
+            td_string!(locale, mail_text.organisation_kinds.proposed.action),
         )),
         NotificationKind::Reminder => Some((
-            "Reminder: a volunteer waits for your confirmation",
-            "A volunteer accepted to help with this need and waits for your confirmation. The proposal expires within a day: please confirm or decline it before then.",
-            "Confirm or decline",
+            td_string!(locale, mail_text.organisation_kinds.reminder.headline),
+            td_string!(locale, mail_text.organisation_kinds.reminder.lead),
+            td_string!(locale, mail_text.organisation_kinds.reminder.action),
         )),
         _ => None,
     }
 }
 
-/// The subject line's start, the lead sentence and the link's label for a kind.
-fn notice_words(kind: NotificationKind) -> (&'static str, &'static str, &'static str) {
+/// A kind's words.
+fn notice_words(locale: Locale, kind: NotificationKind) -> Words {
     match kind {
         NotificationKind::Proposed => (
-            "New proposal",
-            "You have been proposed as the volunteer for this need. Please read it and accept or decline.",
-            "Answer the proposal",
+            td_string!(locale, mail_text.kinds.proposed.headline),
+            td_string!(locale, mail_text.kinds.proposed.lead),
+            td_string!(locale, mail_text.kinds.proposed.action),
         ),
         NotificationKind::Reminder => (
-            "Reminder: a proposal waits for your answer",
-            "A proposal still waits for your answer and expires within a day. Please answer it before then.",
-            "Answer the proposal",
+            td_string!(locale, mail_text.kinds.reminder.headline),
+            td_string!(locale, mail_text.kinds.reminder.lead),
+            td_string!(locale, mail_text.kinds.reminder.action),
         ),
         NotificationKind::Offered => (
-            "A volunteer offered to help",
-            "A volunteer offered to help with your need. Please confirm or decline their offer.",
-            "See the offer",
+            td_string!(locale, mail_text.kinds.offered.headline),
+            td_string!(locale, mail_text.kinds.offered.lead),
+            td_string!(locale, mail_text.kinds.offered.action),
         ),
         NotificationKind::Accepted => (
-            "Proposal accepted",
-            "The volunteer accepted the proposal. The organisation confirms to start the work.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.accepted.headline),
+            td_string!(locale, mail_text.kinds.accepted.lead),
+            td_string!(locale, mail_text.kinds.accepted.action),
         ),
         NotificationKind::Declined => (
-            "Declined",
-            "The proposal was declined. The need goes back to matching.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.declined.headline),
+            td_string!(locale, mail_text.kinds.declined.lead),
+            td_string!(locale, mail_text.kinds.declined.action),
         ),
         NotificationKind::Confirmed => (
-            "Work confirmed",
-            "The organisation confirmed the work: the engagement is active and its details are open to the volunteer.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.confirmed.headline),
+            td_string!(locale, mail_text.kinds.confirmed.lead),
+            td_string!(locale, mail_text.kinds.confirmed.action),
         ),
         NotificationKind::Completed => (
-            "Completed: please rate it",
-            "The work is marked as completed. Thank you. Please rate the engagement: ratings help the programme match well.",
-            "Rate the engagement",
+            td_string!(locale, mail_text.kinds.completed.headline),
+            td_string!(locale, mail_text.kinds.completed.lead),
+            td_string!(locale, mail_text.kinds.completed.action),
         ),
         NotificationKind::Cancelled => (
-            "Cancelled",
-            "The engagement was called off.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.cancelled.headline),
+            td_string!(locale, mail_text.kinds.cancelled.lead),
+            td_string!(locale, mail_text.kinds.cancelled.action),
         ),
         NotificationKind::Expired => (
-            "Proposal expired",
-            "The proposal expired without an answer.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.expired.headline),
+            td_string!(locale, mail_text.kinds.expired.lead),
+            td_string!(locale, mail_text.kinds.expired.action),
         ),
         NotificationKind::Message => (
-            "New message",
-            "There is a new message on this engagement. For your privacy it is not copied into this mail: read it on Frontline.",
-            "Read the message",
+            td_string!(locale, mail_text.kinds.message.headline),
+            td_string!(locale, mail_text.kinds.message.lead),
+            td_string!(locale, mail_text.kinds.message.action),
         ),
         NotificationKind::TakenByAnother => (
-            "Proposal withdrawn: another volunteer was first",
-            "This critical need was proposed to several volunteers at once, and another volunteer accepted it first. Thank you for being ready to help: the proposal is withdrawn and nothing is asked of you.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.taken_by_another.headline),
+            td_string!(locale, mail_text.kinds.taken_by_another.lead),
+            td_string!(locale, mail_text.kinds.taken_by_another.action),
         ),
         NotificationKind::Withdrawn => (
-            "Proposal withdrawn",
-            "The programme withdrew this proposal.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.withdrawn.headline),
+            td_string!(locale, mail_text.kinds.withdrawn.lead),
+            td_string!(locale, mail_text.kinds.withdrawn.action),
         ),
         NotificationKind::OnHold => (
-            "On hold",
-            "This engagement is on hold until a coordinator follows up.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.on_hold.headline),
+            td_string!(locale, mail_text.kinds.on_hold.lead),
+            td_string!(locale, mail_text.kinds.on_hold.action),
         ),
         NotificationKind::NeedsReassignment => (
-            "Needs reassignment",
-            "An active engagement needs reassignment: one of its participants was suspended or turned down.",
-            "Open the engagement",
+            td_string!(locale, mail_text.kinds.needs_reassignment.headline),
+            td_string!(locale, mail_text.kinds.needs_reassignment.lead),
+            td_string!(locale, mail_text.kinds.needs_reassignment.action),
         ),
         NotificationKind::FailedSignIns => (
-            "Failed sign-in attempts on your account",
-            "There were failed attempts to sign in to your account since you last signed in. If they were not yours, consider changing your password and turning on two-factor authentication.",
-            "Review your account",
+            td_string!(locale, mail_text.kinds.failed_sign_ins.headline),
+            td_string!(locale, mail_text.kinds.failed_sign_ins.lead),
+            td_string!(locale, mail_text.kinds.failed_sign_ins.action),
         ),
         NotificationKind::VettingApproved => (
-            "Approved",
-            "A coordinator approved you on Frontline. You can now take part in matching.",
-            "Open Frontline",
+            td_string!(locale, mail_text.kinds.vetting_approved.headline),
+            td_string!(locale, mail_text.kinds.vetting_approved.lead),
+            td_string!(locale, mail_text.kinds.vetting_approved.action),
         ),
         NotificationKind::VettingRejected => (
-            "Not approved",
-            "A coordinator did not approve this registration. The note they left is on your page.",
-            "Open Frontline",
+            td_string!(locale, mail_text.kinds.vetting_rejected.headline),
+            td_string!(locale, mail_text.kinds.vetting_rejected.lead),
+            td_string!(locale, mail_text.kinds.vetting_rejected.action),
         ),
         NotificationKind::VettingSuspended => (
-            "Suspended",
-            "A coordinator suspended this registration: proposals are withdrawn and active work is on hold.",
-            "Open Frontline",
+            td_string!(locale, mail_text.kinds.vetting_suspended.headline),
+            td_string!(locale, mail_text.kinds.vetting_suspended.lead),
+            td_string!(locale, mail_text.kinds.vetting_suspended.action),
         ),
     }
 }
 
 /// The mail telling `to` of a notification (the in-app notification's twin).
 #[must_use]
-pub fn notice(kind: NotificationKind, to: &str, notice: &Notice<'_>) -> NewMail {
+pub fn notice(locale: Locale, kind: NotificationKind, to: &str, notice: &Notice<'_>) -> NewMail {
     let (headline, lead, action) = if notice.to_volunteer {
-        notice_words(kind)
+        notice_words(locale, kind)
     } else {
-        organisation_words(kind).unwrap_or_else(|| notice_words(kind))
+        organisation_words(locale, kind).unwrap_or_else(|| notice_words(locale, kind))
     };
-    let greeting = format!("Hello {},", notice.name);
+    let greeting = greeting(locale, notice.name);
     let about = match notice.organisation {
-        Some(organisation) => format!("{} — for {organisation}", notice.subject),
+        Some(organisation) => td_string!(
+            locale,
+            mail_text.notice.about_for,
+            about = notice.subject,
+            organisation = organisation
+        ),
         None => notice.subject.to_owned(),
     };
     let answer_by = notice.answer_by.as_ref().map(|at| {
         if notice.to_volunteer {
-            format!("Please answer by {at}; after that the proposal expires.")
+            td_string!(locale, mail_text.notice.answer_by_volunteer, at = at)
         } else {
-            format!("The volunteer answers by {at}; after that the proposal expires.")
+            td_string!(locale, mail_text.notice.answer_by_organisation, at = at)
         }
     });
     let mut parts = vec![Part::Text(&greeting), Part::Text(lead), Part::Text(&about)];
@@ -331,24 +340,29 @@ pub fn notice(kind: NotificationKind, to: &str, notice: &Notice<'_>) -> NewMail 
         parts.push(Part::Text(answer_by));
     }
     parts.push(Part::Link(action, &notice.link));
-    let footer = non_essential_footer(&notice.settings_link);
+    let footer = non_essential_footer(locale, &notice.settings_link);
     if kind.topic().is_some() {
         parts.push(Part::Text(&footer));
-        parts.push(Part::Link("Stop these mails", &notice.unsubscribe));
+        parts.push(Part::Link(
+            td_string!(locale, mail_text.notice.stop),
+            &notice.unsubscribe,
+        ));
     }
-    let subject = format!("{headline}: {}", notice.subject);
-    let mut mail = render(kind.mail_kind(), to, subject, &parts);
+    let subject = td_string!(
+        locale,
+        mail_text.notice.subject,
+        headline = headline,
+        about = notice.subject
+    );
+    let mut mail = render(locale, kind.mail_kind(), to, subject, &parts);
     if kind.topic().is_some() {
         mail.unsubscribe = Some(notice.unsubscribe.clone());
     }
     mail
 }
 
-fn non_essential_footer(settings_link: &str) -> String {
-    format!(
-        "You get this mail because of your mail settings on Frontline. Choose which mail you get, \
-         at once, once a day or never: {settings_link}"
-    )
+fn non_essential_footer(locale: Locale, settings_link: &str) -> String {
+    td_string!(locale, mail_text.settings_footer, link = settings_link)
 }
 
 /// One line of a digest.
@@ -364,7 +378,12 @@ pub struct DigestLine {
 
 /// The day's notifications in one mail.
 #[must_use]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the recipient, the lines and the three links"
+)]
 pub fn digest(
+    locale: Locale,
     to: &str,
     name: &str,
     lines: &[DigestLine],
@@ -373,33 +392,46 @@ pub fn digest(
     settings_link: &str,
     unsubscribe: &str,
 ) -> NewMail {
-    let greeting = format!("Hello {name},");
+    let greeting = greeting(locale, name);
     let lead = if lines.len() == 1 {
-        "Here is what happened on Frontline since your last digest: one update.".to_owned()
+        td_string!(locale, mail_text.digest.lead_single).to_owned()
     } else {
-        format!(
-            "Here is what happened on Frontline since your last digest: {} updates.",
-            lines.len() as u64 + more
+        td_string!(
+            locale,
+            mail_text.digest.lead_several,
+            count = lines.len() as u64 + more
         )
     };
     let items: Vec<String> = lines
         .iter()
-        .map(|line| format!("{} — {}: {}", line.at, notice_words(line.kind).0, line.subject))
+        .map(|line| {
+            td_string!(
+                locale,
+                mail_text.digest.item,
+                at = &line.at,
+                headline = notice_words(locale, line.kind).0,
+                about = &line.subject
+            )
+        })
         .collect();
-    let rest = (more > 0).then(|| format!("…and {more} more on your notifications page."));
+    let rest = (more > 0).then(|| td_string!(locale, mail_text.digest.more, more = more));
     let mut parts = vec![Part::Text(&greeting), Part::Text(&lead)];
     parts.extend(items.iter().map(|item| Part::Text(item)));
     if let Some(rest) = &rest {
         parts.push(Part::Text(rest));
     }
-    parts.push(Part::Link("See your notifications", notifications_link));
-    let footer = non_essential_footer(settings_link);
+    parts.push(Part::Link(
+        td_string!(locale, mail_text.digest.see),
+        notifications_link,
+    ));
+    let footer = non_essential_footer(locale, settings_link);
     parts.push(Part::Text(&footer));
-    parts.push(Part::Link("Stop the daily digest", unsubscribe));
+    parts.push(Part::Link(td_string!(locale, mail_text.digest.stop), unsubscribe));
     let mut mail = render(
+        locale,
         MailKind::Digest,
         to,
-        "Your daily Frontline digest".to_owned(),
+        td_string!(locale, mail_text.digest.subject).to_owned(),
         &parts,
     );
     mail.unsubscribe = Some(unsubscribe.to_owned());
@@ -408,66 +440,85 @@ pub fn digest(
 
 /// An invitation to join `organisation`, sent to a colleague's address.
 #[must_use]
-pub fn invitation(to: &str, inviter: &str, organisation: &str, link: &str, days: u64) -> NewMail {
-    let lead = format!(
-        "{inviter} invites you to join {organisation} on Frontline, where healthcare organisations \
-         get cybersecurity help from vetted volunteer experts."
+pub fn invitation(
+    locale: Locale,
+    to: &str,
+    inviter: &str,
+    organisation: &str,
+    link: &str,
+    days: u64,
+) -> NewMail {
+    let lead = td_string!(
+        locale,
+        mail_text.invitation.lead,
+        inviter = inviter,
+        organisation = organisation
     );
-    let how = format!(
-        "Open the link below, then register (or sign in) as an organisation member and join. \
-         The link works once, within {days} days."
-    );
+    let how = td_string!(locale, mail_text.invitation.how, days = days);
     render(
+        locale,
         MailKind::Invitation,
         to,
-        format!("{inviter} invites you to {organisation} on Frontline"),
+        td_string!(
+            locale,
+            mail_text.invitation.subject,
+            inviter = inviter,
+            organisation = organisation
+        ),
         &[
             Part::Text(&lead),
             Part::Text(&how),
-            Part::Link("Join the organisation", link),
-            Part::Text("If you do not know the sender, ignore this mail: nothing happens without the link."),
+            Part::Link(td_string!(locale, mail_text.invitation.action), link),
+            Part::Text(td_string!(locale, mail_text.invitation.ignore)),
         ],
     )
 }
 
 /// An invitation to coordinate the programme: the link sets the password.
 #[must_use]
-pub fn coordinator_invitation(to: &str, name: &str, inviter: &str, link: &str, hours: u64) -> NewMail {
-    let greeting = format!("Hello {name},");
-    let lead = format!(
-        "{inviter} made you a coordinator of Frontline. Choose your password with the link below: \
-         it works once, within {hours} hours. You will then set up two-factor authentication, \
-         which coordinators need."
+pub fn coordinator_invitation(
+    locale: Locale,
+    to: &str,
+    name: &str,
+    inviter: &str,
+    link: &str,
+    hours: u64,
+) -> NewMail {
+    let greeting = greeting(locale, name);
+    let lead = td_string!(
+        locale,
+        mail_text.coordinator_invitation.lead,
+        inviter = inviter,
+        hours = hours
     );
     render(
+        locale,
         MailKind::CoordinatorInvitation,
         to,
-        "You are invited to coordinate Frontline".to_owned(),
+        td_string!(locale, mail_text.coordinator_invitation.subject).to_owned(),
         &[
             Part::Text(&greeting),
             Part::Text(&lead),
-            Part::Link("Choose your password", link),
+            Part::Link(td_string!(locale, mail_text.coordinator_invitation.action), link),
         ],
     )
 }
 
 /// The link that moves an account to the new address `to`.
 #[must_use]
-pub fn change_address(to: &str, name: &str, link: &str, days: u64) -> NewMail {
-    let greeting = format!("Hello {name},");
-    let lead = format!(
-        "You asked to use this address for your Frontline account. Confirm it with the link below: \
-         it works once, within {days} days. Until then your account keeps its current address."
-    );
+pub fn change_address(locale: Locale, to: &str, name: &str, link: &str, days: u64) -> NewMail {
+    let greeting = greeting(locale, name);
+    let lead = td_string!(locale, mail_text.change_address.lead, days = days);
     render(
+        locale,
         MailKind::ChangeAddress,
         to,
-        "Confirm your new address for Frontline".to_owned(),
+        td_string!(locale, mail_text.change_address.subject).to_owned(),
         &[
             Part::Text(&greeting),
             Part::Text(&lead),
-            Part::Link("Confirm my new address", link),
-            Part::Text("If you did not ask for this, ignore this mail: nothing changes without the link."),
+            Part::Link(td_string!(locale, mail_text.change_address.action), link),
+            Part::Text(td_string!(locale, mail_text.change_address.ignore)),
         ],
     )
 }
@@ -475,24 +526,25 @@ pub fn change_address(to: &str, name: &str, link: &str, days: u64) -> NewMail {
 /// A notice to the current address that someone signed in as its owner asked to
 /// move the account to `new_address`.
 #[must_use]
-pub fn address_changing(to: &str, name: &str, new_address: &str, reset_link: &str) -> NewMail {
-    let greeting = format!("Hello {name},");
-    let lead = format!(
-        "Someone signed in to your Frontline account asked to move it to the address {new_address}. \
-         It moves only once the link sent there is followed."
-    );
+pub fn address_changing(
+    locale: Locale,
+    to: &str,
+    name: &str,
+    new_address: &str,
+    reset_link: &str,
+) -> NewMail {
+    let greeting = greeting(locale, name);
+    let lead = td_string!(locale, mail_text.address_changing.lead, address = new_address);
     render(
+        locale,
         MailKind::AddressChanging,
         to,
-        "Your Frontline account's address is being changed".to_owned(),
+        td_string!(locale, mail_text.address_changing.subject).to_owned(),
         &[
             Part::Text(&greeting),
             Part::Text(&lead),
-            Part::Text(
-                "If this was not you, change your password now (this also signs everyone out), \
-                 and tell a coordinator.",
-            ),
-            Part::Link("Reset your password", reset_link),
+            Part::Text(td_string!(locale, mail_text.address_changing.if_not_you)),
+            Part::Link(td_string!(locale, mail_text.reset_password), reset_link),
         ],
     )
 }
@@ -504,6 +556,7 @@ mod tests {
     #[test]
     fn html_escapes_what_people_type() {
         let mail = password_reset(
+            Locale::en,
             "a@example.org",
             "<script>alert(1)</script> & co",
             "https://f.example/reset/abc",
@@ -526,6 +579,7 @@ mod tests {
     fn every_notice_links_its_page_and_non_essential_ones_can_be_stopped() {
         for kind in NotificationKind::ALL {
             let mail = notice(
+                Locale::en,
                 *kind,
                 "v@example.org",
                 &Notice {
@@ -553,5 +607,46 @@ mod tests {
             );
             assert_eq!(mail.kind, kind.mail_kind());
         }
+    }
+
+    #[test]
+    fn values_are_interpolated_into_the_words() {
+        let mail = invitation(
+            Locale::en,
+            "i@example.org",
+            "Ada",
+            "Clinic",
+            "https://f.example/join/x",
+            14,
+        );
+        assert_eq!(mail.subject, "Ada invites you to Clinic on Frontline");
+        assert!(
+            mail.text.contains("The link works once, within 14 days."),
+            "{}",
+            mail.text
+        );
+        let line = |subject: &str| DigestLine {
+            kind: NotificationKind::Proposed,
+            subject: subject.to_owned(),
+            at: "2026-12-04 09:00".to_owned(),
+        };
+        let lines = [line("Triage"), line("Audit")];
+        let mail = digest(Locale::en, "d@example.org", "Ada", &lines, 1, "n", "s", "u");
+        assert!(mail.text.starts_with("Hello Ada,\n\n"), "{}", mail.text);
+        assert!(
+            mail.text.contains("since your last digest: 3 updates."),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.text.contains("2026-12-04 09:00 — New proposal: Triage"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.text.contains("…and 1 more on your notifications page."),
+            "{}",
+            mail.text
+        );
     }
 }
