@@ -123,19 +123,27 @@ pub fn email(raw: &str) -> Result<String, Message> {
 }
 
 /// Whether `c` is an invisible character that can make one name look like
-/// another: the bidirectional controls (U+202E turns `exe.pdf` into `fdp.exe`)
-/// and the zero-width characters. Refused in names and titles.
+/// another: the bidirectional controls (U+202E turns `exe.pdf` into `fdp.exe`),
+/// the zero-width and other default-ignorable characters (soft hyphen, fillers,
+/// tags, variation selectors). Refused in names and titles.
 #[must_use]
 pub fn is_spoofing_char(c: char) -> bool {
     matches!(
         c,
-        '\u{061C}'                 // Arabic letter mark
-            | '\u{180E}'           // Mongolian vowel separator
+        '\u{00AD}'                 // soft hyphen
+            | '\u{034F}'           // combining grapheme joiner
+            | '\u{061C}'           // Arabic letter mark
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers
+            | '\u{17B4}' | '\u{17B5}' // Khmer inherent vowels
+            | '\u{180B}'..='\u{180F}' // Mongolian selectors and vowel separator
             | '\u{200B}'..='\u{200F}' // zero-width space, (non-)joiner, LRM, RLM
             | '\u{202A}'..='\u{202E}' // embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // isolates
-            | '\u{FEFF}' // zero-width no-break space
+            | '\u{2060}'..='\u{206F}' // word joiner, invisible operators, deprecated formats
+            | '\u{FE00}'..='\u{FE0F}' // variation selectors
+            | '\u{FEFF}'           // zero-width no-break space
+            | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+            | '\u{1D173}'..='\u{1D17A}' // musical formatting
+            | '\u{E0000}'..='\u{E0FFF}' // tags, variation selectors supplement
     )
 }
 
@@ -268,6 +276,11 @@ mod tests {
             "\u{2066}Bank\u{2069}",
             "a\u{FEFF}b",
             "x\u{200F}y",
+            "Soft\u{00AD}hyphen",
+            "\u{3164}",
+            "Tag\u{E0041}ged",
+            "Var\u{FE0F}",
+            "Mongol\u{180B}ian",
         ] {
             assert_eq!(display_name(spoof), Err(Message::NameInvalid), "{spoof:?}");
             assert_eq!(

@@ -297,6 +297,22 @@ db_tests! {
         assert!(notice.text().contains(&format!("{}/reset", app.settings.public_url)), "{}", notice.text());
         assert!(notice.html().contains("/reset\""), "{}", notice.html());
         assert!(!notice.data.contains("Someone Else"), "nothing the stranger typed");
+        // More tries within the hour, from other clients: no more notices. An
+        // hour later, one more.
+        for _ in 0..3 {
+            assert_eq!(app.client().submit("/register", "/api/register", &fields).await.status().as_u16(), 302);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(count_subject(&sink, NOTICE), 1, "at most one notice an hour to an address");
+        app.clock.advance(Duration::from_secs(61 * 60));
+        assert_eq!(app.client().submit("/register", "/api/register", &fields).await.status().as_u16(), 302);
+        for _ in 0..100 {
+            if count_subject(&sink, NOTICE) == 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(count_subject(&sink, NOTICE), 2, "the next hour, the next notice");
         app.stop().await;
     }
 

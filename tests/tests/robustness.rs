@@ -266,6 +266,23 @@ frontline_tests::db_tests! {
                 assert!(page < 1_000, "{path}: page {page} is past the last one");
             }
         }
+        // Lists that hold something answer the last page, not an empty one.
+        let notices = cast.member.call_json("/api/notifications/list", &[("page", HUGE)]).await;
+        assert!(
+            notices.as_array().is_some_and(|n| !n.is_empty()),
+            "a page past the end of the notifications is the last page: {notices}"
+        );
+        let run = world::created_id(cast.coordinator.call("/api/matching/batch_start", &[]).await, "start batch").await;
+        let mut batch = serde_json::Value::Null;
+        for _ in 0..200 {
+            batch = cast.coordinator.call_json("/api/matching/batch", &[("id", &run.to_string()), ("page", HUGE)]).await;
+            if batch["status"] != "running" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(batch["page"], 0, "a batch preview's page past the end is its last page: {batch}");
+        assert!(batch["pairs"].as_array().is_some_and(|p| !p.is_empty()), "{batch}");
         let pages: [(&frontline_tests::TestClient, &str); 8] = [
             (&cast.member, "/needs"),
             (&cast.volunteer, "/needs"),

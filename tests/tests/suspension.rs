@@ -349,8 +349,11 @@ db_tests! {
                 f.push(format!("the volunteer of a {what} engagement reads the confidential part"));
             }
         }
-        // Nor the need, now that it is not open.
-        for (what, need) in [("declined", c.need), ("completed", resolved)] {
+        // Nor the need, now that it is not open (here: matched with someone else
+        // after the volunteer's proposal expired).
+        let moved_on = fixtures::need(&app.db, c.organisation, author, need::Status::Matched).await;
+        row(&app, moved_on, v, engagement::Status::Expired).await;
+        for (what, need) in [("declined", c.need), ("completed", resolved), ("expired", moved_on)] {
             expect(f, &c.volunteer, &format!("the need of a {what} engagement"), "/api/needs/detail", &[("id", &need.to_string())], 404).await;
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -380,5 +383,55 @@ db_tests! {
             .await;
         let seen = c.volunteer.call_json("/api/needs/detail", &[("id", &open.to_string())]).await;
         assert!(seen["confidential"].is_null(), "{seen}");
+    }
+
+    /// Rejection, like suspension, takes away every right approval gave, for
+    /// both sides (the sessions stay: rejection does not sign anyone out).
+    async fn a_rejected_volunteer_and_organisation_lose_every_right_approval_gave(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        let email = c.volunteer_user.email.clone();
+        let active = engagement(&c, &c.volunteer, &email, c.need, true).await;
+        let phishing = world::open_need(&app, &c.member, &c.coordinator, "Phishing training").await;
+        let proposed = world::propose(&c.coordinator, phishing, &email).await;
+        let spare = world::open_need(&app, &c.member, &c.coordinator, "Asset inventory").await;
+        let category = world::category(&app, "email_security").await;
+        let skill = world::skill(&app, "dmarc").await;
+
+        c.coordinator
+            .call_json("/api/vetting/volunteer_decide", &[("id", &v.to_string()), ("decision", "reject"), ("note", "Not eligible")])
+            .await;
+        assert_eq!(status(&app, proposed).await, engagement::Status::Cancelled, "open proposals are withdrawn");
+        assert_eq!(status(&app, active).await, engagement::Status::Active, "the work under way is flagged, not ended");
+        assert_eq!(audited(&app, "engagement.flagged").await.len(), 1);
+
+        let (a, spare) = (active.to_string(), spare.to_string());
+        let today = today(&app);
+        let mut failures = Vec::new();
+        let f = &mut failures;
+        let cv = &c.volunteer;
+        expect(f, cv, "engagement page (confidential details)", "/api/engagements/page", &[("id", &a)], 403).await;
+        expect(f, cv, "read messages", "/api/engagements/messages", &[("id", &a), ("after", "0")], 403).await;
+        expect(f, cv, "post a message", "/api/engagements/message", &[("id", &a), ("body", "still here")], 403).await;
+        expect(f, cv, "log hours", "/api/engagements/hours", &[("id", &a), ("on", &today), ("hours", "1"), ("hours_note", "")], 403).await;
+        expect(f, cv, "offer", "/api/engagements/offer", &[("need", &spare), ("note", "")], 403).await;
+        expect(f, cv, "open needs", "/api/needs/open", &[], 403).await;
+        expect(f, cv, "the need of the active engagement", "/api/needs/detail", &[("id", &c.need.to_string())], 404).await;
+        let fits = cv.call_json("/api/matching/fits", &[]).await;
+        if fits["approved"] != false || fits["needs"].as_array().is_none_or(|n| !n.is_empty()) {
+            f.push(format!("fitting needs still offered: {fits}"));
+        }
+
+        world::vet_organisation(&c.coordinator, c.organisation, "reject").await;
+        let m = &c.member;
+        let new_need = world::need_form("Another need", category, skill);
+        let new_need: Vec<(&str, &str)> = new_need.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        expect(f, m, "engagement page", "/api/engagements/page", &[("id", &a)], 403).await;
+        expect(f, m, "post a message", "/api/engagements/message", &[("id", &a), ("body", "still here")], 403).await;
+        expect(f, m, "create a need", "/api/needs/create", &new_need, 403).await;
+        expect(f, m, "withdraw a need", "/api/needs/withdraw", &[("id", &spare)], 403).await;
+        expect(f, m, "invite", "/api/organisation/invite", &[], 403).await;
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 }

@@ -172,6 +172,14 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
                 .filter(account::Column::Email.eq(validate::email(&input.email).unwrap_or_default()))
                 .one(&txn)
                 .await?;
+            // One notice an hour at most, whoever tries and from wherever: the
+            // owner's mailbox cannot be flooded through this form.
+            let notice_due = match &existing {
+                Some(existing) => {
+                    !registration_repeated_since(&txn, existing.id, now - REPEATED_NOTICE_GAP).await?
+                }
+                None => false,
+            };
             audit::record(
                 &txn,
                 now,
@@ -181,7 +189,7 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
                 json!({ "role": input.role }),
             )
             .await?;
-            if let Some(existing) = existing {
+            if let Some(existing) = existing.filter(|_| notice_due) {
                 let mail =
                     templates::registration_repeated(Locale::en, &existing.email, &state.config.public_url);
                 outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
@@ -193,6 +201,27 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// The least time between two "someone tried to register with your address"
+/// notices to one account.
+const REPEATED_NOTICE_GAP: time::Duration = time::Duration::hours(1);
+
+/// Whether someone tried to register with this account's address since `since`
+/// (the audit log keeps each attempt, by the object index).
+async fn registration_repeated_since<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    since: time::OffsetDateTime,
+) -> Result<bool, ServiceError> {
+    Ok(entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::ObjectType.eq(AuditObject::Account.code()))
+        .filter(entity::audit_log::Column::ObjectId.eq(account_id))
+        .filter(entity::audit_log::Column::Action.eq(Action::RegistrationRepeated.as_str()))
+        .filter(entity::audit_log::Column::At.gt(since))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Creates a coordinator (from the command line, or by another coordinator).

@@ -222,7 +222,7 @@ pub async fn unread<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64, 
         .await?)
 }
 
-/// An account's notifications, newest first.
+/// An account's notifications, newest first; a page past the end is the last page.
 ///
 /// # Errors
 /// Database errors.
@@ -232,8 +232,13 @@ pub async fn list<C: ConnectionTrait>(
     account_id: i64,
     page: u64,
 ) -> Result<Vec<NotificationView>, ServiceError> {
-    Ok(notification::Entity::find()
-        .filter(notification::Column::AccountId.eq(account_id))
+    let mine = notification::Entity::find().filter(notification::Column::AccountId.eq(account_id));
+    let page = if page == 0 {
+        0
+    } else {
+        crate::infra::db::existing_page(page, mine.clone().count(db).await?, PAGE_SIZE)
+    };
+    Ok(mine
         .order_by_desc(notification::Column::Id)
         .offset(crate::infra::db::offset(page, PAGE_SIZE))
         .limit(PAGE_SIZE)

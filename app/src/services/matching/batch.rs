@@ -280,6 +280,8 @@ pub async fn run(state: &Deps, id: i64, page: u64) -> Result<RunView, ServiceErr
     let now = state.clock.now();
     let preview = stored_preview(&run)?;
     let starter = account::Entity::find_by_id(run.started_by).one(&state.db).await?;
+    // A page past the end is the last page.
+    let page = crate::infra::db::existing_page(page, preview.pairs.len() as u64, PAIRS_PAGE);
     let start = usize::try_from(page.saturating_mul(PAIRS_PAGE)).unwrap_or(usize::MAX);
     Ok(RunView {
         id: run.id,
