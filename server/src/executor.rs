@@ -47,6 +47,30 @@ fn settled(state: u8) -> bool {
     matches!(state, IDLE | DONE)
 }
 
+std::thread_local! {
+    /// Set while a render's tasks are to be dropped unrun ([`without_tasks`]).
+    static DISCARDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a synchronous render, such as the router's route list), dropping
+/// every task it spawns instead of running it.
+///
+/// Why: `generate_route_list` renders the whole app only to read its routes,
+/// then cleans up its reactive owner before returning; the effect leptos_i18n
+/// spawned during that render would first run afterwards and panic on the
+/// disposed signal (every server start, and every test that lists the page
+/// routes). Such a render needs none of its tasks.
+pub fn without_tasks<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DISCARDING.with(|d| d.set(self.0));
+        }
+    }
+    let _reset = Reset(DISCARDING.with(|d| d.replace(true)));
+    f()
+}
+
 /// tokio, with a record of what a render spawns.
 struct Recording;
 
@@ -100,6 +124,10 @@ impl Future for Tracked {
 
 impl CustomExecutor for Recording {
     fn spawn(&self, task: PinnedFuture<()>) {
+        if DISCARDING.with(std::cell::Cell::get) {
+            drop(task);
+            return;
+        }
         let state = Arc::new(AtomicU8::new(NEW));
         let recorded = SPAWNED
             .try_with(|spawned| {

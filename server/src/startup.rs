@@ -269,11 +269,17 @@ async fn mail_worker(state: AppState, mailer: Mailer, mut stop: tokio::sync::wat
     }
 }
 
+/// The app's routes, read by a render whose tasks are dropped (see
+/// [`crate::executor::without_tasks`]).
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    crate::executor::without_tasks(|| generate_route_list(App))
+}
+
 /// The path of every page route, as the router registers it (`/needs/{id}`), for
 /// tests that must cover them all.
 #[must_use]
 pub fn page_paths() -> Vec<String> {
-    generate_route_list(App)
+    route_list()
         .into_iter()
         .map(|route| route.path().to_owned())
         .collect()
@@ -282,7 +288,7 @@ pub fn page_paths() -> Vec<String> {
 /// The router: probes, server functions, Leptos pages, static files, and the
 /// middleware stack around all of them.
 fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let context = {
         let state = state.clone();
@@ -384,5 +390,25 @@ mod tests {
         let logged = loggable_path(&long);
         assert!(logged.len() < LOGGED_PATH_MAX + 40, "{}", logged.len());
         assert!(logged.ends_with("(80001 bytes)"), "{logged}");
+    }
+
+    /// Listing the routes renders the app and cleans it up at once: nothing it
+    /// spawned may be left to run afterwards. (The effect leptos_i18n spawns
+    /// there, polled on another thread while the render was being cleaned up,
+    /// read a disposed signal and panicked: about once per hundred listings in
+    /// the fuzz run, which lists them per round.)
+    #[tokio::test(flavor = "current_thread")]
+    async fn listing_the_routes_leaves_no_task_behind() {
+        assert!(
+            crate::executor::install(),
+            "Frontline's executor must be the process's"
+        );
+        let tasks = || tokio::runtime::Handle::current().metrics().num_alive_tasks();
+        let before = tasks();
+        for _ in 0..3 {
+            let paths = page_paths();
+            assert!(paths.iter().any(|p| p == "/needs/{id}"), "{paths:?}");
+        }
+        assert_eq!(tasks(), before, "tasks spawned by the route list's render");
     }
 }
