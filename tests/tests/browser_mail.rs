@@ -11,7 +11,6 @@ use frontline_tests::{
     world,
 };
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
-use std::time::Duration;
 
 /// The mailed link starting with `prefix` (after the site's public URL), as a
 /// URL of the test server.
