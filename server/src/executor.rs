@@ -8,6 +8,11 @@
 //! first read of a signal then panicked ("value already disposed": seen once in
 //! a full suite run). Leptos gives such a task no way to notice; waiting here
 //! for its first poll, before the response leaves, closes the window.
+//!
+//! A render that is not a request's (the route list, read once at start and by
+//! tests) cleans its owner up before it returns: its tasks are dropped unrun
+//! ([`without_tasks`]). The effect tasks are the only ones spawned outside a
+//! request's render, as the fuzz run's traces showed.
 
 use any_spawner::{CustomExecutor, PinnedFuture, PinnedLocalFuture};
 use std::{
@@ -22,7 +27,7 @@ use std::{
 };
 
 tokio::task_local! {
-    /// The tasks spawned during the current render, each with its [`State`].
+    /// The tasks spawned during the current render, each with its [`state`].
     static SPAWNED: Mutex<Vec<Arc<AtomicU8>>>;
 }
 
@@ -31,8 +36,8 @@ tokio::task_local! {
 /// nothing woke it since) or [`DONE`]. Only the last two count as settled: a
 /// task counts only once its poll has *returned*, so an effect cannot still be
 /// reading the render's signals when the render's owner is cleaned up (a flag
-/// set as the poll *began* let a preempted first run of leptos_i18n's effect
-/// outlive the owner on a loaded machine).
+/// set as the poll *began* counted a task whose thread was preempted inside
+/// its poll as done).
 mod state {
     pub const NEW: u8 = 0;
     pub const RUNNING: u8 = 1;

@@ -91,6 +91,47 @@ async fn expect(
     }
 }
 
+/// The volunteer of engagement `a` may no longer read its confidential part,
+/// read or post messages, or log hours.
+async fn refused_the_work(f: &mut Vec<String>, cv: &TestClient, a: &str, today: &str) {
+    expect(
+        f,
+        cv,
+        "engagement page (confidential details)",
+        "/api/engagements/page",
+        &[("id", a)],
+        403,
+    )
+    .await;
+    expect(
+        f,
+        cv,
+        "read messages",
+        "/api/engagements/messages",
+        &[("id", a), ("after", "0")],
+        403,
+    )
+    .await;
+    expect(
+        f,
+        cv,
+        "post a message",
+        "/api/engagements/message",
+        &[("id", a), ("body", "still here")],
+        403,
+    )
+    .await;
+    expect(
+        f,
+        cv,
+        "log hours",
+        "/api/engagements/hours",
+        &[("id", a), ("on", today), ("hours", "1"), ("hours_note", "")],
+        403,
+    )
+    .await;
+}
+
 /// Every action listed in an engagement list's `can` is off.
 fn nothing_offered(list: &Value) -> Result<(), String> {
     let rows = list.as_array().ok_or_else(|| format!("not a list: {list}"))?;
@@ -187,10 +228,7 @@ db_tests! {
         let mut failures = Vec::new();
         let f = &mut failures;
         let cv = &c.volunteer;
-        expect(f, cv, "engagement page (confidential details)", "/api/engagements/page", &[("id", &a)], 403).await;
-        expect(f, cv, "read messages", "/api/engagements/messages", &[("id", &a), ("after", "0")], 403).await;
-        expect(f, cv, "post a message", "/api/engagements/message", &[("id", &a), ("body", "still here")], 403).await;
-        expect(f, cv, "log hours", "/api/engagements/hours", &[("id", &a), ("on", &today), ("hours", "1"), ("hours_note", "")], 403).await;
+        refused_the_work(f, cv, &a, &today).await;
         expect(f, cv, "cancel", "/api/engagements/cancel", &[("id", &a), ("cancel_note", "")], 403).await;
         expect(f, cv, "accept", "/api/engagements/accept", &[("id", &late)], 403).await;
         expect(f, cv, "decline", "/api/engagements/decline", &[("id", &late_declined), ("reason", "no_time"), ("note", "")], 403).await;
@@ -411,10 +449,7 @@ db_tests! {
         let mut failures = Vec::new();
         let f = &mut failures;
         let cv = &c.volunteer;
-        expect(f, cv, "engagement page (confidential details)", "/api/engagements/page", &[("id", &a)], 403).await;
-        expect(f, cv, "read messages", "/api/engagements/messages", &[("id", &a), ("after", "0")], 403).await;
-        expect(f, cv, "post a message", "/api/engagements/message", &[("id", &a), ("body", "still here")], 403).await;
-        expect(f, cv, "log hours", "/api/engagements/hours", &[("id", &a), ("on", &today), ("hours", "1"), ("hours_note", "")], 403).await;
+        refused_the_work(f, cv, &a, &today).await;
         expect(f, cv, "offer", "/api/engagements/offer", &[("need", &spare), ("note", "")], 403).await;
         expect(f, cv, "open needs", "/api/needs/open", &[], 403).await;
         expect(f, cv, "the need of the active engagement", "/api/needs/detail", &[("id", &c.need.to_string())], 404).await;
