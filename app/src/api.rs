@@ -10,6 +10,7 @@ pub mod admin;
 pub mod auth;
 pub mod engagements;
 mod figures;
+pub mod guidance;
 pub mod mail;
 pub mod matching;
 pub mod needs;

@@ -19,6 +19,7 @@ use crate::{
             organisations::OrganisationsQueue, volunteer::VolunteerReview, volunteers::VolunteersQueue,
         },
         engagements::{detail::EngagementDetail, list::EngagementsPage, notifications::NotificationsPage},
+        guidance::{ArticleEditPage, ArticlePage, GuidancePage},
         home::HomePage,
         matching::{
             batch::{BatchPage, BatchesPage},
@@ -142,6 +143,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async />
+                        <Route path=path!("/guidance") view=GuidancePage ssr=SsrMode::Async />
+                        <Route path=path!("/guidance/:slug") view=ArticlePage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/login/second-factor") view=SecondFactorPage ssr=SsrMode::Async />
@@ -158,6 +161,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/mail") view=MailPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/guidance/new") view=ArticleEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/guidance/:slug") view=ArticleEditPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/organisations") view=OrganisationsQueue ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/organisations/:id") view=OrganisationReview ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/volunteers") view=VolunteersQueue ssr=SsrMode::Async />

@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod engagement;
 pub mod geo;
+pub mod guidance;
 pub mod languages;
 pub mod need;
 pub mod organisation;

@@ -5,6 +5,7 @@ pub mod account;
 pub mod auth;
 pub mod coordinator;
 pub mod engagements;
+pub mod guidance;
 pub mod home;
 pub mod matching;
 pub mod needs;

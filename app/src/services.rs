@@ -12,6 +12,7 @@ pub mod convert;
 pub mod deps;
 pub mod engagements;
 pub mod figures;
+pub mod guidance;
 pub mod jobs;
 pub mod mail;
 pub mod matching;

@@ -55,6 +55,10 @@ pub enum Message {
     BelowCommitted,
     /// Vetting waits for a confirmed email address.
     AddressNotVerified,
+    /// Not a usable address part (lower-case letters, digits, hyphens).
+    SlugInvalid,
+    /// Another article already has this address.
+    SlugTaken,
 }
 
 /// One field's error.

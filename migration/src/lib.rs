@@ -23,6 +23,7 @@ mod m20261201_000004_email_verification;
 mod m20261201_000005_need_list_index;
 mod m20261201_000006_mail_preferences;
 mod m20261201_000007_fast_path;
+mod m20261202_000001_guidance;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_need_list_index::Migration),
             Box::new(m20261201_000006_mail_preferences::Migration),
             Box::new(m20261201_000007_fast_path::Migration),
+            Box::new(m20261202_000001_guidance::Migration),
         ]
     }
 }

@@ -93,6 +93,9 @@ impl Application {
         let keys = app::infra::keys::SiteKeys::load(&db, clock.now())
             .await
             .map_err(|e| anyhow::anyhow!("cannot load the site's keys: {e}"))?;
+        app::services::guidance::install_shipped(&db, clock.now())
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot add the shipped guidance articles: {e}"))?;
         let availability = Availability::default();
         let sessions = DbSessionStore::new(
             db.clone(),

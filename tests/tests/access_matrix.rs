@@ -148,6 +148,25 @@ db_tests! {
             ("/api/mail/save", vec![("messages", "daily")], [S, O, O, O, O, O]),
             ("/api/mail/change_email", vec![("email", "x@example.org"), ("password", "wrong password here")], [S, I, I, I, I, I]),
             ("/api/mail/unsubscribe_info", vec![("token", "1.messages.00")], [H, H, H, H, H, H]),
+            ("/api/guidance/library", vec![("q", "backups")], [O, O, O, O, O, O]),
+            ("/api/guidance/article", vec![("slug", "patching")], [O, O, O, O, O, O]),
+            ("/api/guidance/article", vec![("slug", "no-such-article")], [H, H, H, H, H, H]),
+            ("/api/guidance/for_category", vec![("category", "1")], [O, O, O, O, O, O]),
+            ("/api/guidance/form", vec![("slug", "patching")], [S, F, F, F, F, O]),
+            ("/api/guidance/form", vec![], [S, F, F, F, F, O]),
+            (
+                "/api/guidance/save",
+                vec![
+                    ("input[original]", "patching"),
+                    ("input[slug]", "patching"),
+                    ("input[title]", ""),
+                    ("input[topic]", "patching"),
+                    ("input[summary]", "S"),
+                    ("input[body]", "B"),
+                    ("input[reviewed]", "2026-12-01"),
+                ],
+                [S, F, F, F, F, I],
+            ),
             ("/api/notifications/read", vec![], [S, O, O, O, O, O]),
             ("/api/engagements/message", vec![("id", e.as_str()), ("body", "Hello")], [S, H, O, O, H, O]),
             ("/api/engagements/offer", vec![("need", open.as_str()), ("note", "")], [S, F, I, F, F, F]),
@@ -224,6 +243,11 @@ db_tests! {
             ("/coordinator/mail", [302, 403, 403, 403, 403, 200]),
             ("/account/mail", [302, 200, 200, 200, 200, 200]),
             ("/unsubscribe/1.messages.00", [404, 404, 404, 404, 404, 404]),
+            ("/guidance", [200, 200, 200, 200, 200, 200]),
+            ("/guidance/patching", [200, 200, 200, 200, 200, 200]),
+            ("/guidance/no-such-article", [404, 404, 404, 404, 404, 404]),
+            ("/coordinator/guidance/new", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/guidance/patching", [302, 403, 403, 403, 403, 200]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {

@@ -42,6 +42,8 @@ pub fn message_text(message: Message) -> String {
         Message::AlreadyProposed => t_string!(i18n, validation.already_proposed).to_string(),
         Message::BelowCommitted => t_string!(i18n, validation.below_committed).to_string(),
         Message::AddressNotVerified => t_string!(i18n, validation.address_not_verified).to_string(),
+        Message::SlugInvalid => t_string!(i18n, validation.slug_invalid).to_string(),
+        Message::SlugTaken => t_string!(i18n, validation.slug_taken).to_string(),
     }
 }
 

@@ -54,6 +54,7 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
             <ul class="site-nav__links">
                 <li><A href="/">{t!(i18n, nav.home)}</A></li>
                 <li><A href="/about">{t!(i18n, nav.about)}</A></li>
+                <li><A href="/guidance">{t!(i18n, nav.guidance)}</A></li>
                 {if signed_in {
                     view! {
                         {coordinator.then(|| view! { <li><A href="/coordinator">{t!(i18n, nav.coordinator)}</A></li> })}

@@ -329,6 +329,30 @@ coded! {
         NeedCategory = "need_category",
         /// A mail in the outbox.
         Mail = "mail",
+        /// A guidance article.
+        GuidanceArticle = "guidance_article",
+    }
+}
+
+coded! {
+    /// What a guidance article is about (the library is listed by topic, in this order).
+    GuidanceTopic {
+        /// Accounts: passwords, multi-factor authentication.
+        Accounts = "accounts",
+        /// Recognising phishing and other tricks.
+        Awareness = "awareness",
+        /// Email: spoofing, SPF, DKIM, DMARC.
+        Email = "email",
+        /// Backups and ransomware.
+        Backups = "backups",
+        /// Patching and updates.
+        Patching = "patching",
+        /// The network and remote access.
+        Network = "network",
+        /// Medical devices.
+        Devices = "devices",
+        /// Incidents: what to do when it happens.
+        Incidents = "incidents",
     }
 }
 

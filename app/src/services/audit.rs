@@ -124,11 +124,13 @@ pub enum Action {
     MatchRunStarted,
     /// A coordinator applied a batch run: its proposals were created.
     MatchRunApplied,
+    /// A coordinator wrote or changed a guidance article.
+    GuidanceSaved,
 }
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 41] = [
+    pub const ALL: [Self; 42] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -170,6 +172,7 @@ impl Action {
         Self::MessagePosted,
         Self::MatchRunStarted,
         Self::MatchRunApplied,
+        Self::GuidanceSaved,
     ];
 
     /// The stored name.
@@ -217,6 +220,7 @@ impl Action {
             Self::MessagePosted => "engagement.message_posted",
             Self::MatchRunStarted => "matching.run_started",
             Self::MatchRunApplied => "matching.run_applied",
+            Self::GuidanceSaved => "guidance.saved",
         }
     }
 }

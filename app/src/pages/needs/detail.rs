@@ -4,6 +4,7 @@ use crate::domain::codes::SkillWeight;
 use crate::{
     api::{
         engagements::{OfferHelp, ProposeVolunteer, list_engagements},
+        guidance::fetch_guidance_for_category,
         needs::{SubmitNeed, WithdrawNeed, fetch_need},
         vetting::TriageNeed,
     },
@@ -15,6 +16,7 @@ use crate::{
     domain::views::{NeedDetail, NeedEvent, NeedEventKind},
     i18n::{t, t_string, use_i18n},
     pages::engagements::EngagementsTable,
+    pages::guidance::ArticleList,
     pages::needs::table::{status_name, urgency_name},
 };
 use leptos::prelude::*;
@@ -64,6 +66,7 @@ pub fn NeedPage() -> impl IntoView {
                 let s = need.summary.clone();
                 let id = s.id;
                 let engagements = engagements.await.unwrap_or_default();
+                let guidance = fetch_guidance_for_category(need.category_id).await.unwrap_or_default();
                 let kept_proposal = kept_proposal.await;
                 let propose_error = action_error(propose);
                 let offer_error = action_error(offer);
@@ -110,6 +113,12 @@ pub fn NeedPage() -> impl IntoView {
                             })
                             .collect_view()}
                     </ul>
+                    {(!guidance.is_empty()).then(|| view! {
+                        <aside class="guidance-box" aria-labelledby="guidance-title" data-guidance="">
+                            <h2 id="guidance-title">{t!(i18n, guidance.beside_need)}</h2>
+                            <ArticleList articles=guidance />
+                        </aside>
+                    })}
                     {need.confidential.clone().map(|c| view! {
                         <section class="confidential" aria-labelledby="confidential-title">
                             <h2 id="confidential-title">{t!(i18n, needs.confidential)}</h2>

@@ -17,9 +17,7 @@ use entity::{
     account::Role,
     engagement,
     engagement::{ProposerKind, Status},
-    need, organisation,
-    vetting::VettingStatus,
-    volunteer,
+    need, organisation, volunteer,
 };
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseTransaction,
@@ -43,13 +41,13 @@ pub(super) async fn check_pair<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if org.status != VettingStatus::Approved {
+    if !standing::organisation_allows(org.status, standing::Right::Act) {
         return Err(ServiceError::Conflict("the organisation is not approved"));
     }
     let v = volunteer::Entity::find_by_id(volunteer_id)
         .one(db)
         .await?
-        .filter(|v| v.status == VettingStatus::Approved)
+        .filter(|v| standing::volunteer_allows(v.status))
         .ok_or_else(|| ServiceError::field("volunteer", Message::InvalidChoice))?;
     let live = engagement::Entity::find()
         .filter(engagement::Column::NeedId.eq(n.id))

@@ -14,7 +14,7 @@ use crate::{
     services::deps::Deps,
     validate::Message,
 };
-use entity::{need, need::Status, need_category, organisation, vetting::VettingStatus};
+use entity::{need, need::Status, need_category, organisation};
 use sea_orm::{ColumnTrait as _, DatabaseTransaction, EntityTrait as _, QueryFilter as _, sea_query::Expr};
 use serde_json::json;
 
@@ -91,7 +91,7 @@ pub async fn submit(
         .one(&txn)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    if org.status != VettingStatus::Approved {
+    if !crate::services::standing::organisation_allows(org.status, crate::services::standing::Right::Act) {
         return Err(ServiceError::field("submit", Message::OrganisationNotApproved));
     }
     let category = need_category::Entity::find_by_id(need.category_id)

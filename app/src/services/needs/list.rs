@@ -281,5 +281,5 @@ pub(super) async fn approved_volunteer<C: ConnectionTrait>(
     Ok(volunteer::Entity::find_by_id(user.id)
         .one(db)
         .await?
-        .is_some_and(|v| v.status == VettingStatus::Approved))
+        .is_some_and(|v| crate::services::standing::volunteer_allows(v.status)))
 }
