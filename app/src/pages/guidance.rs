@@ -153,7 +153,7 @@ pub fn ArticlePage() -> impl IntoView {
                         </p>
                         <p class="lead">{s.summary.clone()}</p>
                         // Rendered from Markdown and sanitised on the server (services::guidance::render).
-                        <div class="prose article__body" inner_html=article.body_html.clone()></div>
+                        <div class="article__body" inner_html=article.body_html.clone()></div>
                         {(!article.sources.is_empty()).then(|| view! {
                             <h2>{t!(i18n, guidance.sources)}</h2>
                             <ul class="sources">
