@@ -2,7 +2,7 @@
 //! failure classification.
 
 use sea_orm::{
-    ConnAcquireErr, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode,
+    ConnAcquireErr, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
 use std::sync::{
@@ -158,6 +158,12 @@ pub fn existing_page(page: u64, total: u64, size: u64) -> u64 {
 #[must_use]
 pub fn offset(page: u64, size: u64) -> u64 {
     page.saturating_mul(size).min(i64::MAX as u64)
+}
+
+/// Whether a database error is a unique-constraint violation (typed, not by message).
+#[must_use]
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
 /// Longest search text taken into a `LIKE` pattern (SQLite refuses patterns over

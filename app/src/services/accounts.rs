@@ -24,8 +24,8 @@ use entity::account::{self, Role, Status};
 use sea_orm::{
     ActiveModelTrait as _,
     ActiveValue::Set,
-    ColumnTrait as _, ConnectionTrait, DbErr, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, SqlErr,
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
     sea_query::{Expr, ExprTrait as _, Func},
 };
 use secrecy::{ExposeSecret, SecretString};
@@ -73,11 +73,6 @@ fn validate_new_account(
     }
 }
 
-/// Whether a database error is a unique-constraint violation (typed, not by message).
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
 /// Inserts an account in `db` (a transaction) and audits it.
 async fn insert_account<C: ConnectionTrait>(
     db: &C,
@@ -108,7 +103,9 @@ async fn insert_account<C: ConnectionTrait>(
     .await;
     let account = match inserted {
         Ok(account) => account,
-        Err(e) if is_unique_violation(&e) => return Err(ServiceError::field("email", Message::EmailTaken)),
+        Err(e) if crate::infra::db::is_unique_violation(&e) => {
+            return Err(ServiceError::field("email", Message::EmailTaken));
+        }
         Err(e) => return Err(e.into()),
     };
     let actor = Actor {

@@ -30,8 +30,8 @@ use entity::{account, account::Role, guidance_article, guidance_category, guidan
 use sea_orm::{
     ActiveModelTrait as _,
     ActiveValue::Set,
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait as _, QueryFilter as _,
-    QueryOrder as _, SqlErr,
+    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _,
     sea_query::{Expr, ExprTrait as _, Func},
 };
 use serde::{Deserialize, Serialize};
@@ -114,11 +114,6 @@ fn parse_shipped(file: &str) -> Result<Shipped, String> {
     })
 }
 
-/// Whether a database error is a unique-constraint violation.
-fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
-}
-
 /// Adds the shipped articles whose slug is not in the library yet (each in
 /// its own transaction; another instance adding it at the same moment is fine).
 /// Returns how many were added.
@@ -162,7 +157,7 @@ pub async fn install_shipped(db: &DatabaseConnection, now: OffsetDateTime) -> Re
                 txn.commit().await?;
                 added += 1;
             }
-            Err(ServiceError::Db(e)) if is_unique_violation(&e) => txn.rollback().await?,
+            Err(ServiceError::Db(e)) if crate::infra::db::is_unique_violation(&e) => txn.rollback().await?,
             Err(e) => return Err(e),
         }
     }
@@ -578,7 +573,9 @@ pub async fn save(
     match txn.commit().await {
         Ok(()) => Ok(article.slug),
         // Two coordinators creating the same slug at once: the second is told.
-        Err(e) if is_unique_violation(&e) => Err(ServiceError::field("slug", Message::SlugTaken)),
+        Err(e) if crate::infra::db::is_unique_violation(&e) => {
+            Err(ServiceError::field("slug", Message::SlugTaken))
+        }
         Err(e) => Err(e.into()),
     }
 }
