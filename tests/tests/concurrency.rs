@@ -57,6 +57,9 @@ fn concrete_paths(ids: &Ids) -> Vec<String> {
                 "/coordinator/match/" => ids.need.to_string(),
                 "/coordinator/batch/" => "1".to_owned(),
                 "/reset/" | "/invite/" | "/verify/" | "/unsubscribe/" => "no-such-token".to_owned(),
+                "/guidance/" | "/coordinator/guidance/" => "multi-factor-authentication".to_owned(),
+                // No advisory exists: its pages answer 404 (a full render all the same).
+                "/advisories/" | "/coordinator/advisories/" => "1".to_owned(),
                 _ => panic!("the concurrency test does not know how to fill in {path}"),
             };
             let rest = path.split_once('}').map_or("", |(_, r)| r);
