@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod advisories;
 pub mod auth;
 pub mod engagements;
 mod figures;
@@ -26,9 +27,9 @@ mod service_error;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod context;
+#[cfg(feature = "ssr")]
+pub(crate) use context::*;
 /// The client's address as far as it can be trusted (for handlers outside
 /// the server functions).
 #[cfg(feature = "ssr")]
-pub use context::client_address;
-#[cfg(feature = "ssr")]
-pub(crate) use context::*;
+pub use context::{client_address, may_participate};

@@ -9,6 +9,7 @@ use crate::{
             mail::MailSettingsPage, overview::AccountPage, password::PasswordPage, sessions::SessionsPage,
             two_factor::TwoFactorPage,
         },
+        advisories::{AdvisoriesPage, AdvisoryEditPage, AdvisoryPage, CoordinatorAdvisoriesPage},
         auth::{
             login::LoginPage, register::RegisterPage, reset::ResetPage, reset_request::ResetRequestPage,
             second_factor::SecondFactorPage, unsubscribe::UnsubscribePage, verify::VerifyPage,
@@ -162,6 +163,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/mail") view=MailPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/guidance/new") view=ArticleEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/advisories") view=CoordinatorAdvisoriesPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/advisories/new") view=AdvisoryEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/advisories/:id") view=AdvisoryEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/advisories") view=AdvisoriesPage ssr=SsrMode::Async />
+                        <Route path=path!("/advisories/:id") view=AdvisoryPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/guidance/:slug") view=ArticleEditPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/organisations") view=OrganisationsQueue ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/organisations/:id") view=OrganisationReview ssr=SsrMode::Async />

@@ -2,6 +2,7 @@
 //! organisation, a need and a volunteer profile are, which values are allowed,
 //! and the need lifecycle. Pure code: no database, no web types.
 
+pub mod advisory;
 pub mod codes;
 pub mod engagement;
 pub mod geo;

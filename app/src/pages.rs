@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod account;
+pub mod advisories;
 pub mod auth;
 pub mod coordinator;
 pub mod engagements;

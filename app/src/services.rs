@@ -5,6 +5,7 @@
 //! nothing of HTTP or Leptos.
 
 pub mod accounts;
+pub mod advisories;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;

@@ -59,6 +59,12 @@ pub enum Message {
     SlugInvalid,
     /// Another article already has this address.
     SlugTaken,
+    /// A line of the indicators is not a domain, URL, IP address or file hash.
+    IndicatorInvalid,
+    /// An advisory needs someone to tell: everyone, or at least one target.
+    TargetsRequired,
+    /// Only a draft can be changed or published.
+    NotADraft,
 }
 
 /// One field's error.

@@ -4,6 +4,10 @@
 //! and the schema itself is defined by the migrations in the `migration` crate.
 
 pub mod account;
+pub mod advisory;
+pub mod advisory_guidance;
+pub mod advisory_indicator;
+pub mod advisory_target;
 pub mod audit_log;
 pub mod country;
 pub mod ecsf_role;

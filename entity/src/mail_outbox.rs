@@ -34,6 +34,8 @@ pub struct Model {
     pub sent_at: Option<TimeDateTimeWithTimeZone>,
     /// The signed one-click unsubscribe link (RFC 8058) of non-essential mail.
     pub unsubscribe_url: Option<String>,
+    /// The advisory it tells of, if any.
+    pub advisory_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

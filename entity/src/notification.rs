@@ -17,6 +17,8 @@ pub struct Model {
     pub subject: String,
     pub created_at: TimeDateTimeWithTimeZone,
     pub read_at: Option<TimeDateTimeWithTimeZone>,
+    /// The advisory it tells of, if any.
+    pub advisory_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,6 +24,7 @@ mod m20261201_000005_need_list_index;
 mod m20261201_000006_mail_preferences;
 mod m20261201_000007_fast_path;
 mod m20261202_000001_guidance;
+mod m20261202_000002_advisories;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_mail_preferences::Migration),
             Box::new(m20261201_000007_fast_path::Migration),
             Box::new(m20261202_000001_guidance::Migration),
+            Box::new(m20261202_000002_advisories::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod executor;
+pub mod exports;
 pub mod health;
 pub mod middleware;
 pub mod serve;

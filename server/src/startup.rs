@@ -1,7 +1,7 @@
 //! Building the application and running it until shutdown.
 
 use crate::{
-    api, assets, db, health,
+    api, assets, db, exports, health,
     middleware::{self, security_headers::HeaderPolicy},
     serve,
     settings::{Mode, Settings},
@@ -321,6 +321,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
     Router::new()
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
         .route("/unsubscribe/{token}", post(unsubscribe::one_click))
+        .route("/advisories/{id}/{file}", get(exports::indicators))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
         .layer(axum::middleware::from_fn(api::map_error_status))
         .layer(session_layer)

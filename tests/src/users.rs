@@ -112,6 +112,33 @@ impl TestApp {
         user
     }
 
+    /// An account made by a fixture, given [`PASSWORD`] so that it can sign in.
+    ///
+    /// # Panics
+    /// When there is no such account, or on database errors.
+    pub async fn user_with_password(&self, email: &str) -> TestUser {
+        use sea_orm::{ColumnTrait as _, QueryFilter as _, sea_query::Expr};
+        let id = self.account_id(email).await;
+        let hash = self
+            .state
+            .passwords
+            .hash(PASSWORD.to_owned().into())
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        account::Entity::update_many()
+            .col_expr(account::Column::PasswordHash, Expr::value(hash))
+            .filter(account::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        TestUser {
+            id,
+            email: email.to_lowercase(),
+            password: PASSWORD.into(),
+            totp_secret: None,
+        }
+    }
+
     /// The id of the account with this email.
     ///
     /// # Panics

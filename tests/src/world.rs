@@ -296,3 +296,64 @@ pub async fn cast(app: &TestApp) -> Cast {
         volunteer_user,
     }
 }
+
+/// Form fields of an advisory; `targets` are extra `input[…]` fields (such as
+/// `("input[everyone]", "on")` or `("input[regions][Africa]", "on")`).
+#[must_use]
+pub fn advisory_form(title: &str, severity: &str, targets: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("input[id]", "0"),
+        ("input[title]", title),
+        ("input[severity]", severity),
+        (
+            "input[summary]",
+            "Phishing mails posing as the health ministry ask staff to sign in to a fake portal.",
+        ),
+        (
+            "input[body]",
+            "## What is happening\n\nMails with the subject *Urgent: new rota* link to a fake sign-in page.",
+        ),
+        (
+            "input[actions]",
+            "1. Turn on multi-factor authentication.\n2. Block the domains below.",
+        ),
+        (
+            "input[indicators]",
+            "rota-update.example\nhxxps://rota-update[.]example/login\n203.0.113.7",
+        ),
+        ("input[guidance][multi-factor-authentication]", "on"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    fields.extend(targets.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    fields
+}
+
+/// A coordinator saves a draft advisory; returns its id.
+///
+/// # Panics
+/// When saving fails.
+pub async fn draft_advisory(coordinator: &TestClient, fields: &[(String, String)]) -> i64 {
+    created_id(
+        coordinator.call("/api/advisories/save", &pairs(fields)).await,
+        "save advisory",
+    )
+    .await
+}
+
+/// A coordinator publishes a draft advisory.
+///
+/// # Panics
+/// When publishing fails.
+pub async fn publish_advisory(coordinator: &TestClient, id: i64) {
+    let res = coordinator
+        .call("/api/advisories/publish", &[("id", &id.to_string())])
+        .await;
+    let status = res.status();
+    assert!(
+        status.is_success(),
+        "publish: {status}: {}",
+        res.text().await.unwrap_or_default()
+    );
+}

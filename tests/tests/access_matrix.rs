@@ -42,6 +42,10 @@ struct World {
     draft_need: i64,
     volunteer_id: i64,
     engagement: i64,
+    /// Published to everyone (A and B).
+    advisory: i64,
+    /// A draft.
+    advisory_draft: i64,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -72,6 +76,17 @@ async fn world(app: &TestApp) -> World {
     let pending = app.client();
     world::volunteer(app, &pending, "pending@example.org", None).await;
     let engagement = world::propose(&coordinator, open_need, "approved@example.org").await;
+    let advisory = world::draft_advisory(
+        &coordinator,
+        &world::advisory_form("Fake rota portal", "critical", &[("input[everyone]", "on")]),
+    )
+    .await;
+    world::publish_advisory(&coordinator, advisory).await;
+    let advisory_draft = world::draft_advisory(
+        &coordinator,
+        &world::advisory_form("Not yet", "high", &[("input[regions][Africa]", "on")]),
+    )
+    .await;
     let mut clients = BTreeMap::new();
     clients.insert("anonymous", app.client());
     clients.insert("volunteer_pending", pending);
@@ -86,6 +101,8 @@ async fn world(app: &TestApp) -> World {
         draft_need,
         volunteer_id: volunteer.id,
         engagement,
+        advisory,
+        advisory_draft,
     }
 }
 
@@ -111,6 +128,8 @@ db_tests! {
         let org = w.org_a.to_string();
         let volunteer = w.volunteer_id.to_string();
         let e = w.engagement.to_string();
+        let adv = w.advisory.to_string();
+        let adv_draft = w.advisory_draft.to_string();
         let category = world::category(&app, "email_security").await;
         let skill = world::skill(&app, "dmarc").await;
         let mut update = world::need_form("Changed by someone", category, skill);
@@ -167,6 +186,19 @@ db_tests! {
                 ],
                 [S, F, F, F, F, I],
             ),
+            ("/api/advisories/all", vec![], [S, F, F, F, F, O]),
+            ("/api/advisories/mine", vec![], [S, O, O, O, O, O]),
+            ("/api/advisories/view", vec![("id", adv.as_str())], [S, H, H, O, O, O]),
+            ("/api/advisories/view", vec![("id", adv_draft.as_str())], [S, H, H, H, H, O]),
+            ("/api/advisories/view", vec![("id", "999999")], [S, H, H, H, H, H]),
+            ("/api/advisories/form", vec![("id", adv_draft.as_str())], [S, F, F, F, F, O]),
+            ("/api/advisories/form", vec![("id", adv.as_str())], [S, F, F, F, F, I]),
+            ("/api/advisories/form", vec![], [S, F, F, F, F, O]),
+            ("/api/advisories/save", vec![("input[id]", adv_draft.as_str()), ("input[title]", ""), ("input[severity]", "high"), ("input[summary]", "s"), ("input[body]", "b")], [S, F, F, F, F, I]),
+            ("/api/advisories/need_draft", vec![("id", adv.as_str())], [S, H, H, O, O, F]),
+            ("/api/advisories/need_draft", vec![("id", adv_draft.as_str())], [S, H, H, H, H, F]),
+            ("/api/advisories/acknowledge", vec![("id", adv.as_str()), ("acknowledgement", "read"), ("note", "")], [S, H, H, O, O, F]),
+            ("/api/advisories/acknowledge", vec![("id", adv_draft.as_str()), ("acknowledgement", "read"), ("note", "")], [S, H, H, H, H, F]),
             ("/api/notifications/read", vec![], [S, O, O, O, O, O]),
             ("/api/engagements/message", vec![("id", e.as_str()), ("body", "Hello")], [S, H, O, O, H, O]),
             ("/api/engagements/offer", vec![("need", open.as_str()), ("note", "")], [S, F, I, F, F, F]),
@@ -186,6 +218,10 @@ db_tests! {
             ("/api/needs/submit", vec![("id", draft.as_str())], [S, F, F, O, H, F]),
             ("/api/needs/withdraw", vec![("id", open.as_str())], [S, F, F, O, H, F]),
             ("/api/vetting/organisation_decide", vec![("id", org.as_str()), ("decision", "approve"), ("note", "")], [S, F, F, F, F, O]),
+            ("/api/advisories/withdraw", vec![("id", adv_draft.as_str())], [S, F, F, F, F, I]),
+            ("/api/advisories/publish", vec![("id", adv_draft.as_str())], [S, F, F, F, F, O]),
+            ("/api/advisories/publish", vec![("id", adv.as_str())], [S, F, F, F, F, I]),
+            ("/api/advisories/withdraw", vec![("id", adv.as_str())], [S, F, F, F, F, O]),
         ];
         let mut failures = Vec::new();
         for (path, fields, expected) in &matrix {
@@ -211,7 +247,7 @@ db_tests! {
         assert_eq!(rows.len(), 1, "only the open need: {open}");
         assert_eq!(rows[0]["id"].as_i64(), Some(w.open_need));
         let text = volunteer.call("/api/needs/detail", &[("id", &w.open_need.to_string())]).await.text().await.unwrap_or_default();
-        assert!(!text.contains("registrar login") && text.contains("\"confidential\":null"), "{text}");
+        assert!(!text.contains("registrar login") && text.contains("\"following\":null"), "{text}");
         let mine_b = w.clients["member_b"].call_json("/api/needs/mine", &[]).await;
         assert_eq!(mine_b["total"], 0, "B sees none of A's needs");
     }
@@ -224,6 +260,13 @@ db_tests! {
         let org = format!("/coordinator/organisations/{}", w.org_a);
         let engagement = format!("/engagements/{}", w.engagement);
         let console = format!("/coordinator/match/{}", w.open_need);
+        let advisory = format!("/advisories/{}", w.advisory);
+        let advisory_draft = format!("/advisories/{}", w.advisory_draft);
+        let advisory_edit = format!("/coordinator/advisories/{}", w.advisory_draft);
+        let stix = format!("/advisories/{}/indicators.stix.json", w.advisory);
+        let csv = format!("/advisories/{}/indicators.csv", w.advisory);
+        let draft_csv = format!("/advisories/{}/indicators.csv", w.advisory_draft);
+        let other_file = format!("/advisories/{}/secrets.txt", w.advisory);
         let cases: Vec<(&str, [u16; 6])> = vec![
             (need.as_str(), [302, 404, 200, 200, 404, 200]),
             (edit.as_str(), [302, 403, 403, 200, 404, 403]),
@@ -248,6 +291,16 @@ db_tests! {
             ("/guidance/no-such-article", [404, 404, 404, 404, 404, 404]),
             ("/coordinator/guidance/new", [302, 403, 403, 403, 403, 200]),
             ("/coordinator/guidance/patching", [302, 403, 403, 403, 403, 200]),
+            ("/advisories", [302, 200, 200, 200, 200, 200]),
+            (advisory.as_str(), [302, 404, 404, 200, 200, 200]),
+            (advisory_draft.as_str(), [302, 404, 404, 404, 404, 200]),
+            ("/coordinator/advisories", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/advisories/new", [302, 403, 403, 403, 403, 200]),
+            (advisory_edit.as_str(), [302, 403, 403, 403, 403, 200]),
+            (stix.as_str(), [401, 404, 404, 200, 200, 200]),
+            (csv.as_str(), [401, 404, 404, 200, 200, 200]),
+            (draft_csv.as_str(), [401, 404, 404, 404, 404, 200]),
+            (other_file.as_str(), [404, 404, 404, 404, 404, 404]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {
@@ -295,26 +348,41 @@ db_tests! {
 }
 
 /// Keys only coordinators' answers may hold.
-const COORDINATOR_ONLY: [&str; 4] = [
+const COORDINATOR_ONLY: [&str; 6] = [
     "triage",
     "priority",
     "priority_override",
     "priority_override_reason",
+    // An advisory's targets and reach.
+    "everyone",
+    "mails_sent",
 ];
 
-fn coordinator_keys(value: &serde_json::Value, path: &str, found: &mut Vec<String>) {
+/// Keys only those who follow a need (its organisation, coordinators) may get:
+/// never in a volunteer's answer.
+const FOLLOWER_ONLY: [&str; 5] = [
+    "following",
+    "triage_note",
+    "first_acceptance_secs",
+    "history",
+    "confidential_details",
+];
+
+/// Every path in `value` to a key of `forbidden`.
+fn forbidden_keys(value: &serde_json::Value, forbidden: &[&str], path: &str, found: &mut Vec<String>) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, inner) in map {
-                if COORDINATOR_ONLY.contains(&key.as_str()) {
+                // A key that is there but empty (`null`) carries nothing.
+                if forbidden.contains(&key.as_str()) && !inner.is_null() {
                     found.push(format!("{path}.{key}"));
                 }
-                coordinator_keys(inner, &format!("{path}.{key}"), found);
+                forbidden_keys(inner, forbidden, &format!("{path}.{key}"), found);
             }
         }
         serde_json::Value::Array(items) => {
             for (i, inner) in items.iter().enumerate() {
-                coordinator_keys(inner, &format!("{path}[{i}]"), found);
+                forbidden_keys(inner, forbidden, &format!("{path}[{i}]"), found);
             }
         }
         _ => {}
@@ -335,6 +403,7 @@ db_tests! {
         assert_eq!(seen["triage"]["priority_override_reason"], "Ransomware last month", "{seen}");
         let open = w.open_need.to_string();
         let e = w.engagement.to_string();
+        let adv = w.advisory.to_string();
         let reads: Vec<(&str, Vec<(&str, &str)>)> = vec![
             ("/api/organisation/mine", vec![]),
             ("/api/needs/mine", vec![]),
@@ -344,6 +413,8 @@ db_tests! {
             ("/api/engagements/list", vec![]),
             ("/api/volunteer/mine", vec![]),
             ("/api/matching/fits", vec![]),
+            ("/api/advisories/mine", vec![]),
+            ("/api/advisories/view", vec![("id", adv.as_str())]),
         ];
         let mut found = Vec::new();
         let mut answered = 0;
@@ -355,10 +426,16 @@ db_tests! {
                 }
                 answered += 1;
                 let body: serde_json::Value = serde_json::from_str(&res.text().await.unwrap_or_default()).unwrap_or_default();
-                coordinator_keys(&body, &format!("{role} {path}"), &mut found);
+                forbidden_keys(&body, &COORDINATOR_ONLY, &format!("{role} {path}"), &mut found);
+                if role.starts_with("volunteer") {
+                    forbidden_keys(&body, &FOLLOWER_ONLY, &format!("{role} {path}"), &mut found);
+                }
             }
         }
-        assert!(answered >= 12, "the roles' own reads answered: {answered}");
-        assert!(found.is_empty(), "coordinator-only fields reached others: {found:?}");
+        assert!(answered >= 16, "the roles' own reads answered: {answered}");
+        let coordinator_view = coordinator.call_json("/api/advisories/view", &[("id", adv.as_str())]).await;
+        assert_eq!(coordinator_view["targets"]["everyone"], true, "{coordinator_view}");
+        assert_eq!(coordinator_view["reach"]["organisations"], 2, "{coordinator_view}");
+        assert!(found.is_empty(), "fields reached roles they are not for: {found:?}");
     }
 }

@@ -444,12 +444,13 @@ db_tests! {
         let text = seen.to_string();
         assert_eq!(seen["engagement"]["declined_by"], "organisation");
         assert!(!text.contains("Portuguese") && !text.contains("\"language\""), "{text}");
+        assert!(seen["engagement"]["decline"].is_null(), "no decline fields at all: {text}");
         let html = c.volunteer.get_text(&format!("/engagements/{id}"), 200).await;
         assert!(!html.contains("Portuguese") && !html.contains("data-decline-reason"));
         for client in [&c.member, &c.coordinator] {
             let seen = page(client, id).await;
-            assert_eq!(seen["engagement"]["decline_reason"], "language");
-            assert_eq!(seen["engagement"]["decline_note"], "We need Portuguese on calls.");
+            assert_eq!(seen["engagement"]["decline"]["reason"], "language");
+            assert_eq!(seen["engagement"]["decline"]["note"], "We need Portuguese on calls.");
         }
         let stored = engagement::Entity::find_by_id(id).one(&app.db).await.ok().flatten().and_then(|e| e.decline_reason);
         assert_eq!(stored.as_deref(), Some("language"), "kept for the matcher");

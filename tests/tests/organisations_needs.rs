@@ -99,7 +99,7 @@ db_tests! {
             .await;
         assert_eq!(need_status(&app, id).await, need::Status::Draft);
         let detail = member.call_json("/api/needs/detail", &[("id", &id_s)]).await;
-        assert_eq!(detail["triage_note"], "Add the domain name");
+        assert_eq!(detail["following"]["triage_note"], "Add the domain name");
         member.call_json("/api/needs/update", &pairs(&fields)).await;
         member.call_json("/api/needs/withdraw", &[("id", &id_s)]).await;
         assert_eq!(need_status(&app, id).await, need::Status::Cancelled);
@@ -274,12 +274,12 @@ db_tests! {
         assert_eq!(seen.status(), 200);
         let text = seen.text().await.unwrap_or_default();
         assert!(!text.contains("registrar login"), "no confidential details for volunteers: {text}");
-        assert!(text.contains("\"confidential\":null"), "{text}");
+        assert!(text.contains("\"following\":null") && !text.contains("\"confidential\""), "{text}");
         let page = volunteer.get_text(&format!("/needs/{id}"), 200).await;
         assert!(!page.contains("registrar login"));
 
         let full = member.call_json("/api/needs/detail", &[("id", &id_s)]).await;
-        assert!(full["confidential"]["details"].as_str().unwrap_or_default().contains("registrar login"));
+        assert!(full["following"]["confidential"]["details"].as_str().unwrap_or_default().contains("registrar login"));
 
         let reads = || async {
             audit_log::Entity::find()
@@ -291,7 +291,7 @@ db_tests! {
         };
         let before = reads().await;
         let full = coordinator.call_json("/api/needs/detail", &[("id", &id_s)]).await;
-        assert!(full["confidential"]["details"].as_str().unwrap_or_default().contains("registrar login"));
+        assert!(full["following"]["confidential"]["details"].as_str().unwrap_or_default().contains("registrar login"));
         assert_eq!(reads().await, before + 1, "each coordinator read is audited");
     }
 

@@ -5,6 +5,7 @@
 //! suite's build time (the linker ran out of disk on CI).
 
 mod access_matrix;
+mod advisories;
 mod architecture;
 mod audit;
 mod authentication;

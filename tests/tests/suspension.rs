@@ -420,7 +420,7 @@ db_tests! {
             .call_json("/api/engagements/decline", &[("id", &gone.to_string()), ("reason", "no_time"), ("note", "")])
             .await;
         let seen = c.volunteer.call_json("/api/needs/detail", &[("id", &open.to_string())]).await;
-        assert!(seen["confidential"].is_null(), "{seen}");
+        assert!(seen["following"].is_null(), "{seen}");
     }
 
     /// Rejection, like suspension, takes away every right approval gave, for

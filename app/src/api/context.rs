@@ -185,9 +185,7 @@ pub(crate) async fn guard(access: Access) -> Result<(Ctx, CurrentUser), AppError
         Access::SignedIn => true,
         Access::Role(wanted) => role == wanted,
         Access::Participant | Access::Coordinator => {
-            if role == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
-                return Err(AppError::MfaEnrolmentRequired);
-            }
+            may_participate(&user)?;
             access == Access::Participant || role == Role::Coordinator
         }
     };
@@ -197,6 +195,18 @@ pub(crate) async fn guard(access: Access) -> Result<(Ctx, CurrentUser), AppError
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Whether a signed-in account may take part: a coordinator only once their
+/// session passed a second factor (they see everything).
+///
+/// # Errors
+/// [`AppError::MfaEnrolmentRequired`].
+pub fn may_participate(user: &CurrentUser) -> Result<(), AppError> {
+    if Role::from(user.role) == Role::Coordinator && !(user.mfa_enabled && user.mfa_verified) {
+        return Err(AppError::MfaEnrolmentRequired);
+    }
+    Ok(())
 }
 
 /// The client's address: the socket's peer, or — only when the peer is a

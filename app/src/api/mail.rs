@@ -38,6 +38,7 @@ pub async fn save_mail_settings(
     engagements: Option<String>,
     messages: Option<String>,
     vetting: Option<String>,
+    advisories: Option<String>,
 ) -> Result<(), AppError> {
     let (ctx, user) = guard(Access::SignedIn).await?;
     let given = [
@@ -45,6 +46,7 @@ pub async fn save_mail_settings(
         (MailTopic::Engagements, engagements),
         (MailTopic::Messages, messages),
         (MailTopic::Vetting, vetting),
+        (MailTopic::Advisories, advisories),
     ];
     let mut choices = Vec::with_capacity(given.len());
     for (topic, mode) in given {

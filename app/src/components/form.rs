@@ -44,6 +44,9 @@ pub fn message_text(message: Message) -> String {
         Message::AddressNotVerified => t_string!(i18n, validation.address_not_verified).to_string(),
         Message::SlugInvalid => t_string!(i18n, validation.slug_invalid).to_string(),
         Message::SlugTaken => t_string!(i18n, validation.slug_taken).to_string(),
+        Message::IndicatorInvalid => t_string!(i18n, validation.indicator_invalid).to_string(),
+        Message::TargetsRequired => t_string!(i18n, validation.targets_required).to_string(),
+        Message::NotADraft => t_string!(i18n, validation.not_a_draft).to_string(),
     }
 }
 

@@ -61,6 +61,7 @@ fn SiteNav(viewer: Option<Viewer>) -> impl IntoView {
                         {(role == Some(Role::OrganisationMember)).then(|| view! {
                             <li><A href="/organisation">{t!(i18n, nav.organisation)}</A></li>
                             <li><A href="/needs">{t!(i18n, nav.needs)}</A></li>
+                            <li><A href="/advisories">{t!(i18n, nav.advisories)}</A></li>
                         })}
                         {(role == Some(Role::Volunteer)).then(|| view! {
                             <li><A href="/volunteer">{t!(i18n, nav.profile)}</A></li>

@@ -189,6 +189,10 @@ coded! {
         VettingRejected = "vetting.rejected",
         /// The organisation or volunteer profile was suspended.
         VettingSuspended = "vetting.suspended",
+        /// A threat advisory for the organisation was published.
+        AdvisoryPublished = "advisory.published",
+        /// A critical advisory is still not acknowledged after a day.
+        AdvisoryReminder = "advisory.reminder",
     }
 }
 
@@ -215,6 +219,7 @@ impl NotificationKind {
             Self::VettingApproved | Self::VettingRejected | Self::VettingSuspended => {
                 Some(MailTopic::Vetting)
             }
+            Self::AdvisoryPublished | Self::AdvisoryReminder => Some(MailTopic::Advisories),
             Self::FailedSignIns => None,
         }
     }
@@ -227,6 +232,7 @@ impl NotificationKind {
             Some(MailTopic::Engagements) => MailKind::EngagementUpdate,
             Some(MailTopic::Messages) => MailKind::MessageNotice,
             Some(MailTopic::Vetting) => MailKind::Vetting,
+            Some(MailTopic::Advisories) => MailKind::Advisory,
             None => MailKind::SignInNotice,
         }
     }
@@ -243,6 +249,9 @@ coded! {
         Messages = "messages",
         /// Vetting decisions on one's organisation or profile.
         Vetting = "vetting",
+        /// Threat advisories for one's organisation (critical ones never wait
+        /// for the digest).
+        Advisories = "advisories",
     }
 }
 
@@ -331,6 +340,66 @@ coded! {
         Mail = "mail",
         /// A guidance article.
         GuidanceArticle = "guidance_article",
+        /// A threat advisory.
+        Advisory = "advisory",
+    }
+}
+
+coded! {
+    /// How serious a threat advisory is (most serious first).
+    Severity {
+        /// Under way against healthcare now: act today.
+        Critical = "critical",
+        /// Likely to be used against you soon.
+        High = "high",
+        /// Worth a planned response.
+        Medium = "medium",
+        /// For information.
+        Information = "information",
+    }
+}
+
+coded! {
+    /// Where an advisory stands.
+    AdvisoryStatus {
+        /// Being written; only coordinators see it.
+        Draft = "draft",
+        /// Sent to its targets.
+        Published = "published",
+        /// Taken back (it was wrong, or no longer matters).
+        Withdrawn = "withdrawn",
+        /// Replaced by a newer advisory.
+        Superseded = "superseded",
+    }
+}
+
+coded! {
+    /// What an indicator of compromise is.
+    IndicatorKind {
+        /// A domain name.
+        Domain = "domain",
+        /// A URL.
+        Url = "url",
+        /// An IPv4 address.
+        Ipv4 = "ipv4",
+        /// An IPv6 address.
+        Ipv6 = "ipv6",
+        /// An MD5 file hash.
+        Md5 = "md5",
+        /// A SHA-1 file hash.
+        Sha1 = "sha1",
+        /// A SHA-256 file hash.
+        Sha256 = "sha256",
+    }
+}
+
+coded! {
+    /// How an organisation acknowledged an advisory.
+    Acknowledgement {
+        /// Read it.
+        Read = "read",
+        /// Acted on it.
+        Acted = "acted",
     }
 }
 
@@ -408,6 +477,8 @@ coded! {
         Invitation = "invitation",
         /// An invitation to coordinate the programme (with a set-password link).
         CoordinatorInvitation = "coordinator_invitation",
+        /// A threat advisory, or a reminder of one (topic `advisories`).
+        Advisory = "advisory",
     }
 }
 

@@ -156,10 +156,9 @@ pub struct NeedDetail {
     pub deadline: String,
     /// Required skills.
     pub skills: Vec<SkillRequirement>,
-    /// The confidential part, for those who may read it.
-    pub confidential: Option<ConfidentialPart>,
-    /// The coordinators' triage note.
-    pub triage_note: String,
+    /// What only those who follow the need (its organisation's members and
+    /// coordinators) see; `None` for volunteers, so their answers cannot carry it.
+    pub following: Option<NeedFollowing>,
     /// Whether the viewer may edit it (a member, while draft).
     pub editable: bool,
     /// Whether the viewer may submit it (a member of an approved organisation, while draft).
@@ -176,10 +175,19 @@ pub struct NeedDetail {
     pub offerable: bool,
     /// The viewer's (a volunteer's) latest engagement on this need.
     pub my_engagement: Option<i64>,
-    /// Seconds from opening to the first acceptance of a proposal, once there is
-    /// one (coordinators and the organisation).
+}
+
+/// What the organisation's members and coordinators see of a need, and no one
+/// else: a type of its own, so a volunteer's answer has no such fields at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NeedFollowing {
+    /// The confidential part.
+    pub confidential: ConfidentialPart,
+    /// The coordinators' triage note (why it was returned, say).
+    pub triage_note: String,
+    /// Seconds from opening to the first acceptance of a proposal, once there is one.
     pub first_acceptance_secs: Option<i64>,
-    /// What happened to it, oldest first (coordinators and the organisation).
+    /// What happened to it, oldest first.
     pub history: Vec<NeedEvent>,
 }
 
@@ -312,10 +320,9 @@ pub struct EngagementView {
     pub expires: String,
     /// `volunteer` or `organisation`.
     pub declined_by: String,
-    /// The decline reason code (an organisation's only for coordinators and the organisation).
-    pub decline_reason: String,
-    /// The decline note (likewise).
-    pub decline_note: String,
+    /// Why it was declined; an organisation's reasons reach only coordinators and
+    /// the organisation (`None` for the volunteer, so the answer has no such field).
+    pub decline: Option<DeclineReason>,
     /// The organisation's rating and comment, once completed.
     pub organisation_rating: Option<i16>,
     /// Comment.
@@ -334,6 +341,15 @@ pub struct EngagementView {
     pub can: EngagementActions,
     /// The viewer's side.
     pub viewer: String,
+}
+
+/// Why one side declined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclineReason {
+    /// The reason code.
+    pub reason: String,
+    /// The note.
+    pub note: String,
 }
 
 /// The actions open to the viewer.
@@ -421,7 +437,9 @@ pub struct NotificationView {
     pub engagement_id: Option<i64>,
     /// The need, if any.
     pub need_id: Option<i64>,
-    /// The need's title.
+    /// The advisory, if any.
+    pub advisory_id: Option<i64>,
+    /// The need's (or advisory's) title.
     pub subject: String,
     /// When (UTC).
     pub at: String,

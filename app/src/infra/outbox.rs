@@ -46,6 +46,8 @@ pub struct NewMail {
     pub html: String,
     /// The signed one-click unsubscribe link (non-essential mail only).
     pub unsubscribe: Option<String>,
+    /// The advisory it tells of (its reach counts the mail).
+    pub advisory_id: Option<i64>,
 }
 
 /// Queues `mail` on `conn` — the event's own transaction — due at once; returns
@@ -59,7 +61,38 @@ pub async fn enqueue<C: ConnectionTrait>(
     now: OffsetDateTime,
     mail: NewMail,
 ) -> Result<i64, ServiceError> {
-    let row = mail_outbox::ActiveModel {
+    let row = new_row(config, now, mail).insert(conn).await?;
+    Ok(row.id)
+}
+
+/// Queues many mails on `conn` in a few statements (an advisory to thousands of
+/// members), each due at once.
+///
+/// # Errors
+/// Database errors (the event's transaction then fails with it).
+pub async fn enqueue_many<C: ConnectionTrait>(
+    conn: &C,
+    config: &MailConfig,
+    now: OffsetDateTime,
+    mails: Vec<NewMail>,
+) -> Result<(), ServiceError> {
+    // Under SQLite's limit of bound values per statement (16 columns a row).
+    const CHUNK: usize = 500;
+    let mut rows = mails.into_iter().map(|mail| new_row(config, now, mail));
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        mail_outbox::Entity::insert_many(chunk)
+            .exec_without_returning(conn)
+            .await?;
+    }
+}
+
+/// The outbox row of a new mail, due at once.
+fn new_row(config: &MailConfig, now: OffsetDateTime, mail: NewMail) -> mail_outbox::ActiveModel {
+    mail_outbox::ActiveModel {
         kind: Set(mail.kind.code().to_owned()),
         recipient: Set(mail.to),
         subject: Set(mail.subject),
@@ -75,11 +108,9 @@ pub async fn enqueue<C: ConnectionTrait>(
         created_at: Set(now),
         sent_at: Set(None),
         unsubscribe_url: Set(mail.unsubscribe),
+        advisory_id: Set(mail.advisory_id),
         ..Default::default()
     }
-    .insert(conn)
-    .await?;
-    Ok(row.id)
 }
 
 /// A fresh `Message-ID` (with its angle brackets) in the domain of `from`.

@@ -126,11 +126,25 @@ pub enum Action {
     MatchRunApplied,
     /// A coordinator wrote or changed a guidance article.
     GuidanceSaved,
+    /// A coordinator wrote or changed a draft advisory.
+    AdvisorySaved,
+    /// A coordinator published an advisory (its targets recorded, members told).
+    AdvisoryPublished,
+    /// A coordinator withdrew an advisory.
+    AdvisoryWithdrawn,
+    /// A newer advisory replaced this one.
+    AdvisorySuperseded,
+    /// A member acknowledged an advisory for their organisation.
+    AdvisoryAcknowledged,
+    /// Reminders of an unacknowledged critical advisory were sent.
+    AdvisoryReminded,
+    /// Someone exported an advisory's indicators.
+    AdvisoryExported,
 }
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 42] = [
+    pub const ALL: [Self; 49] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -173,6 +187,13 @@ impl Action {
         Self::MatchRunStarted,
         Self::MatchRunApplied,
         Self::GuidanceSaved,
+        Self::AdvisorySaved,
+        Self::AdvisoryPublished,
+        Self::AdvisoryWithdrawn,
+        Self::AdvisorySuperseded,
+        Self::AdvisoryAcknowledged,
+        Self::AdvisoryReminded,
+        Self::AdvisoryExported,
     ];
 
     /// The stored name.
@@ -221,6 +242,13 @@ impl Action {
             Self::MatchRunStarted => "matching.run_started",
             Self::MatchRunApplied => "matching.run_applied",
             Self::GuidanceSaved => "guidance.saved",
+            Self::AdvisorySaved => "advisory.saved",
+            Self::AdvisoryPublished => "advisory.published",
+            Self::AdvisoryWithdrawn => "advisory.withdrawn",
+            Self::AdvisorySuperseded => "advisory.superseded",
+            Self::AdvisoryAcknowledged => "advisory.acknowledged",
+            Self::AdvisoryReminded => "advisory.reminded",
+            Self::AdvisoryExported => "advisory.exported",
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::{
     infra::{error::ServiceError, lease},
-    services::{deps::Deps, engagements, mail},
+    services::{advisories, deps::Deps, engagements, mail},
 };
 
 /// The job that expires unanswered proposals.
@@ -31,8 +31,14 @@ pub async fn tick(state: &Deps, holder: &str) -> Result<Option<u64>, ServiceErro
     let expired = engagements::expire_due(state, now).await?;
     let reminded = engagements::remind_due(state, now).await?;
     let digests = mail::digest::send_due(state, now).await?;
-    if reminded > 0 || digests > 0 {
-        tracing::info!(reminded, digests, "proposals reminded, digests queued");
+    let advisories = advisories::remind_due(state, now).await?;
+    if reminded > 0 || digests > 0 || advisories > 0 {
+        tracing::info!(
+            reminded,
+            digests,
+            advisories,
+            "proposals and advisories reminded, digests queued"
+        );
     }
     lease::record_run(&state.db, EXPIRE_PROPOSALS, holder, now).await?;
     Ok(Some(expired))

@@ -257,6 +257,7 @@ pub async fn list<C: ConnectionTrait>(
             kind,
             engagement_id: n.engagement_id,
             need_id: n.need_id,
+            advisory_id: n.advisory_id,
             subject: n.subject,
             at: utc(n.created_at),
             read: n.read_at.is_some(),

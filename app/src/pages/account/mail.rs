@@ -23,6 +23,7 @@ pub fn topic_label(topic: MailTopic) -> String {
         MailTopic::Engagements => t_string!(i18n, mail_settings.topics.engagements),
         MailTopic::Messages => t_string!(i18n, mail_settings.topics.messages),
         MailTopic::Vetting => t_string!(i18n, mail_settings.topics.vetting),
+        MailTopic::Advisories => t_string!(i18n, mail_settings.topics.advisories),
     }
     .to_string()
 }

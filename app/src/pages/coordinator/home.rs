@@ -53,6 +53,10 @@ pub fn CoordinatorHome() -> impl IntoView {
                             <p>{t!(i18n, catalogue.lead)}</p>
                         </li>
                         <li>
+                            <A href="/coordinator/advisories">{t!(i18n, advisories.title)}</A>
+                            <p>{t!(i18n, coordinator.advisories_lead)}</p>
+                        </li>
+                        <li>
                             <A href="/coordinator/mail">{t!(i18n, coordinator.mail)}</A>
                             <p>{t!(i18n, coordinator.mail_lead)}</p>
                         </li>

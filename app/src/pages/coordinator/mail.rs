@@ -43,6 +43,7 @@ fn kind_label(kind: MailKind) -> String {
         MailKind::Digest => t_string!(i18n, mail.kinds.digest),
         MailKind::Invitation => t_string!(i18n, mail.kinds.invitation),
         MailKind::CoordinatorInvitation => t_string!(i18n, mail.kinds.coordinator_invitation),
+        MailKind::Advisory => t_string!(i18n, mail.kinds.advisory),
     }
     .to_string()
 }

@@ -159,10 +159,10 @@ fn Facts(e: EngagementView) -> impl IntoView {
                 <dt>{t!(i18n, engagements.declined_by)}</dt>
                 <dd data-declined-by=e.declined_by.clone()>
                     {if e.declined_by == "volunteer" { t_string!(i18n, engagements.volunteer) } else { t_string!(i18n, engagements.organisation) }}
-                    {(!e.decline_reason.is_empty()).then(|| view! {
-                        " · " <span data-decline-reason=e.decline_reason.clone()>{decline_reason_name(&e.decline_reason)}</span>
+                    {e.decline.clone().filter(|d| !d.reason.is_empty()).map(|d| view! {
+                        " · " <span data-decline-reason=d.reason.clone()>{decline_reason_name(&d.reason)}</span>
                     })}
-                    {(!e.decline_note.is_empty()).then(|| view! { <br /><span class="prose" data-decline-note="">{e.decline_note.clone()}</span> })}
+                    {e.decline.clone().filter(|d| !d.note.is_empty()).map(|d| view! { <br /><span class="prose" data-decline-note="">{d.note}</span> })}
                 </dd>
             })}
             <dt>{t!(i18n, engagements.logged)}</dt>

@@ -34,6 +34,8 @@ pub fn notification_text(kind: NotificationKind) -> String {
         NotificationKind::VettingApproved => t_string!(i18n, notification_kinds.vetting_approved),
         NotificationKind::VettingRejected => t_string!(i18n, notification_kinds.vetting_rejected),
         NotificationKind::VettingSuspended => t_string!(i18n, notification_kinds.vetting_suspended),
+        NotificationKind::AdvisoryPublished => t_string!(i18n, notification_kinds.advisory_published),
+        NotificationKind::AdvisoryReminder => t_string!(i18n, notification_kinds.advisory_reminder),
     }
     .to_string()
 }
@@ -79,10 +81,12 @@ pub fn NotificationsPage() -> impl IntoView {
                         view! {
                             <ul class="notifications">
                                 {items.into_iter().map(|n| {
-                                    let link = n.engagement_id.map_or_else(
-                                        || n.need_id.map_or_else(|| "/account".to_owned(), |id| format!("/needs/{id}")),
-                                        |id| format!("/engagements/{id}"),
-                                    );
+                                    let link = match (n.engagement_id, n.need_id, n.advisory_id) {
+                                        (Some(id), _, _) => format!("/engagements/{id}"),
+                                        (None, Some(id), _) => format!("/needs/{id}"),
+                                        (None, None, Some(id)) => format!("/advisories/{id}"),
+                                        (None, None, None) => "/account".to_owned(),
+                                    };
                                     view! {
                                         <li class="notification" class:notification--unread=!n.read data-notification=n.kind.code()>
                                             <p>

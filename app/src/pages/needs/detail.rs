@@ -96,7 +96,7 @@ pub fn NeedPage() -> impl IntoView {
                             <dt>{t!(i18n, needs.deadline)}</dt>
                             <dd>{need.deadline.clone()}</dd>
                         })}
-                        {need.first_acceptance_secs.map(|secs| view! {
+                        {need.following.as_ref().and_then(|f| f.first_acceptance_secs).map(|secs| view! {
                             <dt>{t!(i18n, needs.first_acceptance)}</dt>
                             <dd data-first-acceptance=secs.to_string()>{t!(i18n, needs.after_opening, duration = move || duration_view(secs))}</dd>
                         })}
@@ -119,7 +119,7 @@ pub fn NeedPage() -> impl IntoView {
                             <ArticleList articles=guidance />
                         </aside>
                     })}
-                    {need.confidential.clone().map(|c| view! {
+                    {need.following.as_ref().map(|f| f.confidential.clone()).map(|c| view! {
                         <section class="confidential" aria-labelledby="confidential-title">
                             <h2 id="confidential-title">{t!(i18n, needs.confidential)}</h2>
                             <p class="prose" data-confidential="">{c.details}</p>
@@ -130,8 +130,8 @@ pub fn NeedPage() -> impl IntoView {
                             })}
                         </section>
                     })}
-                    {(!need.triage_note.is_empty()).then(|| view! {
-                        <div class="alert alert--warn"><p><strong>{t!(i18n, needs.triage_note)}</strong></p><p class="prose">{need.triage_note.clone()}</p></div>
+                    {need.following.as_ref().map(|f| f.triage_note.clone()).filter(|n| !n.is_empty()).map(|note| view! {
+                        <div class="alert alert--warn"><p><strong>{t!(i18n, needs.triage_note)}</strong></p><p class="prose">{note}</p></div>
                     })}
                     <div class="actions">
                         {need.editable.then(|| view! { <A href=format!("/needs/{id}/edit") attr:class="button button--secondary">{t!(i18n, needs.edit)}</A> })}
@@ -189,11 +189,11 @@ pub fn NeedPage() -> impl IntoView {
                             </ActionForm>
                         </section>
                     })}
-                    {(!need.history.is_empty()).then(|| view! {
+                    {need.following.as_ref().map(|f| f.history.clone()).filter(|h| !h.is_empty()).map(|history| view! {
                         <section aria-labelledby="history-title">
                             <h2 id="history-title">{t!(i18n, needs.history)}</h2>
                             <ol class="history" data-need-history="">
-                                {need.history.iter().map(|e| view! {
+                                {history.iter().map(|e| view! {
                                     <li data-event=format!("{:?}", e.kind).to_lowercase()>
                                         <time>{e.at.clone()}</time> " — " {event_view(e)}
                                     </li>

@@ -1,7 +1,7 @@
 //! `/needs/new`: drafting a need.
 
 use crate::{
-    api::{needs::CreateNeed, reference::fetch_catalogue},
+    api::{advisories::fetch_advisory_need_draft, needs::CreateNeed, reference::fetch_catalogue},
     components::{
         form::{action_error, kept_input, use_form_memory},
         guard::page_error,
@@ -12,6 +12,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 /// The new-need page.
 #[component]
@@ -21,6 +22,17 @@ pub fn NewNeedPage() -> impl IntoView {
     let error = action_error(create);
     let catalogue = Resource::new(|| (), |()| fetch_catalogue());
     let kept = use_form_memory::<CreateNeed>();
+    // "We need help with this" on an advisory: the form starts from it.
+    let query = use_query_map();
+    let advisory = Resource::new(
+        move || query.read().get("advisory").and_then(|a| a.parse::<i64>().ok()),
+        |id| async move {
+            match id {
+                Some(id) => fetch_advisory_need_draft(id).await.ok(),
+                None => None,
+            }
+        },
+    );
     view! {
         <Title text=t_string!(i18n, needs.new).to_string() />
         <h1>{t!(i18n, needs.new)}</h1>
@@ -31,7 +43,8 @@ pub fn NewNeedPage() -> impl IntoView {
                     Ok(c) => c,
                     Err(e) => return page_error(e),
                 };
-                let input: NeedInput = kept_input(&kept.await).unwrap_or_else(|| NeedInput {
+                let from_advisory = advisory.await;
+                let input: NeedInput = kept_input(&kept.await).or(from_advisory).unwrap_or_else(|| NeedInput {
                     urgency: "normal".into(),
                     mode: "remote".into(),
                     ..NeedInput::default()

@@ -66,6 +66,7 @@ pub fn OrganisationPage() -> impl IntoView {
                 view! {
                     <h1>{org.name.clone()}</h1>
                     <StatusNotice org=org.clone() />
+                    <crate::pages::advisories::OrganisationAdvisories />
                     <OrganisationFacts org=org.clone() />
                     <ul class="link-list">
                         <li><A href="/needs">{t!(i18n, org.needs_link)}</A></li>

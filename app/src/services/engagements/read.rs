@@ -14,7 +14,9 @@ use crate::session::CurrentUser;
 use crate::{
     domain::{
         engagement::{EngagementAction, EngagementStatus, Party, transition},
-        views::{ConfidentialPart, EngagementActions, EngagementPage, EngagementView, History},
+        views::{
+            ConfidentialPart, DeclineReason, EngagementActions, EngagementPage, EngagementView, History,
+        },
     },
     model::utc,
     services::deps::Deps,
@@ -119,16 +121,10 @@ pub(super) async fn view_for(
         weekly_hours: e.weekly_hours,
         expires: e.expires_at.map(utc).unwrap_or_default(),
         declined_by: e.declined_by.clone().unwrap_or_default(),
-        decline_reason: if hide_decline {
-            String::new()
-        } else {
-            e.decline_reason.clone().unwrap_or_default()
-        },
-        decline_note: if hide_decline {
-            String::new()
-        } else {
-            e.decline_note.clone().unwrap_or_default()
-        },
+        decline: (!hide_decline && e.declined_by.is_some()).then(|| DeclineReason {
+            reason: e.decline_reason.clone().unwrap_or_default(),
+            note: e.decline_note.clone().unwrap_or_default(),
+        }),
         organisation_rating: e.organisation_rating,
         organisation_comment: e.organisation_comment.clone().unwrap_or_default(),
         volunteer_rating: e.volunteer_rating,

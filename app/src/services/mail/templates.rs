@@ -12,7 +12,7 @@
 //! alternative is escaped as a whole, so every value put into it is escaped.
 
 use crate::{
-    domain::codes::{MailKind, NotificationKind},
+    domain::codes::{MailKind, NotificationKind, Severity},
     html::escape,
     i18n::{I18nLocaleTrait as _, Locale, td_string},
     infra::outbox::NewMail,
@@ -67,6 +67,7 @@ fn render(locale: Locale, kind: MailKind, to: &str, subject: String, parts: &[Pa
         text,
         html,
         unsubscribe: None,
+        advisory_id: None,
     }
 }
 
@@ -307,7 +308,114 @@ fn notice_words(locale: Locale, kind: NotificationKind) -> Words {
             td_string!(locale, mail_text.kinds.vetting_suspended.lead),
             td_string!(locale, mail_text.kinds.vetting_suspended.action),
         ),
+        NotificationKind::AdvisoryPublished => (
+            td_string!(locale, mail_text.kinds.advisory_published.headline),
+            td_string!(locale, mail_text.kinds.advisory_published.lead),
+            td_string!(locale, mail_text.kinds.advisory_published.action),
+        ),
+        NotificationKind::AdvisoryReminder => (
+            td_string!(locale, mail_text.kinds.advisory_reminder.headline),
+            td_string!(locale, mail_text.kinds.advisory_reminder.lead),
+            td_string!(locale, mail_text.kinds.advisory_reminder.action),
+        ),
     }
+}
+
+/// The translated name of a severity.
+#[must_use]
+pub fn severity_name(locale: Locale, severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => td_string!(locale, mail_text.advisory.severities.critical),
+        Severity::High => td_string!(locale, mail_text.advisory.severities.high),
+        Severity::Medium => td_string!(locale, mail_text.advisory.severities.medium),
+        Severity::Information => td_string!(locale, mail_text.advisory.severities.information),
+    }
+}
+
+/// What an advisory's mail says.
+#[derive(Debug, Clone)]
+pub struct AdvisoryMail<'a> {
+    /// The advisory.
+    pub id: i64,
+    /// Its title.
+    pub title: &'a str,
+    /// Its severity.
+    pub severity: Severity,
+    /// Its summary.
+    pub summary: &'a str,
+    /// Its recommended actions (Markdown, sent as text).
+    pub actions: &'a str,
+    /// The recipient's organisation.
+    pub organisation: &'a str,
+    /// The recipient's display name.
+    pub name: &'a str,
+    /// The advisory's page.
+    pub link: String,
+    /// The mail page.
+    pub settings_link: String,
+    /// The signed one-click unsubscribe link for advisories.
+    pub unsubscribe: String,
+    /// A reminder (a critical advisory not acknowledged after a day).
+    pub reminder: bool,
+}
+
+/// The mail of a threat advisory, or its reminder: the summary and the
+/// actions in the mail itself, so it helps even before anyone signs in.
+#[must_use]
+pub fn advisory(locale: Locale, to: &str, a: &AdvisoryMail<'_>) -> NewMail {
+    let severity = severity_name(locale, a.severity);
+    let greeting = greeting(locale, a.name);
+    let lead = if a.reminder {
+        td_string!(
+            locale,
+            mail_text.advisory.reminder_lead,
+            organisation = a.organisation
+        )
+    } else {
+        td_string!(locale, mail_text.advisory.lead, organisation = a.organisation)
+    };
+    let severity_line = td_string!(locale, mail_text.advisory.severity, severity = severity);
+    let mut parts = vec![
+        Part::Text(&greeting),
+        Part::Text(&lead),
+        Part::Text(a.title),
+        Part::Text(&severity_line),
+        Part::Text(a.summary),
+    ];
+    let actions = format!(
+        "{}\n{}",
+        td_string!(locale, mail_text.advisory.actions),
+        a.actions
+    );
+    if !a.actions.is_empty() {
+        parts.push(Part::Text(&actions));
+    }
+    parts.push(Part::Link(td_string!(locale, mail_text.advisory.action), &a.link));
+    let footer = non_essential_footer(locale, &a.settings_link);
+    parts.push(Part::Text(&footer));
+    parts.push(Part::Link(
+        td_string!(locale, mail_text.notice.stop),
+        &a.unsubscribe,
+    ));
+    let subject = if a.reminder {
+        td_string!(
+            locale,
+            mail_text.advisory.reminder_subject,
+            severity = severity,
+            title = a.title
+        )
+    } else {
+        td_string!(
+            locale,
+            mail_text.advisory.subject,
+            severity = severity,
+            title = a.title
+        )
+    };
+    let mut mail = render(locale, MailKind::Advisory, to, subject, &parts);
+    mail.unsubscribe = Some(a.unsubscribe.clone());
+    mail.advisory_id = Some(a.id);
+    mail
 }
 
 /// The mail telling `to` of a notification (the in-app notification's twin).

@@ -13,7 +13,7 @@ use crate::session::CurrentUser;
 use crate::{
     domain::{
         need::{self as rules, NeedAction, NeedStatus},
-        views::{ConfidentialPart, NeedDetail, SkillRequirement},
+        views::{ConfidentialPart, NeedDetail, NeedFollowing, SkillRequirement},
     },
     services::deps::Deps,
 };
@@ -89,13 +89,6 @@ pub async fn detail(
         .all(db)
         .await?;
     let names = crate::services::catalogue::skill_names(db, skills.iter().map(|s| s.skill_id)).await?;
-    let confidential = (visibility != Visibility::Public).then(|| ConfidentialPart {
-        details: need.confidential_details.clone(),
-        authorisation_name: need.authorisation_name.clone(),
-        authorisation_role: need.authorisation_role.clone(),
-        authorisation_scope: need.authorisation_scope.clone(),
-        authorisation_date: date_text(need.authorisation_date),
-    });
     if visibility == Visibility::Coordinator {
         let txn = begin_write(db).await?;
         audit::record(
@@ -109,16 +102,24 @@ pub async fn detail(
         .await?;
         txn.commit().await?;
     }
-    // The history and the time to a first acceptance, for those who follow the
-    // need (volunteers see neither).
-    let (first_acceptance_secs, history) = if visibility == Visibility::Public {
-        (None, Vec::new())
+    // The confidential part, the triage note, the history and the time to a
+    // first acceptance, for those who follow the need (volunteers see none).
+    let following = if visibility == Visibility::Public {
+        None
     } else {
         let engagements = engagements_of(db, &need).await?;
-        (
-            first_acceptance(&need, &engagements),
-            history(db, &need, &engagements).await?,
-        )
+        Some(NeedFollowing {
+            confidential: ConfidentialPart {
+                details: need.confidential_details.clone(),
+                authorisation_name: need.authorisation_name.clone(),
+                authorisation_role: need.authorisation_role.clone(),
+                authorisation_scope: need.authorisation_scope.clone(),
+                authorisation_date: date_text(need.authorisation_date),
+            },
+            triage_note: need.triage_note.clone(),
+            first_acceptance_secs: first_acceptance(&need, &engagements),
+            history: history(db, &need, &engagements).await?,
+        })
     };
     let member = visibility == Visibility::Member;
     // A suspended or rejected organisation's members still read their needs,
@@ -144,12 +145,7 @@ pub async fn detail(
                 weight: s.weight.into(),
             })
             .collect(),
-        confidential,
-        triage_note: if visibility == Visibility::Public {
-            String::new()
-        } else {
-            need.triage_note.clone()
-        },
+        following,
         editable: member && prepares && status == NeedStatus::Draft,
         submittable: member && status == NeedStatus::Draft && org.status == VettingStatus::Approved,
         withdrawable: member && prepares && rules::transition(status, NeedAction::Withdraw).is_some(),
@@ -164,8 +160,6 @@ pub async fn detail(
             && my_engagement.is_none_or(|(_, live)| !live)
             && approved_volunteer(db, user).await?,
         my_engagement: my_engagement.map(|(id, _)| id),
-        first_acceptance_secs,
-        history,
     })
 }
 
