@@ -159,8 +159,15 @@ impl Application {
             .matcher_warm_up
             .then(|| tokio::spawn(warm_up_matcher(self.state.clone())));
         let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
-        let mut mail_worker =
-            tokio::spawn(mail_worker(self.state.clone(), self.mailer.clone(), mail_stopped));
+        let mut mail_workers = tokio::task::JoinSet::new();
+        for lane in 0..MAIL_LANES {
+            mail_workers.spawn(mail_worker(
+                self.state.clone(),
+                self.mailer.clone(),
+                mail_stopped.clone(),
+                lane,
+            ));
+        }
         let probe = tokio::spawn(middleware::availability::probe(
             self.state.db.clone(),
             self.state.availability.clone(),
@@ -181,11 +188,13 @@ impl Application {
         // The mail worker finishes the mail it is sending (so nothing is sent twice),
         // within the shutdown deadline.
         let _ = stop_mail.send(true);
-        if tokio::time::timeout(self.settings.shutdown_deadline(), &mut mail_worker)
-            .await
-            .is_err()
+        if tokio::time::timeout(self.settings.shutdown_deadline(), async {
+            while mail_workers.join_next().await.is_some() {}
+        })
+        .await
+        .is_err()
         {
-            mail_worker.abort();
+            mail_workers.abort_all();
         }
         probe.abort();
         self.state.db.clone().close().await.ok();
@@ -246,14 +255,23 @@ async fn periodic_jobs(state: AppState) {
     }
 }
 
+/// Mail workers per instance: each sends one mail at a time, so this many mails
+/// are under way at once (the SMTP transport keeps a pool of connections).
+const MAIL_LANES: usize = 4;
+
 /// Delivers the outbox: every `mail_poll_millis`, or at once while mail keeps
-/// coming, this instance claims due mails one by one and sends them. Stops between
+/// coming, this worker claims due mails one by one and sends them. Stops between
 /// rounds when `stop` turns true.
-async fn mail_worker(state: AppState, mailer: Mailer, mut stop: tokio::sync::watch::Receiver<bool>) {
+async fn mail_worker(
+    state: AppState,
+    mailer: Mailer,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    lane: usize,
+) {
     let holder = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
     let poll = state.config.mail.poll;
     loop {
-        let busy = match mail::deliver_due(&state, &mailer, &holder).await {
+        let busy = match mail::deliver_due(&state, &mailer, &holder, (lane, MAIL_LANES)).await {
             Ok(round) => round.full,
             Err(e) => {
                 tracing::warn!(error = %e, "mail delivery round failed; retrying");

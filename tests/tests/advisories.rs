@@ -606,3 +606,54 @@ mod stix {
         Ok(())
     }
 }
+
+/// Publishing to the organisations of the demo set (2 000 organisations):
+/// the time from the coordinator's click to the last mail at the SMTP server.
+/// A measurement, not a check: `cargo nextest run -p frontline-tests --run-ignored only
+/// --no-capture -E 'test(advisories::publishing_to_the_demo_set)'`.
+#[tokio::test]
+#[ignore = "a measurement (about a minute); run it by name"]
+async fn publishing_to_the_demo_set() {
+    let sink = SmtpSink::start().await;
+    let app = TestApp::spawn_with(DbKind::Sqlite, to_sink(&sink)).await;
+    let size = server::demo::Size {
+        organisations: 2_000,
+        volunteers: 1_000,
+        needs: 2_000,
+        seed: 7,
+    };
+    server::demo::load(&app.db, size)
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let (coordinator, _) = app.signed_in_coordinator("bench-coord@example.org").await;
+    let mut total = 0;
+    for (title, targets) in [
+        (
+            "Lower-middle income, Africa",
+            vec![
+                ("input[regions][Africa]", "on"),
+                ("input[income_groups][lower_middle]", "on"),
+            ],
+        ),
+        ("Everyone", vec![("input[everyone]", "on")]),
+    ] {
+        let id =
+            world::draft_advisory(&coordinator, &world::advisory_form(title, "critical", &targets)).await;
+        let started = std::time::Instant::now();
+        world::publish_advisory(&coordinator, id).await;
+        let published = started.elapsed();
+        let view = coordinator
+            .call_json("/api/advisories/view", &[("id", &id.to_string())])
+            .await;
+        let mails = view["reach"]["mails_pending"].as_u64().unwrap_or_default()
+            + view["reach"]["mails_sent"].as_u64().unwrap_or_default();
+        total += usize::try_from(mails).unwrap_or_default();
+        sink.wait_for(total, Duration::from_secs(600)).await;
+        eprintln!(
+            "{title}: {} organisations, {} members, {mails} mails; published (request answered) in {published:?}, last mail at the SMTP server after {:?}",
+            view["reach"]["organisations"],
+            view["reach"]["members"],
+            started.elapsed()
+        );
+    }
+}

@@ -13,6 +13,7 @@ mod backup;
 mod bench_pages;
 mod browser;
 mod browser_accounts;
+mod browser_advisories;
 mod browser_engagements;
 mod browser_mail;
 mod browser_matching;

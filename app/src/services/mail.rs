@@ -103,19 +103,30 @@ pub fn lease(send_timeout: Duration) -> Duration {
 }
 
 /// Delivers the mail that is due: claims each row (exactly one worker gets it),
-/// sends it, records the outcome.
+/// sends it, records the outcome. Workers of one instance run in `lanes`
+/// (lane `lane` of them): each starts at its own place in the due rows, so
+/// they send different mails side by side rather than race for the same ones.
 ///
 /// # Errors
 /// Database errors (the round stops; claimed rows are taken up again when their
 /// lease runs out).
 #[tracing::instrument(skip_all)]
-pub async fn deliver_due(state: &Deps, mailer: &Mailer, holder: &str) -> Result<Round, ServiceError> {
+pub async fn deliver_due(
+    state: &Deps,
+    mailer: &Mailer,
+    holder: &str,
+    (lane, lanes): (usize, usize),
+) -> Result<Round, ServiceError> {
     let config = &state.config.mail;
-    let ids = outbox::due(&state.db, state.clock.now(), BATCH).await?;
+    let mut ids = outbox::due(&state.db, state.clock.now(), BATCH).await?;
     let mut round = Round {
         full: ids.len() as u64 == BATCH,
         ..Round::default()
     };
+    if !ids.is_empty() {
+        let start = ids.len() * lane.min(lanes) / lanes.max(1);
+        ids.rotate_left(start);
+    }
     for id in ids {
         let now = state.clock.now();
         let Some(row) = outbox::claim(&state.db, id, holder, now, lease(config.send_timeout)).await? else {
