@@ -390,3 +390,13 @@ fn address(rest: &str) -> String {
         .map_or(rest, |(a, _)| a);
     inner.to_owned()
 }
+
+/// Settings that send Frontline's mail to `sink`, looking for mail every 20 ms.
+pub fn settings_for(sink: &SmtpSink) -> impl FnOnce(&mut server::settings::Settings) + use<> {
+    let url = sink.url();
+    move |s| {
+        s.smtp_url = Some(url.into());
+        s.mail_poll_millis = 20;
+        s.mail_timeout_secs = 5;
+    }
+}

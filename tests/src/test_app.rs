@@ -189,6 +189,9 @@ impl TestClient {
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))
+            // Under the server's 10 s keep-alive: a connection the server is
+            // closing is never reused for a request (a POST is not retried).
+            .pool_idle_timeout(std::time::Duration::from_secs(5))
             .build()
             .unwrap_or_else(|e| panic!("http client: {e}"));
         Self {
@@ -206,6 +209,7 @@ impl TestClient {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(std::time::Duration::from_secs(30))
+            .pool_idle_timeout(std::time::Duration::from_secs(5))
             .build()
             .unwrap_or_else(|e| panic!("http client: {e}"));
         Self {

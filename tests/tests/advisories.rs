@@ -103,16 +103,6 @@ async fn organisations(app: &TestApp) -> BTreeMap<&'static str, i64> {
     ids
 }
 
-/// Frontline delivering to `sink`, looking for mail every 20 ms.
-fn to_sink(sink: &SmtpSink) -> impl FnOnce(&mut server::settings::Settings) + use<> {
-    let url = sink.url();
-    move |s| {
-        s.smtp_url = Some(url.into());
-        s.mail_poll_millis = 20;
-        s.mail_timeout_secs = 5;
-    }
-}
-
 /// The organisations an advisory was recorded as sent to.
 async fn recorded(app: &TestApp, advisory: i64) -> BTreeSet<i64> {
     advisory_target::Entity::find()
@@ -145,7 +135,7 @@ async fn member(app: &TestApp, org: i64, n: u8) -> TestClient {
 db_tests! {
     async fn publishing_tells_exactly_the_members_of_the_targeted_organisations_at_once(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let orgs = organisations(&app).await;
         let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
         // Lower-middle-income countries in Africa: Kenya, Nigeria, Egypt — not
@@ -202,6 +192,37 @@ db_tests! {
         }
         let view = coordinator.call_json("/api/advisories/view", &[("id", &id.to_string())]).await;
         assert_eq!(view["reach"]["mails_sent"], 6, "{view}");
+    }
+
+    async fn critical_advisories_skip_the_digest_and_never_means_never(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let orgs = organisations(&app).await;
+        let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
+        let nairobi = orgs["Nairobi General"];
+        let daily = member(&app, nairobi, 1).await;
+        daily.call("/api/mail/save", &[("advisories", "daily")]).await;
+        let never = member(&app, nairobi, 2).await;
+        never.call("/api/mail/save", &[("advisories", "never")]).await;
+        for (title, severity) in [("A high one", "high"), ("A critical one", "critical")] {
+            let id = world::draft_advisory(&coordinator, &world::advisory_form(title, severity, &[("input[countries]", "KE")])).await;
+            world::publish_advisory(&coordinator, id).await;
+        }
+        let queued: Vec<(String, String)> = entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Kind.eq("advisory"))
+            .all(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|m| (m.recipient, m.subject))
+            .collect();
+        assert_eq!(queued.len(), 1, "{queued:?}");
+        assert_eq!(queued[0].0, format!("m1.{nairobi}@health.example"));
+        assert!(queued[0].1.contains("A critical one"), "{queued:?}");
+        // Both members are told in the app all the same.
+        for client in [&daily, &never] {
+            let list = client.call_json("/api/notifications/list", &[]).await;
+            assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
+        }
     }
 
     async fn who_was_told_is_recorded_at_publishing_and_never_changes(db: DbKind) {
@@ -615,7 +636,7 @@ mod stix {
 #[ignore = "a measurement (about a minute); run it by name"]
 async fn publishing_to_the_demo_set() {
     let sink = SmtpSink::start().await;
-    let app = TestApp::spawn_with(DbKind::Sqlite, to_sink(&sink)).await;
+    let app = TestApp::spawn_with(DbKind::Sqlite, frontline_tests::smtp_sink::settings_for(&sink)).await;
     let size = server::demo::Size {
         organisations: 2_000,
         volunteers: 1_000,

@@ -1,9 +1,11 @@
 //! Advisories in Chromium, with and without JavaScript: a coordinator writes
-//! and publishes one; a targeted member sees it on the organisation's page,
-//! acknowledges it and asks for help (the need form opens filled in); the
-//! coordinator sees the acknowledgement in the reach. Screenshots at phone and
+//! and publishes a critical one; a day later nobody has answered, so the
+//! member is reminded; the member follows the reminder, acknowledges it and
+//! asks for help (the need form opens filled in); the coordinator sees the
+//! acknowledgement in the reach. Screenshots at phone and
 //! desktop widths go to `target/screenshots/`.
 
+use app::services::jobs;
 use frontline_tests::{
     DbKind, TestApp,
     browser::{Browser, BrowserOptions},
@@ -60,8 +62,20 @@ async fn journey(app: &TestApp, javascript: bool) {
     m.wait_for_path("/account").await;
     open(app, &m, javascript, "/organisation").await;
     m.wait_for_text("Fake rota portal phishing").await;
+    m.wait_for_text("Advisories waiting for your answer:").await;
+
+    // A day passes without an answer: the periodic job reminds the members.
+    app.clock.advance(std::time::Duration::from_secs(25 * 3600));
+    jobs::tick(&app.state, "test")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    sign_in(app, &m, javascript, &member).await;
+    m.wait_for_path("/account").await;
+    open(app, &m, javascript, "/notifications").await;
+    m.wait_for_text("data-notification=\"advisory.reminder\"").await;
+    m.wait_for_text("Threat advisory not yet acknowledged:").await;
     m.settle(javascript).await;
-    m.click_on("[data-advisories] li[data-advisory] a").await;
+    m.click_on("li[data-notification='advisory.reminder'] a").await;
     m.wait_for_text("data-acknowledged=\"none\"").await;
     m.settle(javascript).await;
     m.fill(
@@ -77,6 +91,8 @@ async fn journey(app: &TestApp, javascript: bool) {
     m.wait_for_path("/needs/new").await;
     m.wait_for_text("Help with: Fake rota portal phishing").await;
 
+    // (The coordinator's session lapsed during the day.)
+    coordinator_signs_in(app, &coord, javascript, &coordinator).await;
     open(
         app,
         &coord,

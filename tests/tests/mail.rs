@@ -14,16 +14,6 @@ use frontline_tests::{DbKind, TestApp, TestDatabase, db_tests, smtp_sink::SmtpSi
 use sea_orm::{EntityTrait as _, TransactionTrait as _};
 use std::{collections::HashSet, time::Duration};
 
-/// Frontline delivering to `sink`, looking for mail every 20 ms.
-fn to_sink(sink: &SmtpSink) -> impl FnOnce(&mut server::settings::Settings) + use<> {
-    let url = sink.url();
-    move |s| {
-        s.smtp_url = Some(url.into());
-        s.mail_poll_millis = 20;
-        s.mail_timeout_secs = 5;
-    }
-}
-
 /// Queues `n` test mails in one transaction, as an event would; returns their rows' ids.
 async fn queue(app: &TestApp, n: usize, note: &str) -> Vec<i64> {
     let txn = begin_write(&app.db).await.unwrap_or_else(|e| panic!("{e}"));
@@ -97,7 +87,7 @@ fn distinct_message_ids(sink: &SmtpSink) -> usize {
 db_tests! {
     async fn a_queued_mail_reaches_the_smtp_server_once_with_its_message_id_and_both_alternatives(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let ids = queue(&app, 3, "note <b>bold</b> & more").await;
         let received = sink.wait_for(3, Duration::from_secs(20)).await;
         let rows = all_in(&app, MailState::Sent).await;
@@ -133,7 +123,7 @@ db_tests! {
 
     async fn with_the_mail_server_down_nothing_is_lost_and_each_mail_arrives_once_when_it_returns(db: DbKind) {
         let mut sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         sink.stop().await;
         queue(&app, 5, "during the outage").await;
         let tried = all_tried(&app).await;
@@ -161,7 +151,7 @@ db_tests! {
     async fn failures_back_off_and_end_as_dead_letters_that_can_be_retried(db: DbKind) {
         let mut sink = SmtpSink::start().await;
         let app = TestApp::spawn_with(db, |s| {
-            to_sink(&sink)(s);
+            frontline_tests::smtp_sink::settings_for(&sink)(s);
             s.mail_max_attempts = 3;
             s.mail_retry_base_secs = 60;
         })
@@ -216,8 +206,8 @@ db_tests! {
         let database = TestDatabase::create(db).await;
         let second = database.shared();
         let clock = frontline_tests::TestClock::default();
-        let a = TestApp::spawn_on_with_clock(database, clock.clone(), to_sink(&sink)).await;
-        let b = TestApp::spawn_on_with_clock(second, clock.clone(), to_sink(&sink)).await;
+        let a = TestApp::spawn_on_with_clock(database, clock.clone(), frontline_tests::smtp_sink::settings_for(&sink)).await;
+        let b = TestApp::spawn_on_with_clock(second, clock.clone(), frontline_tests::smtp_sink::settings_for(&sink)).await;
         let n = 200;
         for half in 0..2 {
             queue(if half == 0 { &a } else { &b }, n / 2, "both instances").await;
@@ -275,7 +265,7 @@ fn token_of(link: &str) -> String {
 db_tests! {
     async fn registering_with_a_taken_address_mails_its_owner_a_notice_and_the_page_says_nothing(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         app.register(&app.client(), "volunteer", "ada@example.org").await;
         let fields = [
             ("email", "Ada@Example.org"),
@@ -318,7 +308,7 @@ db_tests! {
 
     async fn a_mailed_reset_link_works_once_ends_sessions_and_the_form_answers_the_same_for_unknown_addresses(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let signed_in = app.client();
         let user = app.register(&signed_in, "volunteer", "ada@example.org").await;
         assert!(app.client().get_text("/login", 200).await.contains("href=\"/reset\""), "the sign-in page links to it");
@@ -364,7 +354,7 @@ db_tests! {
     async fn mailed_reset_links_expire_soon_and_are_throttled_per_address_asked_for(db: DbKind) {
         let sink = SmtpSink::start().await;
         let app = TestApp::spawn_with(db, |s| {
-            to_sink(&sink)(s);
+            frontline_tests::smtp_sink::settings_for(&sink)(s);
             s.self_reset_minutes = 30;
         })
         .await;
@@ -387,7 +377,7 @@ db_tests! {
 
     async fn a_coordinator_still_needs_the_second_factor_after_a_mailed_reset(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let (client, user) = app.signed_in_coordinator("coord@example.org").await;
         app.client().call_json("/api/request_reset", &[("email", user.email.as_str())]).await;
         let mail = &mail_to(&sink, &user.email, RESET).await;
@@ -474,7 +464,7 @@ db_tests! {
     async fn coordinators_see_the_outbox_and_retry_a_dead_letter_without_javascript(db: DbKind) {
         let mut sink = SmtpSink::start().await;
         let app = TestApp::spawn_with(db, |s| {
-            to_sink(&sink)(s);
+            frontline_tests::smtp_sink::settings_for(&sink)(s);
             s.mail_max_attempts = 1;
         })
         .await;
@@ -547,7 +537,7 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 async fn bench_delivery_throughput_and_request_latency_with_the_mail_server_up_down_and_hung() {
     let mut sink = SmtpSink::start().await;
     let app = TestApp::spawn_with(DbKind::Sqlite, |s| {
-        to_sink(&sink)(s);
+        frontline_tests::smtp_sink::settings_for(&sink)(s);
         s.mail_timeout_secs = 30;
     })
     .await;
@@ -595,7 +585,7 @@ async fn bench_delivery_throughput_and_request_latency_with_the_mail_server_up_d
 db_tests! {
     async fn a_new_account_verifies_its_address_through_the_mailed_link_and_vetting_waits_for_it(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
         let client = app.client();
         let user = app.register_unverified(&client, "volunteer", "ada@example.org").await;
@@ -631,7 +621,7 @@ db_tests! {
 
     async fn the_verification_link_can_be_sent_again_and_an_organisation_waits_for_a_verified_member(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let (coordinator, _) = app.signed_in_coordinator("coord@example.org").await;
         let member = app.client();
         let (user, org) = frontline_tests::world::member_with_organisation(&app, &member, "it@clinic.example", "Clinic").await;

@@ -13,16 +13,6 @@ use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
 use serde_json::Value;
 use std::time::Duration;
 
-/// Frontline delivering to `sink`, looking for mail every 20 ms.
-fn to_sink(sink: &SmtpSink) -> impl FnOnce(&mut server::settings::Settings) + use<> {
-    let url = sink.url();
-    move |s| {
-        s.smtp_url = Some(url.into());
-        s.mail_poll_millis = 20;
-        s.mail_timeout_secs = 5;
-    }
-}
-
 fn subjects(sink: &SmtpSink) -> Vec<(Vec<String>, Option<String>)> {
     sink.received()
         .iter()
@@ -96,7 +86,7 @@ const VOLUNTEER: &str = "ada@volunteers.example";
 db_tests! {
     async fn each_step_of_an_engagement_mails_the_other_side_a_link_and_nothing_confidential(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let c = world::cast(&app).await;
         let id = world::propose(&c.coordinator, c.need, VOLUNTEER).await;
         let e = id.to_string();
@@ -163,7 +153,7 @@ db_tests! {
 
     async fn each_person_chooses_per_topic_and_the_daily_digest_gathers_the_day(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let c = world::cast(&app).await;
         let v = c.volunteer_user.id;
 
@@ -227,7 +217,7 @@ db_tests! {
 
     async fn a_signed_one_click_unsubscribe_works_signed_out_and_a_forged_one_does_nothing(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let c = world::cast(&app).await;
         let v = c.volunteer_user.id;
         world::propose(&c.coordinator, c.need, VOLUNTEER).await;
@@ -295,7 +285,7 @@ db_tests! {
 
     async fn a_proposal_is_reminded_once_a_day_before_it_expires(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let c = world::cast(&app).await;
         world::propose(&c.coordinator, c.need, VOLUNTEER).await;
         advance(&app, Duration::from_secs(46 * 3600));
@@ -313,7 +303,7 @@ db_tests! {
 
     async fn invitations_go_by_mail_and_their_links_work(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let c = world::cast(&app).await;
         let bad = c.member.call("/api/organisation/invite", &[("email", "not an address")]).await;
         assert_eq!(bad.status().as_u16(), 422);
@@ -351,7 +341,7 @@ db_tests! {
 
     async fn moving_to_a_new_address_needs_the_password_and_the_new_addresss_link(db: DbKind) {
         let sink = SmtpSink::start().await;
-        let app = TestApp::spawn_with(db, to_sink(&sink)).await;
+        let app = TestApp::spawn_with(db, frontline_tests::smtp_sink::settings_for(&sink)).await;
         let client = app.client();
         let user = app.register(&client, "volunteer", "old@example.org").await;
         let other = app.register(&app.client(), "volunteer", "taken@example.org").await;

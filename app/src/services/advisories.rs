@@ -179,13 +179,7 @@ async fn guidance_of<C: ConnectionTrait>(db: &C, id: i64) -> Result<Vec<LinkedAr
         .into_iter()
         .map(|g| g.article_id)
         .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(guidance_article::Entity::find()
-        .filter(guidance_article::Column::Id.is_in(ids))
-        .order_by_asc(guidance_article::Column::Title)
-        .all(db)
+    Ok(crate::services::guidance::by_ids(db, ids)
         .await?
         .into_iter()
         .map(|a| LinkedArticle {
@@ -421,18 +415,21 @@ async fn members_of<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Tells members of an advisory: a notification each, and a mail to those
-/// with a verified address who get advisories at once (critical ones even if
-/// they chose the daily digest). Returns the number of mails queued.
+/// Tells the active members of `organisations` of an advisory: a notification
+/// each, and a mail to those with a verified address who get advisories at
+/// once (critical ones even if they chose the daily digest). Returns the
+/// members told and the mails queued.
 async fn tell<C: ConnectionTrait>(
     db: &C,
     state: &Deps,
     now: OffsetDateTime,
     a: &advisory::Model,
-    members: &[(account::Model, i64)],
-    names: &HashMap<i64, String>,
+    organisations: &[organisation::Model],
     kind: NotificationKind,
-) -> Result<usize, ServiceError> {
+) -> Result<(usize, usize), ServiceError> {
+    let names: HashMap<i64, String> = organisations.iter().map(|o| (o.id, o.name.clone())).collect();
+    let ids: Vec<i64> = organisations.iter().map(|o| o.id).collect();
+    let members = members_of(db, &ids).await?;
     let subject: String = a.title.chars().take(200).collect();
     for chunk in members.chunks(CHUNK) {
         notification::Entity::insert_many(chunk.iter().map(|(p, _)| notification::ActiveModel {
@@ -488,7 +485,7 @@ async fn tell<C: ConnectionTrait>(
         .collect();
     let count = mails.len();
     outbox::enqueue_many(db, &state.config.mail, now, mails).await?;
-    Ok(count)
+    Ok((members.len(), count))
 }
 
 /// What publishing did.
@@ -549,16 +546,12 @@ pub async fn publish(
         .exec_without_returning(&txn)
         .await?;
     }
-    let names: HashMap<i64, String> = organisations.iter().map(|o| (o.id, o.name.clone())).collect();
-    let ids: Vec<i64> = organisations.iter().map(|o| o.id).collect();
-    let members = members_of(&txn, &ids).await?;
-    let mails = tell(
+    let (members, mails) = tell(
         &txn,
         state,
         now,
         &a,
-        &members,
-        &names,
+        &organisations,
         NotificationKind::AdvisoryPublished,
     )
     .await?;
@@ -587,7 +580,7 @@ pub async fn publish(
     }
     let published = Published {
         organisations: organisations.len(),
-        members: members.len(),
+        members,
         mails,
     };
     audit::record(
@@ -1068,19 +1061,8 @@ pub async fn remind_due(state: &Deps, now: OffsetDateTime) -> Result<u64, Servic
                 claimed.push(o);
             }
         }
-        let names: HashMap<i64, String> = claimed.iter().map(|o| (o.id, o.name.clone())).collect();
-        let ids: Vec<i64> = claimed.iter().map(|o| o.id).collect();
-        let members = members_of(&txn, &ids).await?;
-        let mails = tell(
-            &txn,
-            state,
-            now,
-            &a,
-            &members,
-            &names,
-            NotificationKind::AdvisoryReminder,
-        )
-        .await?;
+        let (members, mails) =
+            tell(&txn, state, now, &a, &claimed, NotificationKind::AdvisoryReminder).await?;
         audit::record(
             &txn,
             now,
@@ -1090,11 +1072,11 @@ pub async fn remind_due(state: &Deps, now: OffsetDateTime) -> Result<u64, Servic
             },
             Action::AdvisoryReminded,
             Some((AuditObject::Advisory, a.id)),
-            json!({ "organisations": ids.len(), "members": members.len(), "mails": mails }),
+            json!({ "organisations": claimed.len(), "members": members, "mails": mails }),
         )
         .await?;
         txn.commit().await?;
-        reminded += ids.len() as u64;
+        reminded += claimed.len() as u64;
     }
     Ok(reminded)
 }

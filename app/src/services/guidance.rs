@@ -229,6 +229,24 @@ fn summary(a: guidance_article::Model) -> Option<ArticleSummary> {
 ///
 /// # Errors
 /// Database errors.
+/// Articles by id, by title (none for no ids).
+///
+/// # Errors
+/// Database errors.
+pub async fn by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<Vec<guidance_article::Model>, ServiceError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(guidance_article::Entity::find()
+        .filter(guidance_article::Column::Id.is_in(ids))
+        .order_by_asc(guidance_article::Column::Title)
+        .all(db)
+        .await?)
+}
+
 #[tracing::instrument(skip_all, fields(category_id = category_id))]
 pub async fn for_category<C: ConnectionTrait>(
     db: &C,
@@ -241,17 +259,7 @@ pub async fn for_category<C: ConnectionTrait>(
         .into_iter()
         .map(|c| c.article_id)
         .collect();
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(guidance_article::Entity::find()
-        .filter(guidance_article::Column::Id.is_in(ids))
-        .order_by_asc(guidance_article::Column::Title)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(summary)
-        .collect())
+    Ok(by_ids(db, ids).await?.into_iter().filter_map(summary).collect())
 }
 
 /// One article, to read (anyone); `editable` for coordinators.
