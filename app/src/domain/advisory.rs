@@ -18,6 +18,8 @@ pub const SUMMARY_MAX: usize = 600;
 pub const ACTIONS_MAX: usize = 20_000;
 /// Most indicators on one advisory.
 pub const INDICATORS_MAX: usize = 500;
+/// Most need categories or guidance articles chosen.
+pub const CHOICES_MAX: usize = 100;
 /// Longest URL indicator.
 pub const URL_MAX: usize = 2_048;
 /// The regions organisations can be targeted by (the UN M49 regions of the
@@ -415,8 +417,15 @@ impl AdvisoryInput {
                 break;
             }
         }
+        // Bounded, so that no checked list outgrows a database query.
         if targets.countries.len() > 300 {
             errors.push(FieldError::new("countries", Message::TooMany));
+        }
+        if targets.categories.len() > CHOICES_MAX {
+            errors.push(FieldError::new("categories", Message::TooMany));
+        }
+        if guidance.len() > CHOICES_MAX {
+            errors.push(FieldError::new("guidance", Message::TooMany));
         }
         if targets.is_empty() {
             errors.push(FieldError::new("targets", Message::TargetsRequired));
@@ -738,5 +747,17 @@ mod tests {
         );
         ok.regions.insert("Atlantis".into(), "on".into());
         assert!(ok.validate().is_err());
+        ok.regions.remove("Atlantis");
+        ok.categories = (1..=CHOICES_MAX + 1)
+            .map(|i| (i.to_string(), "on".to_owned()))
+            .collect();
+        let fields: Vec<String> = ok
+            .validate()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["categories".to_owned()], "a bounded list");
     }
 }
