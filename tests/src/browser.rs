@@ -399,6 +399,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css}: {e:#}"));
     }
 
+    /// Empties the field matching `css`.
+    ///
+    /// # Panics
+    /// When there is no such element or it cannot be cleared.
+    pub async fn clear(&self, css: &str) {
+        let el = self.get(css).await.unwrap_or_else(|e| panic!("{e:#}"));
+        self.command(
+            reqwest::Method::POST,
+            &format!("/element/{}/clear", el.0),
+            Some(json!({})),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e:#}"));
+    }
+
     /// Clicks the element matching `css`.
     ///
     /// # Panics

@@ -336,4 +336,50 @@ async fn pages_side_by_side_with_a_bare_hello() {
         "memory: {:.0} MB resident after the page benchmarks",
         resident_mb()
     );
+    console_after_changes(&coordinator, need_id).await;
+}
+
+/// The console right after a change (goal: it stays instant): the
+/// coordinator proposes each of the need's best candidates in turn, and the
+/// console page is timed after each proposal.
+async fn console_after_changes(coordinator: &TestClient, need_id: i64) {
+    let console = coordinator
+        .call_json("/api/matching/console", &[("need", &need_id.to_string())])
+        .await;
+    let candidates: Vec<i64> = console["candidates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["volunteer_id"].as_i64())
+        .take(20)
+        .collect();
+    let mut times = Vec::new();
+    let mut refused = 0;
+    for volunteer in candidates {
+        let res = coordinator
+            .call(
+                "/api/engagements/propose",
+                &[
+                    ("need", need_id.to_string().as_str()),
+                    ("volunteer", volunteer.to_string().as_str()),
+                    ("reason", "benchmark"),
+                ],
+            )
+            .await;
+        if res.status().as_u16() >= 400 {
+            refused += 1;
+        }
+        let started = Instant::now();
+        coordinator
+            .get_text(&format!("/coordinator/match/{need_id}"), 200)
+            .await;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let p99 = times.last().copied().unwrap_or(f64::NAN);
+    println!(
+        "console right after a proposal: {} proposals ({refused} refused); p50 {:.1} ms, max {p99:.1} ms",
+        times.len(),
+        median(times.clone()),
+    );
 }

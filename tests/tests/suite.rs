@@ -15,6 +15,7 @@ mod browser;
 mod browser_accounts;
 mod browser_advisories;
 mod browser_engagements;
+mod browser_guidance;
 mod browser_mail;
 mod browser_matching;
 mod browser_organisations;

@@ -18,10 +18,13 @@ use crate::{
     infra::outbox::NewMail,
 };
 
-/// One paragraph or a link in a mail's body.
+/// One paragraph, a link or a block of Markdown in a mail's body.
 enum Part<'a> {
     Text(&'a str),
     Link(&'a str, &'a str),
+    /// Markdown: as written in the plain text, rendered and sanitised (the
+    /// same allow-list as the pages) in the HTML.
+    Markdown(&'a str),
 }
 
 /// Both alternatives from the same parts.
@@ -50,6 +53,10 @@ fn render(locale: Locale, kind: MailKind, to: &str, subject: String, parts: &[Pa
                 html.push_str("\">");
                 html.push_str(&escape(label));
                 html.push_str("</a></p>");
+            }
+            Part::Markdown(md) => {
+                text.push_str(md.trim_end());
+                html.push_str(&crate::services::guidance::render(md));
             }
         }
         text.push_str("\n\n");
@@ -343,7 +350,7 @@ pub struct AdvisoryMail<'a> {
     pub severity: Severity,
     /// Its summary.
     pub summary: &'a str,
-    /// Its recommended actions (Markdown, sent as text).
+    /// Its recommended actions (Markdown: as written in the text, rendered in the HTML).
     pub actions: &'a str,
     /// The recipient's organisation.
     pub organisation: &'a str,
@@ -382,13 +389,9 @@ pub fn advisory(locale: Locale, to: &str, a: &AdvisoryMail<'_>) -> NewMail {
         Part::Text(&severity_line),
         Part::Text(a.summary),
     ];
-    let actions = format!(
-        "{}\n{}",
-        td_string!(locale, mail_text.advisory.actions),
-        a.actions
-    );
-    if !a.actions.is_empty() {
-        parts.push(Part::Text(&actions));
+    if !a.actions.trim().is_empty() {
+        parts.push(Part::Text(td_string!(locale, mail_text.advisory.actions)));
+        parts.push(Part::Markdown(a.actions));
     }
     parts.push(Part::Link(td_string!(locale, mail_text.advisory.action), &a.link));
     let footer = non_essential_footer(locale, &a.settings_link);
