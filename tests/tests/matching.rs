@@ -371,6 +371,64 @@ db_tests! {
     }
 }
 
+/// The need pool as kept (brought up to date change by change) equals one read
+/// from nothing.
+async fn assert_need_pool_is_current(app: &TestApp, step: &str) {
+    use app::services::matching;
+    let cached = matching::open_needs(&app.state)
+        .await
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    let fresh_state = app::services::deps::Deps {
+        matching: matching::Cache::default(),
+        ..app.state.deps.clone()
+    };
+    let fresh = matching::open_needs(&fresh_state)
+        .await
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    assert_eq!(cached.profiles, fresh.profiles, "{step}: profiles");
+    assert_eq!(cached.position, fresh.position, "{step}: positions");
+    assert_eq!(cached.summaries, fresh.summaries, "{step}: summaries");
+    assert_eq!(cached.places, fresh.places, "{step}: places");
+    assert_eq!(cached.opened, fresh.opened, "{step}: opening times");
+    assert_eq!(cached.engaged, fresh.engaged, "{step}: engaged volunteers");
+    assert_eq!(cached.triage_order, fresh.triage_order, "{step}: triage order");
+    assert_eq!(cached.regions, fresh.regions, "{step}: regions");
+}
+
+db_tests! {
+    async fn the_need_pool_reads_again_only_the_organisations_a_change_touched(db: DbKind) {
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        assert_need_pool_is_current(&app, "first read").await;
+
+        // A proposal, a second need, the volunteer's decline.
+        let engagement = world::propose(&c.coordinator, c.need, &v.to_string()).await;
+        assert_need_pool_is_current(&app, "proposal").await;
+        let second = world::open_need(&app, &c.member, &c.coordinator, "Backups for the lab").await;
+        assert_need_pool_is_current(&app, "a new need").await;
+        c.volunteer
+            .call_json("/api/engagements/decline", &[("id", &engagement.to_string()), ("reason", "no_time"), ("note", "")])
+            .await;
+        assert_need_pool_is_current(&app, "decline").await;
+
+        // A second organisation is approved with a need; the first withdraws one.
+        let other = app.client();
+        let (_, org) = world::member_with_organisation(&app, &other, "it@clinic.example", "Clinique du Lac").await;
+        world::vet_organisation(&c.coordinator, org, "approve").await;
+        let theirs = world::open_need(&app, &other, &c.coordinator, "Phishing training").await;
+        assert_need_pool_is_current(&app, "another organisation").await;
+        c.member.call_json("/api/needs/withdraw", &[("id", &second.to_string())]).await;
+        assert_need_pool_is_current(&app, "withdrawal").await;
+        world::propose(&c.coordinator, theirs, &v.to_string()).await;
+        assert_need_pool_is_current(&app, "a proposal elsewhere").await;
+
+        let stats = app.state.matching.stats().await;
+        assert_eq!(stats.need_full_reads, 1, "{stats:?}");
+        assert!(stats.need_partial_reads >= 6, "{stats:?}");
+    }
+}
+
 db_tests! {
     async fn the_matcher_pools_are_read_at_start_without_waiting_for_a_request(db: DbKind) {
         let app = TestApp::spawn_with(db, |s| s.matcher_warm_up = true).await;

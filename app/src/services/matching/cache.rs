@@ -22,13 +22,17 @@ pub(super) struct CacheState {
     pub(super) stats: CacheStats,
 }
 
-/// How the volunteer pool was brought up to date so far.
+/// How the pools were brought up to date so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CacheStats {
     /// Every approved volunteer read from the database.
     pub full_reads: u64,
     /// Only the volunteers a change touched read again.
     pub partial_reads: u64,
+    /// Every open need read from the database.
+    pub need_full_reads: u64,
+    /// Only the needs of the organisations a change touched read again.
+    pub need_partial_reads: u64,
 }
 
 impl Cache {

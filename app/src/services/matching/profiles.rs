@@ -330,10 +330,24 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     Ok((profiles, people))
 }
 
-pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, ServiceError> {
+/// The need pool: every open need of an approved organisation, or, with
+/// `only`, those of these organisations (to bring a pool up to date after
+/// changes that touch only them: an organisation's needs are profiled from its
+/// own needs' engagements alone).
+pub(super) async fn build_needs<C: ConnectionTrait>(
+    db: &C,
+    only: Option<&HashSet<i64>>,
+) -> Result<NeedPool, ServiceError> {
     let geo = geography(db).await?;
+    let only_ids = || {
+        only.map(|o| o.iter().copied().collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     let orgs: HashMap<i64, organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::Status.eq(VettingStatus::Approved))
+        .apply_if(only.map(|_| only_ids()), |q, ids| {
+            q.filter(organisation::Column::Id.is_in(ids))
+        })
         .all(db)
         .await?
         .into_iter()
@@ -341,6 +355,9 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         .collect();
     let open: Vec<need::Model> = need::Entity::find()
         .filter(need::Column::Status.eq(need::Status::Open))
+        .apply_if(only.map(|_| only_ids()), |q, ids| {
+            q.filter(need::Column::OrganisationId.is_in(ids))
+        })
         .order_by_asc(need::Column::Id)
         .all(db)
         .await?
@@ -379,6 +396,19 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
             engagement::Status::Declined,
             engagement::Status::Expired,
         ]))
+        .apply_if(only.map(|_| only_ids()), |q, ids| {
+            q.filter(
+                engagement::Column::NeedId.in_subquery(
+                    need::Entity::find()
+                        .select_only()
+                        .column(need::Column::Id)
+                        .filter(need::Column::OrganisationId.is_in(ids))
+                        .into_query(),
+                ),
+            )
+        })
+        // In one order whatever is read, so a partial read profiles a need as a full one does.
+        .order_by_asc(engagement::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
@@ -420,7 +450,9 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
                     .or_default()
                     .push((volunteer, SAME_NEED_EXPIRED));
             }
-            engagement::Status::Proposed | engagement::Status::Accepted | engagement::Status::Active => {
+            engagement::Status::Proposed | engagement::Status::Accepted | engagement::Status::Active
+                if open_ids.contains(&need_id) =>
+            {
                 engaged.entry(need_id).or_default().push(volunteer);
             }
             _ => {}
@@ -455,6 +487,26 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         places.insert(n.id, (place.region, place.income));
         opened.insert(n.id, since);
     }
+    Ok(need_pool(
+        profiles,
+        summaries,
+        places,
+        opened,
+        engaged,
+        skill_names,
+    ))
+}
+
+/// A need pool from its parts: the positions, the triage order and the
+/// regions are derived here.
+fn need_pool(
+    profiles: Vec<NeedProfile>,
+    summaries: HashMap<i64, NeedSummary>,
+    places: HashMap<i64, (String, String)>,
+    opened: HashMap<i64, time::OffsetDateTime>,
+    engaged: HashMap<i64, Vec<i64>>,
+    skill_names: HashMap<u32, String>,
+) -> NeedPool {
     let position = profiles.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let mut triage_order: Vec<usize> = (0..profiles.len()).collect();
     triage_order.sort_by(|&a, &b| {
@@ -472,7 +524,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         .collect();
     regions.sort_unstable();
     regions.dedup();
-    Ok(NeedPool {
+    NeedPool {
         profiles,
         position,
         summaries,
@@ -482,7 +534,37 @@ pub(super) async fn build_needs<C: ConnectionTrait>(db: &C) -> Result<NeedPool, 
         skill_names,
         triage_order,
         regions,
-    })
+    }
+}
+
+/// `pool` with the needs of organisations `orgs` replaced by `fresh` (built
+/// by [`build_needs`] for those organisations only).
+pub(super) fn merge_needs(pool: &NeedPool, orgs: &HashSet<i64>, fresh: NeedPool) -> NeedPool {
+    let kept: Vec<&NeedProfile> = pool
+        .profiles
+        .iter()
+        .filter(|p| !orgs.contains(&p.org_id))
+        .collect();
+    let kept_ids: HashSet<i64> = kept.iter().map(|p| p.id).collect();
+    let mut profiles: Vec<NeedProfile> = kept.into_iter().cloned().chain(fresh.profiles).collect();
+    profiles.sort_unstable_by_key(|p| p.id);
+    need_pool(
+        profiles,
+        merged(&pool.summaries, &kept_ids, fresh.summaries),
+        merged(&pool.places, &kept_ids, fresh.places),
+        merged(&pool.opened, &kept_ids, fresh.opened),
+        merged(&pool.engaged, &kept_ids, fresh.engaged),
+        fresh.skill_names,
+    )
+}
+
+/// The entries of `old` for the needs kept, and all of `new`.
+fn merged<V: Clone>(old: &HashMap<i64, V>, kept: &HashSet<i64>, new: HashMap<i64, V>) -> HashMap<i64, V> {
+    old.iter()
+        .filter(|(id, _)| kept.contains(id))
+        .map(|(id, v)| (*id, v.clone()))
+        .chain(new)
+        .collect()
 }
 
 /// One open need's profile from its rows: what [`build_needs`] and [`need_profile`]

@@ -7,7 +7,7 @@ use crate::{
     matcher::{MatchConfig, VolunteerIndex, VolunteerProfile},
     services::deps::Deps,
 };
-use entity::engagement;
+use entity::{engagement, need};
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, QueryFilter as _, QuerySelect as _,
     Statement,
@@ -245,7 +245,9 @@ pub(super) fn volunteer_pool(
     Ok(VolunteerPool { index, people })
 }
 
-/// The need pool, rebuilt if the data changed.
+/// The need pool, brought up to date: only the open needs of the
+/// organisations a change touched are read again, unless the change is wide
+/// (the catalogue, a batch run).
 ///
 /// # Errors
 /// Database errors.
@@ -258,12 +260,70 @@ pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
         .map(|(seen, _)| seen.clone())
         .unwrap_or_default();
     let (changes, now) = unseen(&state.db, &seen, &NEED_CHANGES).await?;
-    if let Some((_, pool)) = &cache.needs
-        && changes.is_empty()
-    {
-        return Ok(Arc::clone(pool));
+    if let Some((_, pool)) = &cache.needs {
+        if changes.is_empty() {
+            return Ok(Arc::clone(pool));
+        }
+        if let Some(orgs) = changed_organisations(&state.db, &changes).await? {
+            let fresh = build_needs(&state.db, Some(&orgs)).await?;
+            let pool = Arc::new(merge_needs(pool, &orgs, fresh));
+            cache.needs = Some((now, Arc::clone(&pool)));
+            cache.stats.need_partial_reads += 1;
+            return Ok(pool);
+        }
     }
-    let pool = Arc::new(build_needs(&state.db).await?);
+    let pool = Arc::new(build_needs(&state.db, None).await?);
     cache.needs = Some((now, Arc::clone(&pool)));
+    cache.stats.need_full_reads += 1;
     Ok(pool)
+}
+
+/// The organisations whose open needs `changes` touch, or `None` when a change
+/// is wider (the catalogue, a batch run, anything unnamed): then the whole need
+/// pool is read again. A volunteer's own changes touch no need.
+pub(super) async fn changed_organisations<C: ConnectionTrait>(
+    db: &C,
+    changes: &[Change],
+) -> Result<Option<HashSet<i64>>, ServiceError> {
+    if changes.len() > MAX_INCREMENTAL_CHANGES {
+        return Ok(None);
+    }
+    let mut orgs = HashSet::new();
+    let mut needs = Vec::new();
+    let mut engagements = Vec::new();
+    for change in changes {
+        match (
+            change.object_type.as_deref().and_then(AuditObject::parse),
+            change.object_id,
+        ) {
+            (Some(AuditObject::Organisation), Some(id)) => {
+                orgs.insert(id);
+            }
+            (Some(AuditObject::Need), Some(id)) => needs.push(id),
+            (Some(AuditObject::Engagement), Some(id)) => engagements.push(id),
+            (Some(AuditObject::Volunteer | AuditObject::Account), Some(_)) => {}
+            _ => return Ok(None),
+        }
+    }
+    for chunk in engagements.chunks(500) {
+        let of: Vec<i64> = engagement::Entity::find()
+            .select_only()
+            .column(engagement::Column::NeedId)
+            .filter(engagement::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        needs.extend(of);
+    }
+    for chunk in needs.chunks(500) {
+        let of: Vec<i64> = need::Entity::find()
+            .select_only()
+            .column(need::Column::OrganisationId)
+            .filter(need::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        orgs.extend(of);
+    }
+    Ok(Some(orgs))
 }
