@@ -63,13 +63,11 @@ pub(super) fn reason_line(c: &Candidate) -> String {
     format!("Matcher: fit {:.0}% ({})", c.fit * 100.0, top.join(", "))
 }
 
-pub(super) fn candidate_view(
-    rank: usize,
-    c: &Candidate,
-    people: &HashMap<i64, Person>,
-    engaged: &[i64],
-) -> CandidateView {
-    let person = people.get(&c.volunteer_id).cloned().unwrap_or_default();
+pub(super) fn candidate_view(rank: usize, c: &Candidate, people: &People, engaged: &[i64]) -> CandidateView {
+    let person = people
+        .get(&c.volunteer_id)
+        .map(|p| Person::clone(p))
+        .unwrap_or_default();
     CandidateView {
         rank,
         volunteer_id: c.volunteer_id,

@@ -4,7 +4,7 @@ use crate::{
     domain::views::NeedSummary,
     matcher::{NeedProfile, VolunteerIndex},
 };
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 use time::OffsetDateTime;
 
 /// Approved volunteers, indexed, with what the pages show of them.
@@ -12,8 +12,12 @@ pub struct VolunteerPool {
     /// The index the matcher ranks and assigns over.
     pub index: VolunteerIndex,
     /// Names and facts, by id.
-    pub people: HashMap<i64, Person>,
+    pub people: People,
 }
+
+/// What the pages show of each volunteer, by id: shared, so that bringing the
+/// pool up to date after a change copies pointers, not 85 000 names.
+pub type People = HashMap<i64, Arc<Person>>;
 
 /// What the pages show of a volunteer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

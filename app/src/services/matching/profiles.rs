@@ -16,7 +16,10 @@ use sea_orm::{
     ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
     QueryTrait as _,
 };
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use super::pools::*;
 
@@ -118,7 +121,7 @@ pub(super) type VolunteerRow = (
 pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
     only: Option<&HashSet<i64>>,
-) -> Result<(Vec<VolunteerProfile>, HashMap<i64, Person>), ServiceError> {
+) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
     let among = |ids: &HashSet<i64>| ids.iter().copied().collect::<Vec<i64>>();
     let geo = geography(db).await?;
     let rows: Vec<VolunteerRow> = volunteer::Entity::find()
@@ -319,12 +322,12 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
         });
         people.insert(
             id,
-            Person {
+            Arc::new(Person {
                 name: names.get(&id).cloned().unwrap_or_default(),
                 role: role.and_then(|r| roles.get(&r).cloned()).unwrap_or_default(),
                 country: iso,
                 languages: spoken,
-            },
+            }),
         );
     }
     Ok((profiles, people))

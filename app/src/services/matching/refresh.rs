@@ -12,10 +12,7 @@ use sea_orm::{
     ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait as _, QueryFilter as _, QuerySelect as _,
     Statement,
 };
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Arc,
-};
+use std::{collections::HashSet, sync::Arc};
 
 use super::{cache::Seen, pools::*, profiles::*};
 
@@ -238,7 +235,7 @@ pub(super) async fn refresh_volunteers<C: ConnectionTrait>(
 pub(super) fn volunteer_pool(
     config: MatchConfig,
     profiles: Vec<VolunteerProfile>,
-    people: HashMap<i64, Person>,
+    people: People,
 ) -> Result<VolunteerPool, ServiceError> {
     let index = VolunteerIndex::build(config, profiles)
         .map_err(|e| ServiceError::Internal(format!("the matcher refused the volunteer profiles: {e}")))?;
