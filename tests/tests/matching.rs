@@ -297,15 +297,20 @@ db_tests! {
 }
 
 /// The cached volunteer pool, compared with one read from scratch.
+/// The app's services with an empty matching cache: pools read from nothing.
+fn uncached(app: &TestApp) -> app::services::deps::Deps {
+    app::services::deps::Deps {
+        matching: app::services::matching::Cache::default(),
+        ..app.state.deps.clone()
+    }
+}
+
 async fn assert_pool_is_current(app: &TestApp, step: &str) {
     use app::services::matching;
     let cached = matching::volunteers(&app.state)
         .await
         .unwrap_or_else(|e| panic!("{step}: {e}"));
-    let fresh_state = app::services::deps::Deps {
-        matching: matching::Cache::default(),
-        ..app.state.deps.clone()
-    };
+    let fresh_state = uncached(app);
     let fresh = matching::volunteers(&fresh_state)
         .await
         .unwrap_or_else(|e| panic!("{step}: {e}"));
@@ -378,10 +383,7 @@ async fn assert_need_pool_is_current(app: &TestApp, step: &str) {
     let cached = matching::open_needs(&app.state)
         .await
         .unwrap_or_else(|e| panic!("{step}: {e}"));
-    let fresh_state = app::services::deps::Deps {
-        matching: matching::Cache::default(),
-        ..app.state.deps.clone()
-    };
+    let fresh_state = uncached(app);
     let fresh = matching::open_needs(&fresh_state)
         .await
         .unwrap_or_else(|e| panic!("{step}: {e}"));
