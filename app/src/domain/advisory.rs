@@ -727,14 +727,16 @@ mod tests {
             body: "Be careful.".into(),
             ..AdvisoryInput::default()
         };
-        let fields: Vec<String> = input
-            .validate()
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
-        assert_eq!(fields, vec!["severity".to_owned(), "targets".to_owned()]);
+        let failed = |input: &AdvisoryInput| -> Vec<String> {
+            input
+                .validate()
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.field)
+                .collect()
+        };
+        assert_eq!(failed(&input), vec!["severity".to_owned(), "targets".to_owned()]);
         let mut ok = input;
         ok.severity = "critical".into();
         ok.regions.insert("Africa".into(), "on".into());
@@ -751,13 +753,6 @@ mod tests {
         ok.categories = (1..=CHOICES_MAX + 1)
             .map(|i| (i.to_string(), "on".to_owned()))
             .collect();
-        let fields: Vec<String> = ok
-            .validate()
-            .err()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
-        assert_eq!(fields, vec!["categories".to_owned()], "a bounded list");
+        assert_eq!(failed(&ok), vec!["categories".to_owned()], "a bounded list");
     }
 }
