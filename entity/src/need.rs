@@ -80,6 +80,8 @@ pub struct Model {
     pub updated_at: TimeDateTimeWithTimeZone,
     pub submitted_at: Option<TimeDateTimeWithTimeZone>,
     pub opened_at: Option<TimeDateTimeWithTimeZone>,
+    /// When it was resolved, closed or cancelled.
+    pub closed_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

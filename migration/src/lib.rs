@@ -25,6 +25,7 @@ mod m20261201_000006_mail_preferences;
 mod m20261201_000007_fast_path;
 mod m20261202_000001_guidance;
 mod m20261202_000002_advisories;
+mod m20261202_000003_need_closed_at;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_fast_path::Migration),
             Box::new(m20261202_000001_guidance::Migration),
             Box::new(m20261202_000002_advisories::Migration),
+            Box::new(m20261202_000003_need_closed_at::Migration),
         ]
     }
 }

@@ -97,7 +97,7 @@ async fn demo_data_is_deterministic_realistic_and_loads_on_both_databases() {
         // Some needs are under way; held capacity matches the live engagements.
         let engagements = engagement::Entity::find().all(&app.db).await.unwrap_or_default();
         let statuses: BTreeSet<String> = engagements.iter().map(|e| format!("{:?}", e.status)).collect();
-        for s in ["Proposed", "Active", "Completed"] {
+        for s in ["Proposed", "Declined", "Expired", "Active", "Completed"] {
             assert!(statuses.contains(s), "{s} missing from {statuses:?}");
         }
         let by_need: HashMap<i64, need::Status> = needs.iter().map(|n| (n.id, n.status)).collect();

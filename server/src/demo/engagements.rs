@@ -28,9 +28,20 @@ pub(super) async fn engagements(
         let (status, holds) = match n.status {
             need::Status::Matched | need::Status::InProgress => (engagement::Status::Active, true),
             need::Status::Resolved => (engagement::Status::Completed, false),
-            need::Status::Open if rng.chance(30) => (engagement::Status::Proposed, false),
+            // Some open needs wait for an answer; some were proposed before
+            // and declined or left to expire (the dashboard's outcomes).
+            need::Status::Open => match rng.below(100) {
+                0..30 => (engagement::Status::Proposed, false),
+                30..40 => (engagement::Status::Declined, false),
+                40..45 => (engagement::Status::Expired, false),
+                _ => continue,
+            },
             _ => continue,
         };
+        let not_accepted = matches!(
+            status,
+            engagement::Status::Proposed | engagement::Status::Declined | engagement::Status::Expired
+        );
         let weekly = app::domain::engagement::weekly_hours(n.effort, None);
         // A volunteer with room left (a few tries; else the need stays as it is).
         let mut chosen = None;
@@ -73,12 +84,15 @@ pub(super) async fn engagements(
             } else {
                 started
             }),
-            accepted_at: Set((status != engagement::Status::Proposed).then_some(started)),
-            confirmed_at: Set((status != engagement::Status::Proposed).then_some(started)),
+            declined_by: Set((status == engagement::Status::Declined).then(|| "volunteer".to_owned())),
+            decline_reason: Set((status == engagement::Status::Declined)
+                .then(|| (*rng.pick(&app::domain::engagement::VOLUNTEER_DECLINE_REASONS)).to_owned())),
+            accepted_at: Set((!not_accepted).then_some(started)),
+            confirmed_at: Set((!not_accepted).then_some(started)),
             finished_at: Set(finished.then_some(started + Duration::days(20))),
             ..Default::default()
         });
-        if status == engagement::Status::Proposed || n.status == need::Status::Matched {
+        if not_accepted || n.status == need::Status::Matched {
             continue;
         }
         let author = *members.get(&n.organisation).unwrap_or(&1);

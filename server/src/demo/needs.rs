@@ -115,6 +115,13 @@ pub(super) async fn needs(
                     | need::Status::Resolved
             )
             .then_some(created + Duration::hours(6))),
+            // Resolved three weeks after the engagement began (see
+            // `engagements`), cancelled after a few days; never in the future.
+            closed_at: Set(match status {
+                need::Status::Resolved => Some((created + Duration::days(23)).min(ctx.now)),
+                need::Status::Cancelled => Some((created + Duration::days(4)).min(ctx.now)),
+                _ => None,
+            }),
         });
         // Two to four skills: mostly from the category, sometimes another.
         let own: Vec<&skill::Model> = reference

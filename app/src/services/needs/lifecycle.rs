@@ -50,6 +50,9 @@ pub async fn transition(
         Status::Open if need.status == Status::Submitted => {
             update = update.col_expr(need::Column::OpenedAt, Expr::value(now));
         }
+        Status::Resolved | Status::Closed | Status::Cancelled => {
+            update = update.col_expr(need::Column::ClosedAt, Expr::value(now));
+        }
         _ => {}
     }
     if let Some(note) = note {
