@@ -12,6 +12,7 @@ pub mod auth;
 pub mod engagements;
 mod figures;
 pub mod guidance;
+pub mod insight;
 pub mod mail;
 pub mod matching;
 pub mod needs;

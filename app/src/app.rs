@@ -16,12 +16,13 @@ use crate::{
         },
         coordinator::{
             accounts::AccountsPage, audit::AuditPage, catalogue::CataloguePage, home::CoordinatorHome,
-            mail::MailPage, needs::NeedsOverview, organisation::OrganisationReview,
+            insight::InsightPage, mail::MailPage, needs::NeedsOverview, organisation::OrganisationReview,
             organisations::OrganisationsQueue, volunteer::VolunteerReview, volunteers::VolunteersQueue,
         },
         engagements::{detail::EngagementDetail, list::EngagementsPage, notifications::NotificationsPage},
         guidance::{ArticleEditPage, ArticlePage, GuidancePage},
         home::HomePage,
+        impact::ImpactPage,
         matching::{
             batch::{BatchPage, BatchesPage},
             console::ConsolePage,
@@ -144,6 +145,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/about") view=AboutPage ssr=SsrMode::Async />
+                        <Route path=path!("/impact") view=ImpactPage ssr=SsrMode::Async />
                         <Route path=path!("/guidance") view=GuidancePage ssr=SsrMode::Async />
                         <Route path=path!("/guidance/:slug") view=ArticlePage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async />
@@ -161,6 +163,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/coordinator") view=CoordinatorHome ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("/coordinator/insight") view=InsightPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/mail") view=MailPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/guidance/new") view=ArticleEditPage ssr=SsrMode::Async />
                         <Route path=path!("/coordinator/advisories") view=CoordinatorAdvisoriesPage ssr=SsrMode::Async />

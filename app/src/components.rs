@@ -1,5 +1,6 @@
 //! Components shared by several pages.
 
+pub mod chart;
 pub mod choices;
 pub mod error_view;
 pub mod filters;

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod engagement;
 pub mod geo;
 pub mod guidance;
+pub mod insight;
 pub mod languages;
 pub mod need;
 pub mod organisation;

@@ -8,6 +8,7 @@ pub mod coordinator;
 pub mod engagements;
 pub mod guidance;
 pub mod home;
+pub mod impact;
 pub mod matching;
 pub mod needs;
 pub mod not_found;

@@ -14,6 +14,7 @@ pub mod deps;
 pub mod engagements;
 pub mod figures;
 pub mod guidance;
+pub mod insight;
 pub mod jobs;
 pub mod mail;
 pub mod matching;

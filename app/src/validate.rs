@@ -65,6 +65,8 @@ pub enum Message {
     TargetsRequired,
     /// Only a draft can be changed or published.
     NotADraft,
+    /// A date range that ends before it starts, or spans too long.
+    RangeInvalid,
 }
 
 /// One field's error.

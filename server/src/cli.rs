@@ -320,6 +320,7 @@ async fn command_line_state(
             passwords: Passwords::new(1).map_err(|e| anyhow::anyhow!("{e}"))?,
             matching: app::services::matching::Cache::default(),
             figures: app::infra::recent::Recent::default(),
+            impact: app::infra::recent::Recent::default(),
             keys: Arc::new(keys),
         },
         leptos_options: leptos::config::LeptosOptions::builder()

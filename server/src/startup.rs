@@ -112,6 +112,7 @@ impl Application {
                 passwords,
                 matching: app::services::matching::Cache::default(),
                 figures: app::infra::recent::Recent::default(),
+                impact: app::infra::recent::Recent::default(),
                 keys: Arc::new(keys),
             },
             leptos_options,
@@ -340,6 +341,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
         .route("/unsubscribe/{token}", post(unsubscribe::one_click))
         .route("/advisories/{id}/{file}", get(exports::indicators))
+        .route("/coordinator/insight/{file}", get(exports::insight))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
         .layer(axum::middleware::from_fn(api::map_error_status))
         .layer(session_layer)

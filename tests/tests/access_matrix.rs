@@ -203,6 +203,10 @@ db_tests! {
             ("/api/engagements/message", vec![("id", e.as_str()), ("body", "Hello")], [S, H, O, O, H, O]),
             ("/api/engagements/offer", vec![("need", open.as_str()), ("note", "")], [S, F, I, F, F, F]),
             ("/api/engagements/propose", vec![("need", open.as_str()), ("volunteer", "pending@example.org"), ("reason", "r")], [S, F, F, F, F, I]),
+            ("/api/insight/dashboard", vec![], [S, F, F, F, F, O]),
+            ("/api/insight/dashboard", vec![("filters[region]", "Africa"), ("filters[from]", "2026-01-01")], [S, F, F, F, F, O]),
+            ("/api/insight/dashboard", vec![("filters[to]", "2026-13-01")], [S, F, F, F, F, I]),
+            ("/api/impact", vec![], [O, O, O, O, O, O]),
             ("/api/matching/triage", vec![], [S, F, F, F, F, O]),
             ("/api/matching/console", vec![("need", open.as_str())], [S, F, F, F, F, O]),
             ("/api/matching/console", vec![("need", draft.as_str())], [S, F, F, F, F, O]),
@@ -301,6 +305,17 @@ db_tests! {
             (csv.as_str(), [401, 404, 404, 200, 200, 200]),
             (draft_csv.as_str(), [401, 404, 404, 404, 404, 200]),
             (other_file.as_str(), [404, 404, 404, 404, 404, 404]),
+            ("/impact", [200, 200, 200, 200, 200, 200]),
+            ("/coordinator/insight", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight?region=Europe&category=1", [302, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/needs.csv", [401, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/engagements.csv", [401, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/hours.csv", [401, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/volunteers.csv", [401, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/organisations.csv", [401, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/audit.csv?region=Africa", [401, 403, 403, 403, 403, 200]),
+            ("/coordinator/insight/audit.csv?from=2026-13-01", [401, 403, 403, 403, 403, 422]),
+            ("/coordinator/insight/accounts.csv", [404, 404, 404, 404, 404, 404]),
         ];
         let mut failures = Vec::new();
         for (path, expected) in &cases {

@@ -100,11 +100,16 @@ async fn hello() -> String {
 
 /// This process's resident memory, in MB (the server runs in it).
 fn resident_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+/// A memory figure of this process's `/proc/self/status`, in MB.
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
@@ -260,6 +265,12 @@ async fn pages_side_by_side_with_a_bare_hello() {
             format!("/coordinator/match/{need_id}"),
             Some(session_of(&coordinator)),
         ),
+        (
+            "insight dashboard",
+            "/coordinator/insight".into(),
+            Some(session_of(&coordinator)),
+        ),
+        ("impact (public)", "/impact".into(), None),
     ];
     let only = std::env::var("BENCH_PAGES").unwrap_or_default();
     let hello = hello().await;
@@ -337,6 +348,36 @@ async fn pages_side_by_side_with_a_bare_hello() {
         resident_mb()
     );
     console_after_changes(&coordinator, need_id).await;
+    exports_stay_flat(&coordinator).await;
+}
+
+/// The CSV exports stream: the peak resident memory while each is downloaded
+/// (read chunk by chunk, never held) grows by about the same whatever the
+/// row count.
+async fn exports_stay_flat(coordinator: &TestClient) {
+    let from = app::model::day((time::OffsetDateTime::now_utc() - time::Duration::days(730)).date());
+    for what in ["organisations", "needs", "volunteers"] {
+        let before = resident_mb();
+        // Resets the peak (VmHWM) to the present resident size.
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+        let started = Instant::now();
+        let mut res = coordinator
+            .get(&format!("/coordinator/insight/{what}.csv?from={from}"))
+            .await;
+        assert_eq!(res.status(), 200, "{what}");
+        let (mut bytes, mut rows) = (0_usize, 0_usize);
+        while let Some(chunk) = res.chunk().await.unwrap_or_else(|e| panic!("{e}")) {
+            bytes += chunk.len();
+            rows += chunk.iter().filter(|b| **b == b'\n').count();
+        }
+        println!(
+            "export {what}: {} rows, {:.1} MB in {:.2} s; resident {before:.0} MB before, peak {:.0} MB while streaming",
+            rows.saturating_sub(1),
+            bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64(),
+            status_mb("VmHWM:"),
+        );
+    }
 }
 
 /// The console right after a change (goal: it stays instant): the

@@ -47,6 +47,7 @@ pub fn message_text(message: Message) -> String {
         Message::IndicatorInvalid => t_string!(i18n, validation.indicator_invalid).to_string(),
         Message::TargetsRequired => t_string!(i18n, validation.targets_required).to_string(),
         Message::NotADraft => t_string!(i18n, validation.not_a_draft).to_string(),
+        Message::RangeInvalid => t_string!(i18n, validation.range_invalid).to_string(),
     }
 }
 

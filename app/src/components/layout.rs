@@ -33,7 +33,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {children()}
         </main>
         <footer class="site-footer">
-            <p>{t!(i18n, footer.about)}</p>
+            <p>{t!(i18n, footer.about)} <A href="/impact">{t!(i18n, footer.impact)}</A></p>
             <p>{t!(i18n, footer.source)}</p>
         </footer>
     }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod home;
+pub mod insight;
 pub mod mail;
 pub mod needs;
 pub mod organisation;

@@ -140,11 +140,13 @@ pub enum Action {
     AdvisoryReminded,
     /// Someone exported an advisory's indicators.
     AdvisoryExported,
+    /// A coordinator exported programme data as CSV.
+    InsightExported,
 }
 
 impl Action {
     /// Every action, for the audit page's filter.
-    pub const ALL: [Self; 49] = [
+    pub const ALL: [Self; 50] = [
         Self::LoginSucceeded,
         Self::LoginFailed,
         Self::LoginThrottled,
@@ -194,6 +196,7 @@ impl Action {
         Self::AdvisoryAcknowledged,
         Self::AdvisoryReminded,
         Self::AdvisoryExported,
+        Self::InsightExported,
     ];
 
     /// The stored name.
@@ -249,6 +252,7 @@ impl Action {
             Self::AdvisoryAcknowledged => "advisory.acknowledged",
             Self::AdvisoryReminded => "advisory.reminded",
             Self::AdvisoryExported => "advisory.exported",
+            Self::InsightExported => "insight.exported",
         }
     }
 }

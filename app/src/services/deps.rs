@@ -3,7 +3,7 @@
 use crate::{
     clock::Clock,
     config::AppConfig,
-    domain::views::Figures,
+    domain::{insight::Impact, views::Figures},
     infra::{keys::SiteKeys, passwords::Passwords, recent::Recent},
     services::matching::cache::Cache,
 };
@@ -26,6 +26,8 @@ pub struct Deps {
     pub matching: Cache,
     /// The home page's public figures, counted at most every few seconds.
     pub figures: Recent<Figures>,
+    /// The public impact page's figures, computed at most every few minutes.
+    pub impact: Recent<Impact>,
     /// The keys the site signs links with.
     pub keys: Arc<SiteKeys>,
 }

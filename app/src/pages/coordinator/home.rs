@@ -57,6 +57,10 @@ pub fn CoordinatorHome() -> impl IntoView {
                             <p>{t!(i18n, coordinator.advisories_lead)}</p>
                         </li>
                         <li>
+                            <A href="/coordinator/insight">{t!(i18n, insight.title)}</A>
+                            <p>{t!(i18n, coordinator.insight_lead)}</p>
+                        </li>
+                        <li>
                             <A href="/coordinator/mail">{t!(i18n, coordinator.mail)}</A>
                             <p>{t!(i18n, coordinator.mail_lead)}</p>
                         </li>
