@@ -133,6 +133,16 @@ pub fn utc(t: time::OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// A UTC time to the second, as the dashboard prints when its figures were read.
+#[cfg(feature = "ssr")]
+#[must_use]
+pub fn utc_seconds(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second] UTC");
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
 /// A UTC time as files carry it: RFC 3339, to the second (`2026-12-02T09:30:00Z`).
 #[cfg(feature = "ssr")]
 #[must_use]

@@ -26,6 +26,7 @@ mod m20261201_000007_fast_path;
 mod m20261202_000001_guidance;
 mod m20261202_000002_advisories;
 mod m20261202_000003_need_closed_at;
+mod m20261202_000004_volunteer_capacity_index;
 
 /// All migrations, oldest first.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_guidance::Migration),
             Box::new(m20261202_000002_advisories::Migration),
             Box::new(m20261202_000003_need_closed_at::Migration),
+            Box::new(m20261202_000004_volunteer_capacity_index::Migration),
         ]
     }
 }

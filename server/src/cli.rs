@@ -321,6 +321,7 @@ async fn command_line_state(
             matching: app::services::matching::Cache::default(),
             figures: app::infra::recent::Recent::default(),
             impact: app::infra::recent::Recent::default(),
+            insight: app::infra::recent::Recent::default(),
             keys: Arc::new(keys),
         },
         leptos_options: leptos::config::LeptosOptions::builder()

@@ -113,6 +113,7 @@ impl Application {
                 matching: app::services::matching::Cache::default(),
                 figures: app::infra::recent::Recent::default(),
                 impact: app::infra::recent::Recent::default(),
+                insight: app::infra::recent::Recent::default(),
                 keys: Arc::new(keys),
             },
             leptos_options,

@@ -9,7 +9,7 @@ use crate::{
 use leptos::prelude::*;
 
 /// World regions (UN M49), the values of the `region` filter.
-pub const REGIONS: [&str; 5] = ["Africa", "Americas", "Asia", "Europe", "Oceania"];
+pub use crate::domain::advisory::REGIONS;
 
 /// A labelled `<select name=name>`: "any" first, then `options` as (value, text); the
 /// option whose value is `current` is selected.

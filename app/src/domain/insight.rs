@@ -385,6 +385,8 @@ pub struct Dashboard {
     pub outcomes: Vec<OutcomeRow>,
     /// The catalogue's categories (id, name), for the filter and the labels.
     pub categories: Vec<(i64, String)>,
+    /// When the facts were read (`YYYY-MM-DD HH:MM:SS UTC`); set by the service.
+    pub as_of: String,
 }
 
 /// The first proposal, acceptance and confirmation of each need.
@@ -580,6 +582,7 @@ pub fn dashboard(
             .collect(),
         outcomes,
         categories,
+        as_of: String::new(),
     }
 }
 

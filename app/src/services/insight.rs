@@ -22,11 +22,14 @@ use sea_orm::{
     ColumnTrait as _, ConnectionTrait, EntityTrait as _, ExprTrait as _, QueryFilter as _, QueryOrder as _,
     QuerySelect as _, sea_query::Expr,
 };
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 use time::OffsetDateTime;
 
 /// How old the public impact page's figures may be.
 const IMPACT_PERIOD: Duration = Duration::from_secs(300);
+/// How old the facts behind the coordinators' dashboard may be: a burst of
+/// coordinators (or of filter changes) reads the database once.
+const DASHBOARD_PERIOD: Duration = Duration::from_secs(30);
 
 /// An organisation's place: UN M49 region and income group code.
 #[derive(Debug, Clone, Default)]
@@ -83,10 +86,17 @@ pub(crate) async fn categories<C: ConnectionTrait>(db: &C) -> Result<Vec<(i64, S
 }
 
 /// What the figures are computed from.
-struct Facts {
+#[derive(Debug, Default)]
+pub struct Facts {
     needs: Vec<NeedFact>,
     proposals: Vec<ProposalFact>,
     hours: Vec<HoursFact>,
+    /// Approved volunteers' capacity summed per country, with its place.
+    capacity: Vec<(Place, Utilisation)>,
+    /// The catalogue's categories.
+    categories: Vec<(i64, String)>,
+    /// When they were read, as the pages print it.
+    as_of: String,
 }
 
 /// Unix seconds.
@@ -199,6 +209,7 @@ async fn facts<C: ConnectionTrait>(db: &C, since_day: Option<i64>) -> Result<Fac
         needs,
         proposals,
         hours,
+        ..Facts::default()
     })
 }
 
@@ -213,13 +224,12 @@ pub(crate) fn civil(day: i64) -> time::Date {
     time::Date::from_julian_day(julian).unwrap_or(if day < 0 { time::Date::MIN } else { time::Date::MAX })
 }
 
-/// Approved volunteers' capacity and what engagements hold of it, of those in
-/// the filters' region and income group (summed per country by the database).
-async fn utilisation<C: ConnectionTrait>(
+/// Approved volunteers' capacity and what engagements hold of it, summed per
+/// country by the database (a covering index makes it one index scan).
+async fn capacity<C: ConnectionTrait>(
     db: &C,
     places: &HashMap<String, Place>,
-    filters: &insight::Filters<'_>,
-) -> Result<Utilisation, ServiceError> {
+) -> Result<Vec<(Place, Utilisation)>, ServiceError> {
     let sum = |c: volunteer::Column| Expr::col(c).sum();
     let rows: Vec<(String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
         volunteer::Entity::find()
@@ -235,22 +245,40 @@ async fn utilisation<C: ConnectionTrait>(
             .into_tuple()
             .all(db)
             .await?;
-    let mut u = Utilisation::default();
     let n = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
-    for (iso, volunteers, slots_used, slots, hours_used, hours) in rows {
-        let place = places.get(&iso).cloned().unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|(iso, volunteers, slots_used, slots, hours_used, hours)| {
+            (
+                places.get(&iso).cloned().unwrap_or_default(),
+                Utilisation {
+                    volunteers: n(Some(volunteers)),
+                    slots_used: n(slots_used),
+                    slots: n(slots),
+                    hours_used: n(hours_used),
+                    hours: n(hours),
+                },
+            )
+        })
+        .collect())
+}
+
+/// The capacity of the volunteers in the filters' region and income group.
+fn utilisation(capacity: &[(Place, Utilisation)], filters: &insight::Filters<'_>) -> Utilisation {
+    let mut u = Utilisation::default();
+    for (place, c) in capacity {
         if filters.region.is_some_and(|r| r != place.region)
             || filters.income.is_some_and(|i| i != place.income)
         {
             continue;
         }
-        u.volunteers += n(Some(volunteers));
-        u.slots_used += n(slots_used);
-        u.slots += n(slots);
-        u.hours_used += n(hours_used);
-        u.hours += n(hours);
+        u.volunteers += c.volunteers;
+        u.slots_used += c.slots_used;
+        u.slots += c.slots;
+        u.hours_used += c.hours_used;
+        u.hours += c.hours;
     }
-    Ok(u)
+    u
 }
 
 /// The checked filters, the category checked against the catalogue.
@@ -285,19 +313,28 @@ pub(crate) fn today(state: &Deps) -> i64 {
 /// [`ServiceError::Validation`] for bad filters; database errors.
 #[tracing::instrument(skip_all)]
 pub async fn dashboard(state: &Deps, input: &FilterInput) -> Result<Dashboard, ServiceError> {
-    let categories = categories(&state.db).await?;
-    let filters = check(input, today(state), &categories)?;
-    let facts = facts(&state.db, Some(filters.from)).await?;
-    let places = places(&state.db).await?;
-    let utilisation = utilisation(&state.db, &places, &filters).await?;
-    Ok(insight::dashboard(
+    let facts = state
+        .insight
+        .get(DASHBOARD_PERIOD, async || {
+            let mut facts = facts(&state.db, None).await?;
+            let places = places(&state.db).await?;
+            facts.capacity = capacity(&state.db, &places).await?;
+            facts.categories = categories(&state.db).await?;
+            facts.as_of = crate::model::utc_seconds(state.clock.now());
+            Ok::<_, ServiceError>(Arc::new(facts))
+        })
+        .await?;
+    let filters = check(input, today(state), &facts.categories)?;
+    let mut dashboard = insight::dashboard(
         &filters,
         &facts.needs,
         &facts.proposals,
         &facts.hours,
-        utilisation,
-        categories,
-    ))
+        utilisation(&facts.capacity, &filters),
+        facts.categories.clone(),
+    );
+    dashboard.as_of.clone_from(&facts.as_of);
+    Ok(dashboard)
 }
 
 /// The public impact figures, computed at most once per [`IMPACT_PERIOD`] for

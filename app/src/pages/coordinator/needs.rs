@@ -28,7 +28,7 @@ const STATUSES: [NeedStatus; 8] = [
     NeedStatus::Closed,
     NeedStatus::Cancelled,
 ];
-pub const INCOME_GROUPS: [&str; 4] = ["low", "lower_middle", "upper_middle", "high"];
+pub use crate::domain::advisory::INCOME_GROUPS;
 
 /// The coordinators' needs page.
 #[component]
