@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 
 /// Series colours.
 const PALETTE: [&str; 5] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"];
-const WIDTH: f64 = 640.0;
+const WIDTH: f64 = 560.0;
 const INK: &str = "#1f2933";
-const LABEL_CHARS: usize = 30;
+const LABEL_CHARS: usize = 26;
 
 /// One series: its name and one value per row (or point).
 #[derive(Debug, Clone, PartialEq)]
@@ -78,18 +78,25 @@ fn open(svg: &mut String, c: &Caption<'_>, height: f64) {
     let id = escape(c.id);
     let _ = write!(
         svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart__svg" role="img" viewBox="0 0 {WIDTH} {height}" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="12"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart__svg" role="img" viewBox="0 0 {WIDTH} {height}" aria-labelledby="{id}-title {id}-desc" font-family="system-ui, sans-serif" font-size="13"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
         escape(c.title),
         escape(c.description)
     );
 }
 
-fn legend(svg: &mut String, series: &[Series], y: f64) {
+/// Draws the legend (wrapped to the width) and returns the height it takes.
+fn legend(svg: &mut String, series: &[Series]) -> f64 {
     if series.len() < 2 {
-        return;
+        return 0.0;
     }
     let mut x = 8.0;
+    let mut y = 16.0;
     for (k, s) in series.iter().enumerate() {
+        let w = 24.0 + 7.0 * s.name.chars().count() as f64;
+        if x > 8.0 && x + w > WIDTH {
+            x = 8.0;
+            y += 18.0;
+        }
         let _ = write!(
             svg,
             r#"<rect x="{x}" y="{}" width="10" height="10" fill="{}"/><text x="{}" y="{}" fill="{INK}">{}</text>"#,
@@ -99,8 +106,9 @@ fn legend(svg: &mut String, series: &[Series], y: f64) {
             y,
             escape(&s.name)
         );
-        x += 24.0 + 7.0 * s.name.chars().count() as f64;
+        x += w;
     }
+    y + 10.0
 }
 
 fn max_of(series: &[Series], stacked: bool, rows: usize) -> f64 {
@@ -126,7 +134,7 @@ fn max_of(series: &[Series], stacked: bool, rows: usize) -> f64 {
 /// (the series end to end). `unit` follows each printed value.
 #[must_use]
 pub fn bars(caption: &Caption<'_>, rows: &[String], series: &[Series], stacked: bool, unit: &str) -> String {
-    let label_w = 210.0;
+    let label_w = 190.0;
     let plot_w = WIDTH - label_w - 70.0;
     let bar_h = 14.0;
     let group_h = if stacked {
@@ -134,12 +142,13 @@ pub fn bars(caption: &Caption<'_>, rows: &[String], series: &[Series], stacked: 
     } else {
         bar_h * series.len() as f64
     } + 10.0;
-    let top = if series.len() > 1 { 26.0 } else { 6.0 };
+    let mut body = String::new();
+    let top = legend(&mut body, series) + 6.0;
     let height = top + group_h * rows.len() as f64 + 6.0;
     let max = max_of(series, stacked, rows.len());
     let mut svg = String::new();
     open(&mut svg, caption, height);
-    legend(&mut svg, series, 16.0);
+    svg.push_str(&body);
     for (r, label) in rows.iter().enumerate() {
         let y0 = top + group_h * r as f64;
         let _ = write!(
@@ -207,7 +216,9 @@ pub fn bars(caption: &Caption<'_>, rows: &[String], series: &[Series], stacked: 
 /// points; about eight are printed under the axis).
 #[must_use]
 pub fn lines(caption: &Caption<'_>, labels: &[String], series: &[Series]) -> String {
-    let (left, right, top, bottom) = (44.0, WIDTH - 12.0, 30.0, 190.0);
+    let mut legend_svg = String::new();
+    let top = legend(&mut legend_svg, series) + 14.0;
+    let (left, right, bottom) = (44.0, WIDTH - 12.0, top + 160.0);
     let height = bottom + 26.0;
     let max = max_of(series, false, labels.len());
     let n = labels.len().max(1);
@@ -220,7 +231,7 @@ pub fn lines(caption: &Caption<'_>, labels: &[String], series: &[Series]) -> Str
     let y = |v: f64| bottom - v / max * (bottom - top);
     let mut svg = String::new();
     open(&mut svg, caption, height);
-    legend(&mut svg, series, 16.0);
+    svg.push_str(&legend_svg);
     // Axis: zero and the maximum.
     let _ = write!(
         svg,

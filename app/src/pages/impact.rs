@@ -94,8 +94,9 @@ fn Period(
     names: std::collections::HashMap<i64, String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (hours, _) = shown(period.hours);
-    let (helped, _) = shown(period.organisations_helped);
+    let (hours, hours_shown) = shown(period.hours);
+    let (helped, helped_shown) = shown(period.organisations_helped);
+    let median_shown = period.critical_median_hours.is_some();
     let median = period.critical_median_hours.map_or_else(
         || t_string!(i18n, impact.fewer).to_string(),
         |h| format!("{} h", chart::number((h * 10.0).round() / 10.0)),
@@ -110,9 +111,9 @@ fn Period(
         <section class="impact__period" id=id aria-labelledby=format!("{id}-heading")>
             <h2 id=format!("{id}-heading")>{heading}</h2>
             <dl class="figures__list">
-                <div><dt>{t!(i18n, impact.hours)}</dt><dd data-figure="hours">{hours}</dd></div>
-                <div><dt>{t!(i18n, impact.helped)}</dt><dd data-figure="helped">{helped}</dd></div>
-                <div><dt>{t!(i18n, impact.critical_median)}</dt><dd data-figure="critical">{median}</dd></div>
+                <div><dt>{t!(i18n, impact.hours)}</dt><dd data-figure="hours" class:suppressed=!hours_shown>{hours}</dd></div>
+                <div><dt>{t!(i18n, impact.helped)}</dt><dd data-figure="helped" class:suppressed=!helped_shown>{helped}</dd></div>
+                <div><dt>{t!(i18n, impact.critical_median)}</dt><dd data-figure="critical" class:suppressed=!median_shown>{median}</dd></div>
             </dl>
             <Figures
                 id=format!("{id}-region")
