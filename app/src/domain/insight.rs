@@ -298,7 +298,7 @@ impl Spread {
             let n = seconds.len();
             // Nearest rank: the smallest value with at least q % at or below.
             let rank = (q * n).div_ceil(100).max(1);
-            #[allow(clippy::cast_precision_loss)]
+            #[expect(clippy::cast_precision_loss)]
             seconds.get(rank - 1).map(|s| *s as f64 / 3600.0)
         };
         Self {

@@ -231,20 +231,20 @@ async fn capacity<C: ConnectionTrait>(
     places: &HashMap<String, Place>,
 ) -> Result<Vec<(Place, Utilisation)>, ServiceError> {
     let sum = |c: volunteer::Column| Expr::col(c).sum();
-    let rows: Vec<(String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> =
-        volunteer::Entity::find()
-            .select_only()
-            .column(volunteer::Column::CountryIso2)
-            .column_as(Expr::col(volunteer::Column::AccountId).count(), "volunteers")
-            .column_as(sum(volunteer::Column::ActiveEngagements), "slots_used")
-            .column_as(sum(volunteer::Column::MaxConcurrent), "slots")
-            .column_as(sum(volunteer::Column::CommittedHours), "hours_used")
-            .column_as(sum(volunteer::Column::HoursPerWeek), "hours")
-            .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
-            .group_by(volunteer::Column::CountryIso2)
-            .into_tuple()
-            .all(db)
-            .await?;
+    type CapacityRow = (String, i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+    let rows: Vec<CapacityRow> = volunteer::Entity::find()
+        .select_only()
+        .column(volunteer::Column::CountryIso2)
+        .column_as(Expr::col(volunteer::Column::AccountId).count(), "volunteers")
+        .column_as(sum(volunteer::Column::ActiveEngagements), "slots_used")
+        .column_as(sum(volunteer::Column::MaxConcurrent), "slots")
+        .column_as(sum(volunteer::Column::CommittedHours), "hours_used")
+        .column_as(sum(volunteer::Column::HoursPerWeek), "hours")
+        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+        .group_by(volunteer::Column::CountryIso2)
+        .into_tuple()
+        .all(db)
+        .await?;
     let n = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap_or(0);
     Ok(rows
         .into_iter()

@@ -268,7 +268,7 @@ fn plain(values: impl IntoIterator<Item = u64>) -> Vec<Cell> {
         .collect()
 }
 
-#[allow(clippy::cast_precision_loss)]
+#[expect(clippy::cast_precision_loss)]
 fn share(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         f64::NAN
@@ -293,7 +293,7 @@ fn spread_values(
 
 /// Every chart of the dashboard.
 #[component]
-#[allow(clippy::too_many_lines, clippy::cast_precision_loss)]
+#[expect(clippy::cast_precision_loss)]
 fn Charts(dashboard: Dashboard) -> impl IntoView {
     let i18n = use_i18n();
     let d = dashboard;
