@@ -104,9 +104,8 @@ fn seconds(t: OffsetDateTime) -> i64 {
     t.unix_timestamp()
 }
 
-/// Every need past its draft, every proposal, and the hours logged from
-/// `since_day` on (a day number; all of them for `None`).
-async fn facts<C: ConnectionTrait>(db: &C, since_day: Option<i64>) -> Result<Facts, ServiceError> {
+/// Every need past its draft, every proposal and every entry of hours.
+async fn facts<C: ConnectionTrait>(db: &C) -> Result<Facts, ServiceError> {
     let places = places(db).await?;
     let orgs = organisation_places(db, &places).await?;
     type NeedRow = (
@@ -186,14 +185,11 @@ async fn facts<C: ConnectionTrait>(db: &C, since_day: Option<i64>) -> Result<Fac
             },
         )
         .collect();
-    let mut query = hours_log::Entity::find()
+    let query = hours_log::Entity::find()
         .select_only()
         .column(hours_log::Column::EngagementId)
         .column(hours_log::Column::LoggedOn)
         .column(hours_log::Column::Minutes);
-    if let Some(day) = since_day {
-        query = query.filter(hours_log::Column::LoggedOn.gte(civil(day)));
-    }
     let rows: Vec<(i64, time::Date, i32)> = query.into_tuple().all(db).await?;
     let hours = rows
         .into_iter()
@@ -316,7 +312,7 @@ pub async fn dashboard(state: &Deps, input: &FilterInput) -> Result<Dashboard, S
     let facts = state
         .insight
         .get(DASHBOARD_PERIOD, async || {
-            let mut facts = facts(&state.db, None).await?;
+            let mut facts = facts(&state.db).await?;
             let places = places(&state.db).await?;
             facts.capacity = capacity(&state.db, &places).await?;
             facts.categories = categories(&state.db).await?;
@@ -355,7 +351,7 @@ pub async fn recent_impact(state: &Deps) -> Result<Impact, ServiceError> {
 /// Database errors.
 #[tracing::instrument(skip_all)]
 pub async fn impact<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<Impact, ServiceError> {
-    let facts = facts(db, None).await?;
+    let facts = facts(db).await?;
     let recent_since = now.unix_timestamp() - insight::RECENT_DAYS * 86_400;
     Ok(Impact {
         lifetime: insight::impact_period(i64::MIN, &facts.needs, &facts.proposals, &facts.hours),
