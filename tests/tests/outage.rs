@@ -209,4 +209,23 @@ frontline_tests::db_tests! {
         drop(held);
         member.get_text("/needs", 200).await;
     }
+
+    /// No connection within the acquire timeout while the pool was not full
+    /// (connections being replaced on a starved machine) is not an outage when
+    /// the database answers a connection of the probe's own: the breaker stays
+    /// closed and nobody else is turned away.
+    async fn a_slow_acquire_with_the_database_answering_is_not_an_outage(db: frontline_tests::DbKind) {
+        use sea_orm::{ConnAcquireErr, DbErr};
+        let app = TestApp::spawn(db).await;
+        let timeout = DbErr::ConnectionAcquire(ConnAcquireErr::Timeout);
+        app.state.availability.found_unreachable(&app.state.db, &timeout);
+        for _ in 0..8 {
+            assert!(
+                !app.state.availability.is_down(),
+                "one slow acquire tripped the breaker although the database answers"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        app.client().get_text("/about", 200).await;
+    }
 }

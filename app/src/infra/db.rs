@@ -34,14 +34,21 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
 /// Whether the database can be reached, as the last attempts found it: a circuit
 /// breaker shared by every request of one instance.
 ///
-/// When a request finds the database unreachable (a connection could not be had
-/// within the pool's acquire timeout, or a connection broke), it marks it down;
-/// from then on every request is answered 503 at once instead of waiting the
-/// acquire timeout again, until a probe (the server pings every fraction of a
-/// second while it is down) finds it back.
+/// When a request finds the database unreachable (a connection broke, the server
+/// is shutting down), it marks it down; from then on every request is answered
+/// 503 at once instead of waiting the acquire timeout again, until a probe (the
+/// server pings every fraction of a second while it is down) finds it back.
+///
+/// A connection that could not be had within the acquire timeout proves
+/// nothing by itself — on a starved machine a backlog of requests can wait
+/// longer than that while the database answers — so it only raises a
+/// suspicion, which the probe settles with a connection of its own, outside
+/// the pool: refused or silent, the database is marked down; answering, it was
+/// load and nobody else is turned away.
 #[derive(Clone, Debug, Default)]
 pub struct Availability {
     down: Arc<AtomicBool>,
+    suspect: Arc<AtomicBool>,
 }
 
 impl Availability {
@@ -52,17 +59,28 @@ impl Availability {
     }
 
     /// Records that a request found the database unreachable (`err` is
-    /// classified [`Failure::Unreachable`]) — unless it only waited in vain for a
-    /// connection while every connection the pool may open was open: that is
-    /// load (the database answers, other requests hold its connections), and
-    /// answering everyone 503 until a probe gets a connection would turn a busy
-    /// minute into an outage.
+    /// classified [`Failure::Unreachable`]). A broken connection marks it down;
+    /// waiting in vain for a connection only makes it suspect (see the type's
+    /// documentation) — and not even that while every connection the pool may
+    /// open is open: that is load, other requests hold its connections.
     pub fn found_unreachable(&self, db: &DatabaseConnection, err: &DbErr) {
-        if matches!(err, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)) && pool_is_full(db) {
-            tracing::warn!("no database connection came free within the acquire timeout: the pool is busy");
+        if matches!(err, DbErr::ConnectionAcquire(ConnAcquireErr::Timeout)) {
+            if pool_is_full(db) {
+                tracing::warn!(
+                    "no database connection came free within the acquire timeout: the pool is busy"
+                );
+            } else if !self.suspect.swap(true, Ordering::AcqRel) {
+                tracing::warn!("no database connection within the acquire timeout: checking the database");
+            }
             return;
         }
         self.mark_down();
+    }
+
+    /// Takes the suspicion raised by [`Self::found_unreachable`], if any: the
+    /// probe then checks the database outside the pool.
+    pub fn take_suspicion(&self) -> bool {
+        self.suspect.swap(false, Ordering::AcqRel)
     }
 
     /// Records that the database could not be reached; logs the change once.

@@ -12,6 +12,7 @@ use axum::{
 };
 use http::{HeaderValue, StatusCode, header};
 use leptos::server_fn::error::FromServerFnError as _;
+use sea_orm::sqlx;
 use std::time::Duration;
 
 /// Seconds a client is asked to wait before trying again.
@@ -92,14 +93,58 @@ pub async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Re
 }
 
 /// While the database is marked down, pings it until it answers, then marks it
-/// up. Runs for the life of the server.
+/// up; when a request raised a suspicion (no connection within the acquire
+/// timeout), checks the database with a connection of its own and marks it down
+/// only if that fails too. Runs for the life of the server.
 pub async fn probe(db: sea_orm::DatabaseConnection, availability: Availability, timeout: Duration) {
     let mut tick = tokio::time::interval(PROBE_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if availability.is_down() && matches!(tokio::time::timeout(timeout, db.ping()).await, Ok(Ok(()))) {
-            availability.mark_up();
+        if availability.is_down() {
+            if matches!(tokio::time::timeout(timeout, db.ping()).await, Ok(Ok(()))) {
+                availability.mark_up();
+            }
+        } else if availability.take_suspicion() {
+            match tokio::time::timeout(timeout, answers_outside_the_pool(&db)).await {
+                Ok(Ok(())) => {
+                    tracing::warn!("the database answers: requests waited for a connection because of load")
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(error = %e, "a connection of the probe's own failed");
+                    availability.mark_down();
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        "a connection of the probe's own got no answer within the acquire timeout"
+                    );
+                    availability.mark_down();
+                }
+            }
         }
+    }
+}
+
+/// Opens a connection with the pool's options but outside the pool (whose
+/// connections may all be held or queued for), pings and closes it.
+async fn answers_outside_the_pool(db: &sea_orm::DatabaseConnection) -> Result<(), sqlx::Error> {
+    use sea_orm::{
+        DbBackend,
+        sqlx::{ConnectOptions as _, Connection as _},
+    };
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let options = db.get_postgres_connection_pool().connect_options();
+            let mut conn = options.connect().await?;
+            conn.ping().await?;
+            conn.close().await
+        }
+        DbBackend::Sqlite => {
+            let options = db.get_sqlite_connection_pool().connect_options();
+            let mut conn = options.connect().await?;
+            conn.ping().await?;
+            conn.close().await
+        }
+        _ => db.ping().await.map_err(|e| sqlx::Error::Protocol(e.to_string())),
     }
 }
