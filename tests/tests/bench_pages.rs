@@ -282,8 +282,10 @@ async fn pages_side_by_side_with_a_bare_hello() {
         if !only.is_empty() && !only.split(',').any(|p| name.starts_with(p.trim())) {
             continue;
         }
-        // Each page answers 200 as this role before it is measured.
+        // Each page answers 200 as this role before it is measured; this first
+        // request finds no cached figures (the insight dashboard's, say).
         let probe = app.client();
+        let first = Instant::now();
         let res = probe
             .http()
             .get(app.url(&path))
@@ -297,6 +299,11 @@ async fn pages_side_by_side_with_a_bare_hello() {
             200,
             "{name} {path}: {:?}",
             res.headers().get("location")
+        );
+        let _ = res.bytes().await;
+        eprintln!(
+            "{name}: the first request took {:.1} ms",
+            first.elapsed().as_secs_f64() * 1000.0
         );
         let url = app.url(&path);
         let (cookie_for_single, url_for_single) = (cookie.clone(), url.clone());

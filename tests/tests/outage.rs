@@ -224,7 +224,7 @@ frontline_tests::db_tests! {
                 !app.state.availability.is_down(),
                 "one slow acquire tripped the breaker although the database answers"
             );
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         app.client().get_text("/about", 200).await;
     }
