@@ -11,7 +11,7 @@ use std::{error::Error, path::PathBuf};
 /// The default locale; the others are added next to it.
 const DEFAULT_LOCALE: &str = "en";
 /// The locales besides the default one (each a `locales/<name>.json`).
-const OTHER_LOCALES: [&str; 0] = [];
+const OTHER_LOCALES: [&str; 4] = ["fr", "es", "pt", "ar"];
 
 /// Lints the generated code trips and the workspace denies. `allow` rather than
 /// `expect`: which of them fire depends on the keys (a key named `new` trips

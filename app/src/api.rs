@@ -13,6 +13,7 @@ pub mod engagements;
 mod figures;
 pub mod guidance;
 pub mod insight;
+pub mod language;
 pub mod mail;
 pub mod matching;
 pub mod needs;

@@ -16,6 +16,13 @@ mod locales {
 }
 pub use locales::i18n;
 
+/// The number a plural translation is chosen by, as leptos_i18n takes it (a
+/// closure): `t!(i18n, needs.count, count = count(total))` picks "1 need" or
+/// "2 needs", and each language's own forms.
+pub fn count<T: Copy>(n: T) -> impl Fn() -> T + Clone {
+    move || n
+}
+
 pub mod api;
 pub mod app;
 pub mod components;

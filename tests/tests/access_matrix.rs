@@ -207,6 +207,7 @@ db_tests! {
             ("/api/insight/dashboard", vec![("filters[region]", "Africa"), ("filters[from]", "2026-01-01")], [S, F, F, F, F, O]),
             ("/api/insight/dashboard", vec![("filters[to]", "2026-13-01")], [S, F, F, F, F, I]),
             ("/api/impact", vec![], [O, O, O, O, O, O]),
+            ("/api/language", vec![("locale", "fr"), ("next", "/")], [O, O, O, O, O, O]),
             ("/api/matching/triage", vec![], [S, F, F, F, F, O]),
             ("/api/matching/console", vec![("need", open.as_str())], [S, F, F, F, F, O]),
             ("/api/matching/console", vec![("need", draft.as_str())], [S, F, F, F, F, O]),

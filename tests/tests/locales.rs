@@ -9,7 +9,7 @@
 //! a used key that is missing; the second check makes this test stand alone.)
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 
@@ -50,23 +50,59 @@ fn files(dir: &Path, extension: &str) -> Vec<PathBuf> {
     found
 }
 
-/// A locale file's keys, as dotted paths to its strings.
-fn locale_keys(json: &serde_json::Value, prefix: &str, keys: &mut BTreeSet<String>) {
-    match json {
-        serde_json::Value::Object(map) => {
-            for (name, value) in map {
-                let path = if prefix.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{prefix}.{name}")
-                };
-                locale_keys(value, &path, keys);
-            }
+/// The plural forms (CLDR categories) a key may end with: `count_one`,
+/// `count_other`, ….
+const PLURAL_FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+
+/// A locale file's keys, as dotted paths, each with its strings: one, or one per
+/// plural form. As leptos_i18n reads them, sibling keys `x_one`, `x_other`
+/// (two forms or more, `_other` among them) are the forms of the plural key `x`;
+/// a lone `too_many` is a plain key.
+fn locale_keys(json: &serde_json::Value, prefix: &str, keys: &mut BTreeMap<String, Vec<String>>) {
+    let path = |name: &str| {
+        if prefix.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{prefix}.{name}")
         }
-        _ => {
-            keys.insert(prefix.to_owned());
+    };
+    let serde_json::Value::Object(map) = json else {
+        keys.insert(
+            prefix.to_owned(),
+            vec![json.as_str().unwrap_or_default().to_owned()],
+        );
+        return;
+    };
+    let mut plurals: BTreeMap<&str, Vec<(&str, &serde_json::Value)>> = BTreeMap::new();
+    for (name, value) in map {
+        match name.rsplit_once('_') {
+            Some((base, form)) if PLURAL_FORMS.contains(&form) && !value.is_object() => {
+                plurals.entry(base).or_default().push((form, value));
+            }
+            _ => locale_keys(value, &path(name), keys),
         }
     }
+    for (base, forms) in plurals {
+        if forms.len() >= 2 && forms.iter().any(|(form, _)| *form == "other") {
+            let texts = forms
+                .iter()
+                .map(|(_, v)| v.as_str().unwrap_or_default().to_owned());
+            keys.insert(path(base), texts.collect());
+        } else {
+            for (form, value) in forms {
+                locale_keys(value, &path(&format!("{base}_{form}")), keys);
+            }
+        }
+    }
+}
+
+/// The `{{ name }}` placeholders of a string.
+fn placeholders(text: &str) -> BTreeSet<&str> {
+    text.split("{{")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("}}"))
+        .map(|(name, _)| name.trim())
+        .collect()
 }
 
 /// The key of a macro call's arguments: after the first top-level comma, the
@@ -127,21 +163,58 @@ fn every_translation_key_is_used_and_every_used_key_exists() {
     );
 
     let locales = files(&app_dir().join("locales"), "json");
-    assert!(!locales.is_empty(), "no locale files");
+    assert!(
+        locales.len() >= 5,
+        "English, French, Spanish, Portuguese and Arabic are shipped"
+    );
+    let english = read_locale(&app_dir().join("locales/en.json"));
     for locale in locales {
-        let text = std::fs::read_to_string(&locale).unwrap_or_else(|e| panic!("{}: {e}", locale.display()));
-        let json: serde_json::Value =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", locale.display()));
-        let mut defined = BTreeSet::new();
-        locale_keys(&json, "", &mut defined);
-        let unused: Vec<_> = defined.difference(&used).collect();
-        let missing: Vec<_> = used.difference(&defined).collect();
+        let defined = read_locale(&locale);
+        let names: BTreeSet<String> = defined.keys().cloned().collect();
+        let unused: Vec<_> = names.difference(&used).collect();
+        let missing: Vec<_> = used.difference(&names).collect();
         assert!(
             unused.is_empty() && missing.is_empty(),
             "{}: keys no code uses: {unused:?}; keys the code uses that are missing: {missing:?}",
             locale.display()
         );
+        for (key, texts) in &defined {
+            let theirs = &english[key];
+            let allowed: BTreeSet<&str> = theirs.iter().flat_map(|t| placeholders(t)).collect();
+            for text in texts {
+                assert!(!text.trim().is_empty(), "{}: {key} is empty", locale.display());
+                let unknown: Vec<_> = placeholders(text).difference(&allowed).copied().collect();
+                assert!(
+                    unknown.is_empty(),
+                    "{}: {key} names placeholders English does not give it: {unknown:?}",
+                    locale.display()
+                );
+            }
+            if theirs.len() == 1 {
+                assert_eq!(
+                    placeholders(&texts[0]),
+                    placeholders(&theirs[0]),
+                    "{}: {key} must show every value English shows",
+                    locale.display()
+                );
+            }
+            assert_eq!(
+                texts.len() == 1,
+                theirs.len() == 1,
+                "{}: {key} is a plural in one locale and not in the other",
+                locale.display()
+            );
+        }
     }
+}
+
+fn read_locale(file: &Path) -> BTreeMap<String, Vec<String>> {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let json: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let mut keys = BTreeMap::new();
+    locale_keys(&json, "", &mut keys);
+    keys
 }
 
 #[test]

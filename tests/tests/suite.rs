@@ -30,6 +30,7 @@ mod full_disk;
 mod fuzz;
 mod guidance;
 mod insight;
+mod languages;
 mod locales;
 mod mail;
 mod matching;

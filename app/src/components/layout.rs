@@ -1,12 +1,16 @@
 //! The frame around every page: header with navigation, main content, footer.
 
 use crate::{
-    api::auth::{Logout, whoami},
-    i18n::{t, t_string, use_i18n},
+    api::{
+        auth::{Logout, whoami},
+        language::SetLanguage,
+    },
+    i18n::{Locale, t, t_string, use_i18n},
     model::{Role, Viewer},
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_i18n::Locale as _;
+use leptos_router::{components::A, hooks::use_location};
 
 /// Header, navigation and footer around the page content.
 #[component]
@@ -35,7 +39,54 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{t!(i18n, footer.about)} <A href="/impact">{t!(i18n, footer.impact)}</A></p>
             <p>{t!(i18n, footer.source)}</p>
+            <LanguageForm />
         </footer>
+    }
+}
+
+/// The language switcher: a plain form (it works without JavaScript) that
+/// remembers the choice in a cookie and comes back to this page.
+#[component]
+fn LanguageForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let choose = ServerAction::<SetLanguage>::new();
+    let current = i18n.get_locale_untracked();
+    let location = use_location();
+    let next = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    )
+    .trim_end_matches('?')
+    .to_owned();
+    let options = Locale::get_all()
+        .iter()
+        .map(|&locale| {
+            view! {
+                <option value=locale.as_str() lang=locale.as_str() selected=locale == current>
+                    {endonym(locale)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action=choose attr:class="language-form">
+            <input type="hidden" name="next" value=next />
+            <label for="language">{t!(i18n, footer.language)}</label>
+            <select id="language" name="locale">{options}</select>
+            <button type="submit" class="button button--secondary">{t!(i18n, footer.change_language)}</button>
+        </ActionForm>
+    }
+}
+
+/// A language's name in that language, as the switcher lists it.
+fn endonym(locale: Locale) -> &'static str {
+    match locale {
+        Locale::en => "English",
+        Locale::fr => "Français",
+        Locale::es => "Español",
+        Locale::pt => "Português",
+        Locale::ar => "العربية",
     }
 }
 

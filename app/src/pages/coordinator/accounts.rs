@@ -84,7 +84,7 @@ pub fn AccountsPage() -> impl IntoView {
                 };
                 view! {
                     {link.map(|link| view! { <OneTimeLink link /> })}
-                    <p class="muted">{t!(i18n, accounts.count, count = accounts.total)}</p>
+                    <p class="muted">{t!(i18n, accounts.count, count = crate::count(accounts.total))}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <thead>

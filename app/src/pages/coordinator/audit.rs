@@ -65,7 +65,7 @@ pub fn AuditPage() -> impl IntoView {
                         <input id="until" name="until" type="date" value=get("until") />
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
                     </form>
-                    <p class="muted">{t!(i18n, audit.count, count = page.total)}</p>
+                    <p class="muted">{t!(i18n, audit.count, count = crate::count(page.total))}</p>
                     <div class="table-wrap">
                         <table class="table table--dense">
                             <thead>

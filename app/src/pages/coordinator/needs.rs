@@ -77,7 +77,7 @@ pub fn NeedsOverview() -> impl IntoView {
                         <input id="q" name="q" type="search" value=q("q") maxlength=100 />
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
                     </form>
-                    <p class="muted">{t!(i18n, needs.count, count = page.total)}</p>
+                    <p class="muted">{t!(i18n, needs.count, count = crate::count(page.total))}</p>
                     <NeedsTable needs=page.rows show_organisation=true />
                     <Pager total=page.total page=page.page page_size=page.page_size />
                 }

@@ -80,7 +80,7 @@ pub fn OrganisationsQueue() -> impl IntoView {
                     Err(e) => return page_error(e),
                 };
                 view! {
-                    <p class="muted">{t!(i18n, vetting.count, count = page.total)}</p>
+                    <p class="muted">{t!(i18n, vetting.count, count = crate::count(page.total))}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <thead>

@@ -38,7 +38,7 @@ pub fn VolunteersQueue() -> impl IntoView {
                     Err(e) => return page_error(e),
                 };
                 view! {
-                    <p class="muted">{t!(i18n, vetting.count, count = page.total)}</p>
+                    <p class="muted">{t!(i18n, vetting.count, count = crate::count(page.total))}</p>
                     <div class="table-wrap">
                         <table class="table">
                             <thead>

@@ -63,7 +63,7 @@ pub fn BatchesPage() -> impl IntoView {
                             {runs.into_iter().map(|r| view! {
                                 <li data-run=r.id.to_string()>
                                     <A href=format!("/coordinator/batch/{}", r.id)>"#" {r.id} " · " <time>{r.started.clone()}</time></A>
-                                    " · " {run_status(r.status)} " · " {t!(i18n, batch.pairs_count, count = r.pairs)}
+                                    " · " {run_status(r.status)} " · " {t!(i18n, batch.pairs_count, count = crate::count(r.pairs))}
                                 </li>
                             }).collect_view()}
                         </ul>
@@ -134,14 +134,17 @@ pub fn BatchPage() -> impl IntoView {
                     })}
                     {r.outcome.clone().map(|o| view! {
                         <p class="alert alert--ok" data-outcome=o.created.to_string()>
-                            {t!(i18n, batch.outcome, created = o.created, stale = o.stale_need + o.stale_volunteer)}
+                            {t!(i18n, batch.created, count = crate::count(o.created))}
+                            {(o.stale_need + o.stale_volunteer > 0).then(|| view! {
+                                " " {t!(i18n, batch.skipped, count = crate::count(o.stale_need + o.stale_volunteer))}
+                            })}
                         </p>
                     })}
                     {(r.status == RunStatus::Ready).then(|| view! {
                         <ActionForm action=apply attr:class="inline-form" attr:data-form="apply-batch">
                             <FormAlert error />
                             <input type="hidden" name="id" value=r.id.to_string() />
-                            <button type="submit" class="button">{t!(i18n, batch.apply, count = r.pairs_total)}</button>
+                            <button type="submit" class="button">{t!(i18n, batch.apply, count = crate::count(r.pairs_total))}</button>
                         </ActionForm>
                     })}
                     {(!r.pairs.is_empty()).then(|| view! {

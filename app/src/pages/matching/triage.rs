@@ -58,7 +58,7 @@ pub fn TriagePage() -> impl IntoView {
                         <FilterSelect name="urgency" label=t_string!(i18n, needs.urgency).to_string() options=urgency_options() current=q("urgency") />
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
                     </form>
-                    <p class="muted">{t!(i18n, needs.count, count = board.total)}</p>
+                    <p class="muted">{t!(i18n, needs.count, count = crate::count(board.total))}</p>
                     {if board.rows.is_empty() {
                         view! { <p class="muted">{t!(i18n, needs.none)}</p> }.into_any()
                     } else {
@@ -85,7 +85,7 @@ pub fn TriagePage() -> impl IntoView {
                                                     <td><A href=format!("/needs/{}", n.id)>{n.title.clone()}</A><br /><span class="muted">{n.category.clone()}</span></td>
                                                     <td>{n.organisation.clone()} " (" {n.country.clone()} ")"<br /><span class="muted">{r.region.clone()}</span></td>
                                                     <td>{r.priority} " · " {income_name(&r.income_group)}</td>
-                                                    <td>{t!(i18n, matching.days, count = r.waiting_days)}</td>
+                                                    <td>{t!(i18n, matching.days, count = crate::count(r.waiting_days))}</td>
                                                     <td>{r.live_engagements}</td>
                                                     <td><A href=format!("/coordinator/match/{}", n.id) attr:class="button button--secondary">{t!(i18n, matching.open_console)}</A></td>
                                                 </tr>

@@ -93,7 +93,7 @@ pub fn NeedsPage() -> impl IntoView {
                     </form>
                     {match needs {
                         Ok(page) => view! {
-                            <p class="muted">{t!(i18n, needs.count, count = page.total)}</p>
+                            <p class="muted">{t!(i18n, needs.count, count = crate::count(page.total))}</p>
                             <NeedsTable needs=page.rows show_organisation=!member />
                             <Pager total=page.total page=page.page page_size=page.page_size />
                         }

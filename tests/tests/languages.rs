@@ -1,0 +1,106 @@
+//! Frontline in English, French, Spanish, Portuguese and Arabic: the first
+//! visit follows `Accept-Language`, the footer's form (no JavaScript) changes the
+//! language and a cookie remembers it, `<html lang dir>` follows, and counts
+//! take the plural the language needs.
+
+use frontline_tests::{TestApp, TestClient, world};
+
+/// `GET path` with this `Accept-Language`.
+async fn page_in(client: &TestClient, path: &str, accept_language: &str) -> String {
+    let res = client
+        .request(reqwest::Method::GET, path)
+        .header("accept", "text/html")
+        .header("accept-language", accept_language)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    assert_eq!(res.status(), 200, "GET {path} in {accept_language}");
+    res.text().await.unwrap_or_default()
+}
+
+/// The `<html …>` start tag of a page.
+fn html_tag(page: &str) -> &str {
+    let start = page
+        .find("<html")
+        .unwrap_or_else(|| panic!("no <html> in {page}"));
+    let end = page[start..].find('>').map_or(page.len(), |e| start + e);
+    &page[start..=end]
+}
+
+frontline_tests::db_tests! {
+    async fn the_first_visit_follows_accept_language(db: frontline_tests::DbKind) {
+        let app = TestApp::spawn(db).await;
+        let visitor = app.client();
+        for (header, lang, dir, sign_in) in [
+            ("fr-FR,fr;q=0.9,en;q=0.5", "fr", "ltr", "Se connecter"),
+            ("es-419,es;q=0.9", "es", "ltr", "Iniciar sesión"),
+            ("pt-BR,pt;q=0.9", "pt", "ltr", "Iniciar sessão"),
+            ("ar-EG,ar;q=0.9", "ar", "rtl", "تسجيل الدخول"),
+            ("de-DE,de;q=0.9", "en", "ltr", "Sign in"),
+            ("", "en", "ltr", "Sign in"),
+        ] {
+            let page = page_in(&visitor, "/", header).await;
+            let tag = html_tag(&page);
+            assert!(tag.contains(&format!("lang=\"{lang}\"")), "{header}: {tag}");
+            assert!(tag.contains(&format!("dir=\"{dir}\"")), "{header}: {tag}");
+            assert!(page.contains(sign_in), "{header}: the sign-in link is not {sign_in:?}");
+        }
+    }
+
+    async fn the_footer_form_changes_the_language_and_a_cookie_keeps_it(db: frontline_tests::DbKind) {
+        let app = TestApp::spawn(db).await;
+        let visitor = app.client();
+        let page = page_in(&visitor, "/about", "en").await;
+        assert!(page.contains("name=\"locale\""), "no language switcher in the footer");
+        assert!(page.contains("<option value=\"ar\" lang=\"ar\""), "Arabic is not offered");
+
+        let res = visitor
+            .submit("/about", "/api/language", &[("locale", "es"), ("next", "/about")])
+            .await;
+        assert!(res.status().is_redirection(), "{}", res.status());
+        assert_eq!(res.headers()["location"], "/about");
+        let cookie = res.headers()["set-cookie"].to_str().unwrap_or_default().to_owned();
+        assert!(
+            cookie.starts_with("i18n_pref_locale=es;") && cookie.contains("Max-Age=31536000") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        // The cookie outranks the browser's languages, on every page.
+        for path in ["/about", "/", "/login"] {
+            let page = page_in(&visitor, path, "fr").await;
+            assert!(html_tag(&page).contains("lang=\"es\""), "{path}: {}", html_tag(&page));
+        }
+
+        // Somewhere else than this site: home instead.
+        let res = visitor
+            .submit("/about", "/api/language", &[("locale", "fr"), ("next", "//evil.example/")])
+            .await;
+        assert!(res.status().is_redirection(), "{}", res.status());
+        assert_eq!(res.headers()["location"], "/");
+
+        // A language Frontline does not ship: refused, the choice unchanged.
+        let res = visitor
+            .submit("/about", "/api/language", &[("locale", "xx"), ("next", "/about")])
+            .await;
+        assert!(res.status().is_client_error() || res.status().is_redirection(), "{}", res.status());
+        assert!(res.headers().get("set-cookie").is_none_or(|c| !c.to_str().unwrap_or_default().contains("xx")));
+        let page = page_in(&visitor, "/about", "en").await;
+        assert!(html_tag(&page).contains("lang=\"fr\""), "{}", html_tag(&page));
+    }
+
+    async fn counts_take_the_plural_of_the_language(db: frontline_tests::DbKind) {
+        let app = TestApp::spawn(db).await;
+        let cast = world::cast(&app).await;
+        // One open need: the singular in every language.
+        for (lang, one) in [("en", ">1 need<"), ("fr", ">1 besoin<"), ("es", ">1 necesidad<"), ("pt", ">1 necessidade<")] {
+            // Without Leptos's empty markers between the number and the words.
+            let page = page_in(&cast.member, "/needs", lang).await.replace("<!>", "");
+            let muted = page.split("class=\"muted\"").nth(1).unwrap_or_default().chars().take(80).collect::<String>();
+            assert!(page.contains(one), "{lang}: no {one:?} on the needs list: {muted}");
+        }
+        world::open_need(&app, &cast.member, &cast.coordinator, "Backups for stluc.example").await;
+        for (lang, two) in [("en", ">2 needs<"), ("fr", ">2 besoins<"), ("ar", "احتياجان")] {
+            let page = page_in(&cast.member, "/needs", lang).await.replace("<!>", "");
+            assert!(page.contains(two), "{lang}: no {two:?} on the needs list");
+        }
+    }
+}
