@@ -51,8 +51,22 @@ db_tests! {
         let res = member.call("/api/needs/submit", &[("id", &id.to_string())]).await;
         assert_eq!(res.status(), 422);
         assert_eq!(field_error(&body(res).await, "submit").as_deref(), Some("OrganisationNotApproved"));
+        // The page does not offer what would be refused; it says why.
+        let page = member.get_text(&format!("/needs/{id}"), 200).await;
+        assert!(!page.contains("action=\"/api/needs/submit\""), "submit offered before approval");
+        assert!(page.contains("/edit"), "the draft stays editable");
+        // The deadline is picked from a calendar, not typed free-hand.
+        let form = member.get_text(&format!("/needs/{id}/edit"), 200).await;
+        let deadline = form
+            .split("<input")
+            .find(|tag| tag.contains("name=\"input[deadline]\""))
+            .and_then(|tag| tag.split('>').next())
+            .unwrap_or_else(|| panic!("no deadline input: {form}"));
+        assert!(deadline.contains("type=\"date\""), "{deadline}");
 
         world::vet_organisation(&coordinator, org, "approve").await;
+        let page = member.get_text(&format!("/needs/{id}"), 200).await;
+        assert!(page.contains("action=\"/api/needs/submit\""), "submit not offered once approved");
         member.call_json("/api/needs/submit", &[("id", &id.to_string())]).await;
         assert_eq!(need_status(&app, id).await, need::Status::Submitted);
 

@@ -193,6 +193,9 @@ pub enum Kind {
     Password,
     /// A one-time code: numeric keyboard, no autocomplete of old codes.
     Code,
+    /// `type="date"`: the browser's date picker; the value is `YYYY-MM-DD`
+    /// (a browser without one shows a text field, and the hint says the format).
+    Date,
 }
 
 /// A labelled input with its hint and error, wired for assistive technology.
@@ -243,6 +246,7 @@ pub fn Field(
         Kind::Text | Kind::Code => "text",
         Kind::Email => "email",
         Kind::Password => "password",
+        Kind::Date => "date",
     };
     let input = InputProps {
         error_id: format!("{id}-error"),

@@ -465,9 +465,11 @@ pub struct FactorView {
 pub struct GateView {
     /// The gate.
     pub gate: Gate,
-    /// The missing skill's name (must_skills).
+    /// The missing skill's name (must_skills); `slots` when capacity failed
+    /// for want of a free engagement slot.
     pub skill: String,
-    /// Level held / required (must_skills); free / needed hours (capacity).
+    /// Level held / required (must_skills); free / needed hours (capacity), or
+    /// engagements active / allowed (capacity, `slots`).
     pub have: i64,
     /// See `have`.
     pub need: i64,

@@ -63,12 +63,10 @@ pub fn gate_text(g: &GateView) -> String {
     let i18n = use_i18n();
     match g.gate {
         Gate::Approved => t_string!(i18n, gates.approved).to_string(),
-        Gate::Capacity => format!(
-            "{} ({} h / {} h)",
-            t_string!(i18n, gates.capacity),
-            g.have,
-            g.need
-        ),
+        Gate::Capacity if g.skill == "slots" => {
+            t_string!(i18n, gates.no_slot, active = g.have, max = g.need).to_string()
+        }
+        Gate::Capacity => t_string!(i18n, gates.no_hours, free = g.have, needed = g.need).to_string(),
         Gate::Language => t_string!(i18n, gates.language).to_string(),
         Gate::MustSkills => format!(
             "{}: {} ({} / {})",

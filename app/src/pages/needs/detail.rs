@@ -135,7 +135,7 @@ pub fn NeedPage() -> impl IntoView {
                     })}
                     <div class="actions">
                         {need.editable.then(|| view! { <A href=format!("/needs/{id}/edit") attr:class="button button--secondary">{t!(i18n, needs.edit)}</A> })}
-                        {need.editable.then(|| view! {
+                        {need.submittable.then(|| view! {
                             <ActionForm action=submit attr:class="inline-form">
                                 <input type="hidden" name="id" value=id.to_string() />
                                 <button type="submit" class="button">{t!(i18n, needs.submit)}</button>

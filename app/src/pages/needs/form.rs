@@ -3,7 +3,7 @@
 use crate::{
     components::{
         choices::{LanguageChoice, SkillRequirements},
-        form::{Field, FormAlert, GroupError, SelectField, Submit, TextArea},
+        form::{Field, FormAlert, GroupError, Kind, SelectField, Submit, TextArea},
     },
     domain::{codes::Urgency, need::NeedInput, reference::Catalogue},
     error::AppError,
@@ -60,7 +60,7 @@ pub fn NeedFields(
             placeholder=t_string!(i18n, fields.choose).to_string() value=Some(input.urgency) required=true server_error=error />
         <Field name="effort_hours" prefix="input" label=t_string!(i18n, needs.effort_field).to_string()
             value=Some(input.effort_hours) required=true maxlength=4 server_error=error />
-        <Field name="deadline" prefix="input" label=t_string!(i18n, needs.deadline).to_string()
+        <Field name="deadline" prefix="input" kind=Kind::Date label=t_string!(i18n, needs.deadline).to_string()
             hint=t_string!(i18n, needs.date_hint).to_string() value=Some(input.deadline) maxlength=10 server_error=error />
         <SelectField name="mode" prefix="input" label=t_string!(i18n, needs.mode).to_string() options=modes
             value=Some(input.mode) server_error=error />

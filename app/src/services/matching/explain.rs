@@ -28,6 +28,16 @@ pub(super) fn gate_view(failure: &GateFailure, skills: &HashMap<u32, String>) ->
         need: 0,
     };
     match failure {
+        // The slot first: with none free, the hours do not matter.
+        GateFailure::NoCapacity {
+            active,
+            max_concurrent,
+            ..
+        } if active >= max_concurrent => {
+            view.skill = "slots".into();
+            view.have = i64::from(*active);
+            view.need = i64::from(*max_concurrent);
+        }
         GateFailure::NoCapacity {
             free_hours,
             needed_hours,
@@ -92,4 +102,29 @@ pub(super) fn top_factors(factors: &[FactorView]) -> String {
         .map(|f| format!("{} {:.0}%", f.name.code().replace('_', " "), f.value * 100.0))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capacity(free_hours: u16, needed_hours: u16, active: u8, max_concurrent: u8) -> GateView {
+        let failure = GateFailure::NoCapacity {
+            free_hours,
+            needed_hours,
+            active,
+            max_concurrent,
+        };
+        gate_view(&failure, &HashMap::new())
+    }
+
+    #[test]
+    fn capacity_names_the_slot_when_no_slot_is_free() {
+        // 38 h free, 2 h needed, but both engagements in use: the slot is the cause.
+        let view = capacity(38, 2, 2, 2);
+        assert_eq!((view.skill.as_str(), view.have, view.need), ("slots", 2, 2));
+        // A slot free but too few hours: the hours are the cause.
+        let view = capacity(2, 38, 1, 2);
+        assert_eq!((view.skill.as_str(), view.have, view.need), ("", 2, 38));
+    }
 }
