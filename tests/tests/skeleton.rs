@@ -88,9 +88,9 @@ async fn pages_name_their_language_and_direction() {
         .await
         .unwrap();
     let html = res.text().await.unwrap_or_default();
-    // English is the only locale so far; the attributes come from the i18n layer.
-    assert!(html.contains(r#"<html lang="en" dir="ltr">"#), "{html}");
-    assert!(html.contains("How Frontline works"), "{html}");
+    // Swiss French gets French; the attributes come from the i18n layer.
+    assert!(html.contains(r#"<html lang="fr" dir="ltr">"#), "{html}");
+    assert!(html.contains("Comment fonctionne Frontline"), "{html}");
 }
 
 #[tokio::test]

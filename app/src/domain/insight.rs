@@ -250,6 +250,33 @@ pub struct HoursFact {
     pub minutes: i64,
 }
 
+/// An organisation's place: UN M49 region and income group code.
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    /// The UN M49 region.
+    pub region: String,
+    /// The World Bank income group code.
+    pub income: String,
+}
+
+/// What the dashboard's and the impact page's figures are computed from, as
+/// the services read it (one read serves every filter).
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Every need past its draft.
+    pub needs: Vec<NeedFact>,
+    /// Every proposal.
+    pub proposals: Vec<ProposalFact>,
+    /// Every entry of hours.
+    pub hours: Vec<HoursFact>,
+    /// Approved volunteers' capacity summed per country, with its place.
+    pub capacity: Vec<(Place, Utilisation)>,
+    /// The catalogue's categories.
+    pub categories: Vec<(i64, String)>,
+    /// When they were read, as the pages print it.
+    pub as_of: String,
+}
+
 /// Volunteers' capacity and how much of it engagements hold now.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Utilisation {

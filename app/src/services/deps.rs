@@ -29,7 +29,7 @@ pub struct Deps {
     /// The public impact page's figures, computed at most every few minutes.
     pub impact: Recent<Impact>,
     /// The facts behind the coordinators' dashboard, read at most every 30 s.
-    pub insight: Recent<Arc<crate::services::insight::Facts>>,
+    pub insight: Recent<Arc<crate::domain::insight::Facts>>,
     /// The keys the site signs links with.
     pub keys: Arc<SiteKeys>,
 }

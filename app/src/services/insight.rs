@@ -10,7 +10,10 @@ use crate::{
     domain::{
         codes::Urgency,
         engagement::EngagementStatus,
-        insight::{self, Dashboard, FilterInput, HoursFact, Impact, NeedFact, ProposalFact, Utilisation},
+        insight::{
+            self, Dashboard, Facts, FilterInput, HoursFact, Impact, NeedFact, Place, ProposalFact,
+            Utilisation,
+        },
         need::NeedStatus,
     },
     validate::{FieldError, Message},
@@ -30,13 +33,6 @@ const IMPACT_PERIOD: Duration = Duration::from_secs(300);
 /// How old the facts behind the coordinators' dashboard may be: a burst of
 /// coordinators (or of filter changes) reads the database once.
 const DASHBOARD_PERIOD: Duration = Duration::from_secs(30);
-
-/// An organisation's place: UN M49 region and income group code.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Place {
-    pub region: String,
-    pub income: String,
-}
 
 /// Every country's place, by ISO code.
 pub(crate) async fn places<C: ConnectionTrait>(db: &C) -> Result<HashMap<String, Place>, ServiceError> {
@@ -83,20 +79,6 @@ pub(crate) async fn categories<C: ConnectionTrait>(db: &C) -> Result<Vec<(i64, S
         .into_tuple()
         .all(db)
         .await?)
-}
-
-/// What the figures are computed from.
-#[derive(Debug, Default)]
-pub struct Facts {
-    needs: Vec<NeedFact>,
-    proposals: Vec<ProposalFact>,
-    hours: Vec<HoursFact>,
-    /// Approved volunteers' capacity summed per country, with its place.
-    capacity: Vec<(Place, Utilisation)>,
-    /// The catalogue's categories.
-    categories: Vec<(i64, String)>,
-    /// When they were read, as the pages print it.
-    as_of: String,
 }
 
 /// Unix seconds.

@@ -8,7 +8,8 @@
 //! password hash, a second-factor secret, a token, contact details, free-text
 //! notes or a need's confidential details. Each export is audited.
 
-use super::{Place, categories, check, civil, organisation_places, places, today};
+use super::{categories, check, civil, organisation_places, places, today};
+use crate::domain::insight::Place;
 use crate::{
     domain::{codes::AuditObject, insight::FilterInput},
     infra::db::begin_write,
