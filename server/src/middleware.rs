@@ -4,6 +4,7 @@ pub mod availability;
 pub mod body;
 pub mod csrf;
 pub mod detach;
+pub mod form_errors;
 pub mod panic;
 pub mod paths;
 pub mod request_id;

@@ -23,7 +23,10 @@ use axum::{
     extract::{DefaultBodyLimit, Request},
     routing::{get, post},
 };
-use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos::{
+    config::LeptosOptions,
+    prelude::{provide_context, use_context},
+};
 use leptos_axum::{LeptosRoutes as _, file_and_error_handler_with_context, generate_route_list};
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -315,7 +318,21 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
     let options = state.leptos_options.clone();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // A failed form post's error, from the session (see
+            // `middleware::form_errors`), reaches the form as it would from
+            // the query.
+            let error = use_context::<http::request::Parts>().and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<middleware::form_errors::FormError>()
+                    .cloned()
+            });
+            if let Some(error) = error {
+                provide_context(leptos::server::ServerActionError::new(&error.path, &error.err));
+            }
+        }
     };
     let shell_fn = move || shell(options.clone());
     let fallback_shell = {
@@ -345,6 +362,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
         .route("/coordinator/insight/{file}", get(exports::insight))
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, fallback_shell))
         .layer(axum::middleware::from_fn(api::map_error_status))
+        .layer(axum::middleware::from_fn(middleware::form_errors::carry))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
