@@ -31,6 +31,7 @@ pub mod error;
 pub mod html;
 pub mod matcher;
 pub mod model;
+pub mod names;
 pub mod pages;
 pub mod validate;
 

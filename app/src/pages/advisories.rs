@@ -5,6 +5,7 @@
 //! `/coordinator/advisories/new` and `/coordinator/advisories/:id` (edit a
 //! draft). Every page works without JavaScript.
 
+use crate::names::Country;
 use crate::{
     api::advisories::{
         AcknowledgeAdvisory, AdvisoryInput, AdvisorySummary, PublishAdvisory, SaveAdvisory, WithdrawAdvisory,
@@ -357,7 +358,7 @@ pub fn AdvisoryPage() -> impl IntoView {
                                         {targets.into_iter().map(|row| view! {
                                             <tr data-target=row.organisation_id.to_string() data-acknowledged=row.acknowledged.map(|c| c.code()).unwrap_or("none")>
                                                 <td><A href=format!("/coordinator/organisations/{}", row.organisation_id)>{row.name.clone()}</A></td>
-                                                <td>{row.country.clone()}</td>
+                                                <td><Country code=row.country.clone() /></td>
                                                 <td>{acknowledgement_name(row.acknowledged)} " " <time>{row.at.clone()}</time></td>
                                                 <td class="prose">{row.note.clone()}</td>
                                                 <td><time>{row.reminded.clone()}</time></td>

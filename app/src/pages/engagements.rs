@@ -6,6 +6,7 @@ pub mod list;
 pub mod notifications;
 pub mod thread;
 
+use crate::names::Country;
 use crate::{
     domain::{codes::Proposer, engagement::EngagementStatus, views::EngagementView},
     i18n::{t, t_string, use_i18n},
@@ -97,7 +98,7 @@ pub fn EngagementsTable(
                                         <td>
                                             <A href=format!("/engagements/{}", e.id)>{e.need.title.clone()}</A>
                                             " " <span class=format!("urgency urgency--{urgency}")>{urgency_name(e.need.urgency)}</span>
-                                            <br /><span class="muted">{e.need.organisation.clone()} " (" {e.need.country.clone()} ")"</span>
+                                            <br /><span class="muted">{e.need.organisation.clone()} " (" <Country code=e.need.country.clone() /> ")"</span>
                                         </td>
                                     })}
                                     <td>

@@ -71,7 +71,7 @@ pub fn OrganisationReview() -> impl IntoView {
                     </ActionForm>
                     <h2>{t!(i18n, vetting.priority_title)}</h2>
                     <p>
-                        {t!(i18n, vetting.priority_now, priority = d.triage.priority, group = org.income_group.clone())}
+                        {t!(i18n, vetting.priority_now, priority = d.triage.priority, group = crate::pages::coordinator::needs::income_name(&org.income_group))}
                         {d.triage.priority_override_reason.clone().map(|r| view! { " — " <em>{r}</em> })}
                     </p>
                     <ActionForm action=priority attr:class="form">

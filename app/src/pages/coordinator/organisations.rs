@@ -2,6 +2,7 @@
 
 use crate::domain::codes::VettingStatus;
 use crate::domain::views::TriagedOrganisation;
+use crate::names::Country;
 use crate::{
     api::vetting::organisations_list,
     components::guard::page_error,
@@ -98,7 +99,7 @@ pub fn OrganisationsQueue() -> impl IntoView {
                                     <tr data-organisation=o.id.to_string()>
                                         <td><A href=format!("/coordinator/organisations/{}", o.id)>{o.name.clone()}</A></td>
                                         <td>{kind_name(o.kind)}</td>
-                                        <td>{o.country_name.clone()}</td>
+                                        <td><Country code=o.country.clone() /></td>
                                         <td>{triage.priority}</td>
                                         <td>{vetting_name(o.status)}</td>
                                         <td>{o.created.clone()}</td>

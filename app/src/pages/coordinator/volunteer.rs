@@ -1,5 +1,6 @@
 //! `/coordinator/volunteers/:id`: one volunteer — their profile and vetting.
 
+use crate::names::Country;
 use crate::{
     api::vetting::{VetVolunteer, volunteer_detail},
     components::params::use_id_param,
@@ -46,7 +47,7 @@ pub fn VolunteerReview() -> impl IntoView {
                         <dt>{t!(i18n, volunteer.role)}</dt>
                         <dd>{v.role.clone()}</dd>
                         <dt>{t!(i18n, volunteer.country)}</dt>
-                        <dd>{v.country.clone()}</dd>
+                        <dd><Country code=v.country.clone() /></dd>
                         <dt>{t!(i18n, volunteer.hours)}</dt>
                         <dd>{v.hours_per_week}</dd>
                         <dt>{t!(i18n, volunteer.languages)}</dt>

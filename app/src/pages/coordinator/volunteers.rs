@@ -1,5 +1,6 @@
 //! `/coordinator/volunteers`: the vetting queue for volunteers.
 
+use crate::names::Country;
 use crate::{
     api::vetting::volunteers_list,
     components::guard::page_error,
@@ -56,7 +57,7 @@ pub fn VolunteersQueue() -> impl IntoView {
                                     <tr data-volunteer=v.account_id.to_string()>
                                         <td><A href=format!("/coordinator/volunteers/{}", v.account_id)>{v.display_name.clone()}</A></td>
                                         <td>{v.role.clone()}</td>
-                                        <td>{v.country.clone()}</td>
+                                        <td><Country code=v.country.clone() /></td>
                                         <td>{v.skills.len()}</td>
                                         <td>{vetting_name(v.status)}</td>
                                         <td>{v.created.clone()}</td>

@@ -3,6 +3,7 @@
 //! logged and the thread.
 
 use crate::domain::engagement::EngagementStatus;
+use crate::names::Country;
 use crate::{
     api::engagements::{
         AcceptEngagement, CancelEngagement, CompleteEngagement, ConfirmEngagement, DeclineEngagement,
@@ -131,7 +132,7 @@ fn Facts(e: EngagementView) -> impl IntoView {
             <dt>{t!(i18n, engagements.need)}</dt>
             <dd>
                 <A href=format!("/needs/{}", e.need.id)>{e.need.title.clone()}</A>
-                " · " {e.need.organisation.clone()} " (" {e.need.country.clone()} ") · "
+                " · " {e.need.organisation.clone()} " (" <Country code=e.need.country.clone() /> ") · "
                 <span class=format!("urgency urgency--{}", e.need.urgency.code())>{urgency_name(e.need.urgency)}</span>
             </dd>
             <dt>{t!(i18n, engagements.volunteer)}</dt>

@@ -2,6 +2,7 @@
 //! candidates with each factor of their fit, how many each gate excluded, who
 //! nearly qualified and why not, and a "propose" action on each candidate.
 
+use crate::names::Country;
 use crate::{
     api::{engagements::ProposeVolunteer, matching::match_console},
     components::params::use_id_param,
@@ -44,7 +45,7 @@ pub fn ConsolePage() -> impl IntoView {
                     <h1>{t!(i18n, matching.console)} ": " {need.title.clone()}</h1>
                     <p>
                         <span class=format!("urgency urgency--{}", need.urgency.code())>{urgency_name(need.urgency)}</span>
-                        " " {need.organisation.clone()} " (" {need.country.clone()} ") · " {need.category.clone()} " · "
+                        " " {need.organisation.clone()} " (" <Country code=need.country.clone() /> ") · " {need.category.clone()} " · "
                         <A href=format!("/needs/{}", need.id)>{t!(i18n, matching.need_page)}</A>
                     </p>
                     <FormAlert error />
@@ -122,7 +123,7 @@ fn CandidateItem(
             <p class="candidate__head">
                 <strong>{c.name.clone()}</strong>
                 {(!c.role.is_empty()).then(|| format!(" · {}", c.role))}
-                " · " {c.country.clone()} " · "
+                " · " <Country code=c.country.clone() /> " · "
                 {c.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}
             </p>
             <p>

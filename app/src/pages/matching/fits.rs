@@ -2,6 +2,7 @@
 //! volunteer, most urgent tier first, each with the factors of the fit and the
 //! offer-to-help action.
 
+use crate::names::Country;
 use crate::{
     api::{engagements::OfferHelp, matching::needs_for_me},
     components::{
@@ -56,7 +57,7 @@ pub fn FitsPage() -> impl IntoView {
                                             <p class="candidate__head">
                                                 <span class=format!("urgency urgency--{}", s.urgency.code())>{urgency_name(s.urgency)}</span> " "
                                                 <A href=format!("/needs/{}", s.id)><strong>{s.title.clone()}</strong></A>
-                                                " · " {s.organisation.clone()} " (" {s.country.clone()} ") · " {s.category.clone()}
+                                                " · " {s.organisation.clone()} " (" <Country code=s.country.clone() /> ") · " {s.category.clone()}
                                             </p>
                                             <p>
                                                 {t!(i18n, matching.fit)} " " <meter min="0" max="1" value=n.fit></meter> " "

@@ -1,6 +1,7 @@
 //! `/coordinator/triage`: open needs by priority — urgency tier, then
 //! emerging-economy priority, then the longest waiting — with filters.
 
+use crate::names::Country;
 use crate::{
     api::{matching::fetch_triage, reference::fetch_catalogue},
     components::{
@@ -83,7 +84,7 @@ pub fn TriagePage() -> impl IntoView {
                                                 <tr data-triage-need=n.id.to_string()>
                                                     <td><span class=format!("urgency urgency--{}", n.urgency.code())>{urgency_name(n.urgency)}</span></td>
                                                     <td><A href=format!("/needs/{}", n.id)>{n.title.clone()}</A><br /><span class="muted">{n.category.clone()}</span></td>
-                                                    <td>{n.organisation.clone()} " (" {n.country.clone()} ")"<br /><span class="muted">{r.region.clone()}</span></td>
+                                                    <td>{n.organisation.clone()} " (" <Country code=n.country.clone() /> ")"<br /><span class="muted">{r.region.clone()}</span></td>
                                                     <td>{r.priority} " · " {income_name(&r.income_group)}</td>
                                                     <td>{t!(i18n, matching.days, count = crate::count(r.waiting_days))}</td>
                                                     <td>{r.live_engagements}</td>

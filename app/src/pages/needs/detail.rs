@@ -1,6 +1,7 @@
 //! `/needs/:id`: one need, as much as the viewer may see; the actions they may take.
 
 use crate::domain::codes::SkillWeight;
+use crate::names::Country;
 use crate::{
     api::{
         engagements::{OfferHelp, ProposeVolunteer, list_engagements},
@@ -79,7 +80,7 @@ pub fn NeedPage() -> impl IntoView {
                     <GroupError name="authorisation" server_error=errors />
                     <dl class="facts" data-need-status=s.status.code()>
                         <dt>{t!(i18n, needs.organisation)}</dt>
-                        <dd>{s.organisation.clone()} " (" {s.country.clone()} ")"</dd>
+                        <dd>{s.organisation.clone()} " (" <Country code=s.country.clone() /> ")"</dd>
                         <dt>{t!(i18n, needs.status)}</dt>
                         <dd>{status_name(s.status)}</dd>
                         <dt>{t!(i18n, needs.category)}</dt>

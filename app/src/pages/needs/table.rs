@@ -1,6 +1,7 @@
 //! A table of needs, and the labels of their statuses and urgencies.
 
 use crate::domain::{codes::Urgency, need::NeedStatus};
+use crate::names::Country;
 use crate::{
     domain::views::NeedSummary,
     i18n::{t, t_string, use_i18n},
@@ -73,7 +74,7 @@ pub fn NeedsTable(
                             view! {
                                 <tr data-need=n.id.to_string()>
                                     <td><A href=format!("{link_base}{}", n.id)>{n.title.clone()}</A></td>
-                                    {show_organisation.then(|| view! { <td>{n.organisation.clone()} " (" {n.country.clone()} ")"</td> })}
+                                    {show_organisation.then(|| view! { <td>{n.organisation.clone()} " (" <Country code=n.country.clone() /> ")"</td> })}
                                     <td>{n.category.clone()}</td>
                                     <td><span class=format!("urgency urgency--{urgency}")>{urgency_name(n.urgency)}</span></td>
                                     <td>{status_name(n.status)}</td>

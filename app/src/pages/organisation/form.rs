@@ -56,11 +56,7 @@ pub fn OrganisationFields(
     submit: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let countries: Vec<(String, String)> = catalogue
-        .countries
-        .iter()
-        .map(|c| (c.iso2.clone(), c.name.clone()))
-        .collect();
+    let countries = crate::names::country_options(catalogue.countries.iter().map(|c| c.iso2.as_str()));
     let kinds = OrganisationKind::ALL
         .iter()
         .map(|k| (k.code().to_owned(), kind_name(*k)))

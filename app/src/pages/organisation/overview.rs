@@ -2,6 +2,7 @@
 //! registration form when the member has none yet.
 
 use crate::domain::codes::VettingStatus;
+use crate::names::Country;
 use crate::{
     api::{
         organisation::{CreateInvitation, CreateOrganisation, fetch_my_organisation},
@@ -143,7 +144,7 @@ pub fn OrganisationFacts(org: OrganisationView) -> impl IntoView {
             <dt>{t!(i18n, org.kind)}</dt>
             <dd>{kind_name(org.kind)}</dd>
             <dt>{t!(i18n, org.country)}</dt>
-            <dd>{org.city.clone()} ", " {org.country_name.clone()}</dd>
+            <dd>{org.city.clone()} ", " <Country code=org.country.clone() /></dd>
             <dt>{t!(i18n, org.size)}</dt>
             <dd>{size_name(org.size)}</dd>
             <dt>{t!(i18n, org.languages)}</dt>

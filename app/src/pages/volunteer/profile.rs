@@ -86,7 +86,7 @@ pub fn VolunteerPage() -> impl IntoView {
                         ..ProfileInput::default()
                     },
                 });
-                let countries: Vec<(String, String)> = catalogue.countries.iter().map(|c| (c.iso2.clone(), c.name.clone())).collect();
+                let countries = crate::names::country_options(catalogue.countries.iter().map(|c| c.iso2.as_str()));
                 let roles: Vec<(String, String)> = catalogue.roles.iter().map(|r| (r.id.to_string(), r.name.clone())).collect();
                 let scopes: Vec<(String, String)> = ONSITE_SCOPES
                     .iter()

@@ -1,0 +1,111 @@
+//! Names of places in the reader's language: countries by their ISO 3166 code,
+//! as CLDR writes them (through ICU4X's compiled data), so that no page shows
+//! `KE` or `(ML)` where a reader expects "Kenya", « Mali » or «مالي».
+
+use crate::i18n::{Locale, use_i18n};
+use leptos::prelude::*;
+
+/// The name of the country with ISO 3166-1 alpha-2 `code` in `locale`; the
+/// code itself when CLDR has no name for it (or it is not a code).
+#[must_use]
+pub fn country_name(locale: Locale, code: &str) -> String {
+    lookup(locale, code).unwrap_or_else(|| code.to_owned())
+}
+
+/// The country with `code`, named in the page's language.
+#[component]
+pub fn Country(#[prop(into)] code: String) -> impl IntoView {
+    country_name(use_i18n().get_locale_untracked(), &code)
+}
+
+/// Options for a country select: `(code, name)` in the page's language,
+/// sorted by name.
+#[must_use]
+pub fn country_options<'a>(codes: impl IntoIterator<Item = &'a str>) -> Vec<(String, String)> {
+    let locale = use_i18n().get_locale_untracked();
+    let mut options: Vec<(String, String)> = codes
+        .into_iter()
+        .map(|code| (code.to_owned(), country_name(locale, code)))
+        .collect();
+    options.sort_by_cached_key(|(_, name)| sort_key(name));
+    options
+}
+
+/// A key that sorts names as a reader expects: letters without their accents
+/// and case first ("Égypte" between "Équateur" and "Érythrée" goes with the
+/// E's, not after "Zimbabwe").
+fn sort_key(name: &str) -> (String, String) {
+    let folded: String = name
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        })
+        .collect();
+    (folded, name.to_owned())
+}
+
+#[cfg(feature = "ssr")]
+fn lookup(locale: Locale, code: &str) -> Option<String> {
+    use icu_experimental::displaynames::{DisplayNamesOptions, multi::RegionDisplayNames};
+    use leptos_i18n::Locale as _;
+    use std::{str::FromStr as _, sync::LazyLock};
+    static NAMES: LazyLock<Vec<(Locale, Option<RegionDisplayNames>)>> = LazyLock::new(|| {
+        Locale::get_all()
+            .iter()
+            .map(|&locale| {
+                let icu = icu_locale_core::Locale::from_str(locale.as_str()).ok();
+                let names = icu.and_then(|l| {
+                    RegionDisplayNames::try_new((&l).into(), DisplayNamesOptions::default()).ok()
+                });
+                (locale, names)
+            })
+            .collect()
+    });
+    let region = icu_locale_core::subtags::Region::try_from_str(code).ok()?;
+    let names = NAMES.iter().find(|(l, _)| *l == locale)?.1.as_ref()?;
+    names.of(region).map(ToOwned::to_owned)
+}
+
+/// Pages render on the server; the browser build never names a country.
+#[cfg(not(feature = "ssr"))]
+fn lookup(_: Locale, _: &str) -> Option<String> {
+    None
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countries_are_named_in_each_language() {
+        assert_eq!(country_name(Locale::en, "KE"), "Kenya");
+        assert_eq!(country_name(Locale::fr, "ML"), "Mali");
+        assert_eq!(country_name(Locale::fr, "DE"), "Allemagne");
+        assert_eq!(country_name(Locale::es, "DE"), "Alemania");
+        assert_eq!(country_name(Locale::pt, "DE"), "Alemanha");
+        assert_eq!(country_name(Locale::ar, "EG"), "مصر");
+        assert_eq!(country_name(Locale::fr, "CD"), "Congo-Kinshasa");
+    }
+
+    #[test]
+    fn what_is_not_a_country_code_stays_as_it_is() {
+        assert_eq!(country_name(Locale::fr, "ZZZ"), "ZZZ");
+        assert_eq!(country_name(Locale::fr, ""), "");
+    }
+
+    #[test]
+    fn names_sort_without_their_accents() {
+        let mut names = vec!["Zimbabwe", "Égypte", "Équateur", "Espagne"];
+        names.sort_by_cached_key(|n| sort_key(n));
+        assert_eq!(names, ["Égypte", "Équateur", "Espagne", "Zimbabwe"]);
+    }
+}
