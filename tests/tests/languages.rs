@@ -103,4 +103,95 @@ frontline_tests::db_tests! {
             assert!(page.contains(two), "{lang}: no {two:?} on the needs list");
         }
     }
+
+    async fn the_account_keeps_its_language_for_mail_and_other_devices(db: frontline_tests::DbKind) {
+        use app::{i18n::Locale, services::mail::templates};
+        use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+        let app = TestApp::spawn(db).await;
+        let subject_to = |to: &'static str| {
+            let db = app.db.clone();
+            async move {
+                entity::mail_outbox::Entity::find()
+                    .filter(entity::mail_outbox::Column::Recipient.eq(to))
+                    .order_by_desc(entity::mail_outbox::Column::Id)
+                    .one(&db)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|m| m.subject)
+                    .unwrap_or_else(|| panic!("no mail to {to}"))
+            }
+        };
+        // Registered with the page in Arabic: the verification link comes in Arabic.
+        let client = app.client();
+        let res = client.submit("/", "/api/language", &[("locale", "ar"), ("next", "/")]).await;
+        assert!(res.status().is_redirection(), "{}", res.status());
+        let user = app.register(&client, "volunteer", "amal@example.org").await;
+        let arabic = templates::verify_address(Locale::ar, "x", "x", "x", 1).subject;
+        assert_ne!(arabic, templates::verify_address(Locale::en, "x", "x", "x", 1).subject);
+        assert_eq!(subject_to("amal@example.org").await, arabic);
+
+        // Signed in, she switches to French: the account remembers it, and the
+        // next mail (a password reset) is in French.
+        let res = client.submit("/", "/api/language", &[("locale", "fr"), ("next", "/")]).await;
+        assert!(res.status().is_redirection(), "{}", res.status());
+        let stored = entity::account::Entity::find_by_id(user.id)
+            .one(&app.db)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|a| a.locale);
+        assert_eq!(stored.as_deref(), Some("fr"));
+        let res = app.client().call("/api/request_reset", &[("email", "amal@example.org")]).await;
+        assert!(res.status().is_success(), "{}", res.status());
+        assert_eq!(
+            subject_to("amal@example.org").await,
+            templates::password_reset(Locale::fr, "x", "x", "x", 1).subject
+        );
+
+        // On another device (no cookie, an English browser), signing in brings French along.
+        let other = app.client();
+        let res = other
+            .request(reqwest::Method::POST, "/api/login")
+            .header("accept", "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .header("accept-language", "en")
+            .form(&[("email", user.email.as_str()), ("password", user.password.as_str())])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(res.status().is_success(), "{}", res.status());
+        let cookies: Vec<String> = res
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(ToOwned::to_owned))
+            .collect();
+        assert!(cookies.iter().any(|c| c.starts_with("i18n_pref_locale=fr;")), "{cookies:?}");
+        let page = page_in(&other, "/account", "en").await;
+        assert!(html_tag(&page).contains("lang=\"fr\""), "{}", html_tag(&page));
+    }
+
+    async fn countries_are_named_in_the_language_of_the_page(db: frontline_tests::DbKind) {
+        use app::{i18n::Locale, names::country_name};
+        let app = TestApp::spawn(db).await;
+        let cast = world::cast(&app).await;
+        // The organisation is in the Democratic Republic of the Congo (CD).
+        for (lang, locale) in [("en", Locale::en), ("fr", Locale::fr), ("es", Locale::es), ("pt", Locale::pt), ("ar", Locale::ar)] {
+            let name = country_name(locale, "CD");
+            assert_ne!(name, "CD");
+            let page = page_in(&cast.member, "/organisation", lang).await.replace("<!>", "");
+            assert!(page.contains(&name), "{lang} /organisation: no {name:?}");
+            let page = page_in(&cast.coordinator, &format!("/needs/{}", cast.need), lang).await.replace("<!>", "");
+            assert!(
+                page.contains(&format!("Hôpital Saint-Luc ({name})")),
+                "{lang}: the need names the organisation's country {name:?}: {}",
+                page.split("Saint-Luc").nth(1).unwrap_or_default().chars().take(200).collect::<String>()
+            );
+            assert!(!page.contains("(CD)"), "{lang}: a bare code on the need");
+        }
+        // The country select lists names in the page's language.
+        let page = page_in(&cast.volunteer, "/volunteer", "fr").await;
+        assert!(page.contains(">Allemagne<"), "the volunteer's country select is in French");
+    }
 }

@@ -64,6 +64,7 @@ pub async fn register(
         display_name: display_name.clone(),
         password: password.into(),
         role: role.into(),
+        locale: super::language::asked_for(),
     };
     match accounts::register(&ctx.state, &ctx.client, input).await {
         Ok(()) => {
@@ -100,6 +101,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
     .await
     {
         Ok(auth::LoginOutcome::SignedIn(to)) => {
+            super::language::follow_account(&ctx).await;
             leptos_axum::redirect(&to);
             Ok(())
         }
@@ -137,6 +139,7 @@ pub async fn login_second_factor(
     };
     match auth::complete_second_factor(&ctx.state, &ctx.session, &ctx.client, kind, &code).await {
         Ok(to) => {
+            super::language::follow_account(&ctx).await;
             leptos_axum::redirect(&to);
             Ok(())
         }

@@ -44,6 +44,8 @@ pub struct Registration {
     pub password: SecretString,
     /// Organisation member or volunteer (never coordinator).
     pub role: Role,
+    /// The language the page was in: the account's mail comes in it.
+    pub locale: Option<Locale>,
 }
 
 /// Validates every field at once (all errors, not just the first); a password
@@ -159,7 +161,13 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
     let txn = begin_write(&state.db).await?;
     match insert_account(&txn, now, &Actor::of(client, None), email, name, hash, input.role).await {
         // The verification link goes out with the registration, or not at all.
-        Ok(account) => super::verification::send(&txn, state, now, &account).await?,
+        Ok(mut account) => {
+            if let Some(locale) = input.locale {
+                set_locale(&txn, account.id, locale).await?;
+                account.locale = Some(leptos_i18n::Locale::as_str(locale).to_owned());
+            }
+            super::verification::send(&txn, state, now, &account).await?;
+        }
         Err(ServiceError::Validation(errors)) if errors.iter().any(|e| e.message == Message::EmailTaken) => {
             txn.rollback().await?;
             // The page says nothing; the address's owner is told by mail, in
@@ -187,8 +195,11 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
             )
             .await?;
             if let Some(existing) = existing.filter(|_| notice_due) {
-                let mail =
-                    templates::registration_repeated(Locale::en, &existing.email, &state.config.public_url);
+                let mail = templates::registration_repeated(
+                    templates::locale_of(&existing),
+                    &existing.email,
+                    &state.config.public_url,
+                );
                 outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
             }
             txn.commit().await?;
@@ -198,6 +209,39 @@ pub async fn register(state: &Deps, client: &Client, input: Registration) -> Res
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// Remembers the language the account reads Frontline in (its mail comes in
+/// it; a sign-in on another device brings it along).
+///
+/// # Errors
+/// Database errors.
+pub async fn set_locale<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    locale: Locale,
+) -> Result<(), ServiceError> {
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::Locale,
+            Expr::value(leptos_i18n::Locale::as_str(locale)),
+        )
+        .filter(account::Column::Id.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The language the account chose, if it chose one.
+///
+/// # Errors
+/// Database errors.
+pub async fn locale<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Option<Locale>, ServiceError> {
+    Ok(account::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .and_then(|a| a.locale)
+        .and_then(|l| l.parse().ok()))
 }
 
 /// The least time between two "someone tried to register with your address"

@@ -14,7 +14,6 @@ use crate::domain::codes::{
     NotificationKind, OrganisationKind, Severity,
 };
 use crate::domain::need::NeedInput;
-use crate::i18n::Locale;
 use crate::infra::{db::begin_write, outbox};
 use crate::model::utc;
 use crate::services::{
@@ -465,7 +464,7 @@ async fn tell<C: ConnectionTrait>(
         )
         .map(|(p, org)| {
             templates::advisory(
-                Locale::en,
+                templates::locale_of(p),
                 &p.email,
                 &templates::AdvisoryMail {
                     id: a.id,

@@ -11,7 +11,6 @@
 
 use super::ServiceError;
 use crate::domain::codes::{MailMode, NotificationKind};
-use crate::i18n::Locale;
 use crate::{
     domain::views::NotificationView,
     infra::outbox,
@@ -203,7 +202,7 @@ async fn mail<C: ConnectionTrait>(
                 .map(|t| preferences::unsubscribe_link(state, person.id, Some(t)))
                 .unwrap_or_default(),
         };
-        let mail = templates::notice(Locale::en, about.kind, &person.email, &notice);
+        let mail = templates::notice(templates::locale_of(&person), about.kind, &person.email, &notice);
         outbox::enqueue(db, &state.config.mail, now, mail).await?;
     }
     Ok(())

@@ -317,13 +317,15 @@ pub async fn invite(
     .await?;
     let link = format!("{}/invite/{token}", state.config.public_url.trim_end_matches('/'));
     if let Some(email) = &email {
-        let inviter = account::Entity::find_by_id(user.id)
-            .one(&txn)
-            .await?
-            .map(|a| a.display_name)
-            .unwrap_or_default();
+        // The invited person has no account yet: the mail is in the language
+        // of the member who invites them.
+        let inviter = account::Entity::find_by_id(user.id).one(&txn).await?;
+        let locale = inviter
+            .as_ref()
+            .map_or(Locale::en, crate::services::mail::templates::locale_of);
+        let inviter = inviter.map(|a| a.display_name).unwrap_or_default();
         let mail = crate::services::mail::templates::invitation(
-            Locale::en,
+            locale,
             email,
             &inviter,
             &org.name,

@@ -12,7 +12,6 @@ use super::{
     audit::{self, Action, Actor},
 };
 use crate::domain::codes::AuditObject;
-use crate::i18n::Locale;
 use crate::infra::{
     db::begin_write,
     outbox,
@@ -86,7 +85,7 @@ async fn issue_and_mail(
             .await?
             .map_or_else(|| "A coordinator".to_owned(), |a| a.display_name);
         let mail = templates::coordinator_invitation(
-            Locale::en,
+            templates::locale_of(&account),
             &account.email,
             &account.display_name,
             &inviter,
@@ -168,7 +167,7 @@ pub async fn request(state: &Deps, client: &Client, email: &str) -> Result<(), S
     .await?;
     let link = format!("{}/reset/{token}", state.config.public_url.trim_end_matches('/'));
     let mail = templates::password_reset(
-        Locale::en,
+        templates::locale_of(&account),
         &account.email,
         &account.display_name,
         &link,

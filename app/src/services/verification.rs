@@ -15,7 +15,6 @@ use super::{
     audit::{self, Action, Actor},
 };
 use crate::domain::codes::AuditObject;
-use crate::i18n::Locale;
 use crate::infra::{
     db::begin_write,
     outbox,
@@ -50,7 +49,7 @@ pub async fn send<C: ConnectionTrait>(
 ) -> Result<(), ServiceError> {
     let link = new_link(conn, state, now, account.id, &account.email, false).await?;
     let mail = templates::verify_address(
-        Locale::en,
+        templates::locale_of(account),
         &account.email,
         &account.display_name,
         &link,
@@ -269,7 +268,7 @@ pub async fn request_change(
             &txn,
             &state.config.mail,
             now,
-            templates::address_taken(Locale::en, &new_email, &site),
+            templates::address_taken(templates::locale_of(&account), &new_email, &site),
         )
         .await?;
     } else {
@@ -283,7 +282,7 @@ pub async fn request_change(
             .await?;
         let link = new_link(&txn, state, now, account.id, &new_email, true).await?;
         let mail = templates::change_address(
-            Locale::en,
+            templates::locale_of(&account),
             &new_email,
             &account.display_name,
             &link,
@@ -292,7 +291,7 @@ pub async fn request_change(
         outbox::enqueue(&txn, &state.config.mail, now, mail).await?;
     }
     let notice = templates::address_changing(
-        Locale::en,
+        templates::locale_of(&account),
         &account.email,
         &account.display_name,
         &new_email,

@@ -7,7 +7,6 @@
 //! account is moved on with a conditional update in the digest's own
 //! transaction, so a digest is queued once even if two runs overlapped.
 
-use crate::i18n::Locale;
 use crate::{
     domain::codes::{MailMode, NotificationKind},
     infra::{db::begin_write, error::ServiceError, outbox},
@@ -120,7 +119,7 @@ async fn one(state: &Deps, now: OffsetDateTime, person: &account::Model) -> Resu
     let site = state.config.public_url.trim_end_matches('/');
     let more = total.saturating_sub(lines.len() as u64);
     let mail = templates::digest(
-        Locale::en,
+        templates::locale_of(person),
         &person.email,
         &person.display_name,
         &lines,

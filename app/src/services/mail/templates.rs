@@ -4,8 +4,8 @@
 //! `mail_text` keys of `locales/*.json`, read with `td_string!`, which takes the
 //! locale as an argument and so works outside a reactive context. Values are
 //! interpolated with the `interpolate_display` option, turned on in
-//! `build.rs`. Each template takes the recipient's `Locale`; callers pass
-//! `Locale::en` until accounts have a language.
+//! `build.rs`. Each template takes the recipient's `Locale`: the language
+//! their account chose ([`locale_of`]), English when it chose none.
 //!
 //! No mail carries confidential need details or message bodies: they link back.
 //! Values are interpolated raw into the plain text; each paragraph of the HTML
@@ -28,6 +28,17 @@ enum Part<'a> {
 }
 
 /// Both alternatives from the same parts.
+/// The language an account reads its mail in: the one it last chose (with the
+/// footer's language form, or when it registered); English otherwise.
+#[must_use]
+pub fn locale_of(account: &entity::account::Model) -> Locale {
+    account
+        .locale
+        .as_deref()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(Locale::en)
+}
+
 fn render(locale: Locale, kind: MailKind, to: &str, subject: String, parts: &[Part<'_>]) -> NewMail {
     let footer = td_string!(locale, mail_text.footer);
     let mut text = String::new();
