@@ -8,6 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS=${FRONTLINE_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/frontline-tools}
 BINARYEN_VERSION=132.0.0
 CARGO_DENY_VERSION=0.20.2
+AXE_CORE_VERSION=4.14.1
 export PATH="$HOME/.cargo/bin:$TOOLS/bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -54,6 +55,18 @@ ensure_wasm_opt() {
   fi
   mkdir -p "$TOOLS/bin"
   ln -sf "$bin" "$TOOLS/bin/wasm-opt"
+}
+
+# axe-core (npm), which the browser tests inject into each page to check accessibility.
+ensure_axe() {
+  local dir="$TOOLS/axe-core-$AXE_CORE_VERSION"
+  if [ ! -f "$dir/node_modules/axe-core/axe.min.js" ]; then
+    command -v npm >/dev/null || die "npm is needed to install axe-core"
+    say "installing axe-core $AXE_CORE_VERSION (npm)"
+    mkdir -p "$dir"
+    npm install --silent --no-audit --no-fund --prefix "$dir" "axe-core@$AXE_CORE_VERSION" >&2
+  fi
+  export AXE_CORE_JS="$dir/node_modules/axe-core/axe.min.js"
 }
 
 apt_install() {

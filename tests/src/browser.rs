@@ -344,6 +344,93 @@ impl Browser {
         .await
     }
 
+    /// Runs an asynchronous script: its last argument is the callback that
+    /// returns a value.
+    ///
+    /// # Errors
+    /// On WebDriver or script errors.
+    pub async fn execute_async(&self, script: &str, args: Vec<Value>) -> anyhow::Result<Value> {
+        self.command(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
+    }
+
+    /// Resizes the window to `width` × `height` CSS pixels.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn resize(&self, width: u32, height: u32) -> anyhow::Result<()> {
+        self.command(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sets a cookie for the current page's site (path `/`).
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn set_cookie(&self, name: &str, value: &str) -> anyhow::Result<()> {
+        self.command(
+            reqwest::Method::POST,
+            "/cookie",
+            Some(json!({ "cookie": { "name": name, "value": value, "path": "/" } })),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sends a Chrome DevTools Protocol command (through chromedriver) to the
+    /// page, such as `Network.emulateNetworkConditions`.
+    ///
+    /// # Errors
+    /// On WebDriver or protocol errors.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> anyhow::Result<Value> {
+        self.command(
+            reqwest::Method::POST,
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+        .await
+    }
+
+    /// Runs axe-core (the npm package; its `axe.min.js` is named by
+    /// `AXE_CORE_JS`, which `.ci/setup --test` installs) on the page as it is
+    /// now, with every rule axe runs by default (WCAG 2.x A and AA and the best
+    /// practices), and returns what it found broken.
+    ///
+    /// # Errors
+    /// When axe-core is not installed, or on WebDriver or script errors.
+    pub async fn axe(&self) -> anyhow::Result<Vec<AxeViolation>> {
+        let source = axe_source()?;
+        self.execute(
+            &format!("if (!window.axe) {{ {source}\n }} return typeof window.axe;"),
+            vec![],
+        )
+        .await?;
+        let found = self
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { resultTypes: ['violations'] })\
+                   .then(r => done(r.violations.map(v => ({\
+                     id: v.id, impact: v.impact || '', help: v.help,\
+                     nodes: v.nodes.map(n => n.target.join(' ') + ' ' + n.html.slice(0, 160)) }))))\
+                   .catch(e => done({ error: String(e) }));",
+                vec![],
+            )
+            .await?;
+        if let Some(error) = found.get("error") {
+            anyhow::bail!("axe-core failed: {error}");
+        }
+        Ok(serde_json::from_value(found)?)
+    }
+
     /// The browser console's entries since the last call.
     ///
     /// # Errors
@@ -509,6 +596,36 @@ impl Drop for Browser {
             .status();
         let _ = self.driver.wait();
     }
+}
+
+/// A rule axe-core found broken, with the elements that break it.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct AxeViolation {
+    /// The rule, such as `color-contrast`.
+    pub id: String,
+    /// `minor`, `moderate`, `serious` or `critical`.
+    pub impact: String,
+    /// What the rule asks for.
+    pub help: String,
+    /// Each offending element: its selector and the start of its HTML.
+    pub nodes: Vec<String>,
+}
+
+/// axe-core's script, read once.
+fn axe_source() -> anyhow::Result<&'static str> {
+    static SOURCE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    SOURCE
+        .get_or_init(|| {
+            let path = std::env::var("AXE_CORE_JS").map_err(|_| {
+                "AXE_CORE_JS is not set: run .ci/setup --test, then export \
+                 AXE_CORE_JS=<tools>/axe-core-<version>/node_modules/axe-core/axe.min.js \
+                 (.ci/test does both)"
+                    .to_owned()
+            })?;
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot read axe-core at {path}: {e}"))
+        })
+        .as_deref()
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A port that was free a moment ago (for chromedriver, which binds it itself).

@@ -357,3 +357,55 @@ pub async fn publish_advisory(coordinator: &TestClient, id: i64) {
         res.text().await.unwrap_or_default()
     );
 }
+
+/// The ids that fill in route parameters.
+pub struct Ids {
+    /// A need.
+    pub need: i64,
+    /// An engagement.
+    pub engagement: i64,
+    /// An organisation.
+    pub organisation: i64,
+    /// A volunteer account.
+    pub volunteer: i64,
+    /// An advisory; without one, its pages answer 404 (a full render all the same).
+    pub advisory: Option<i64>,
+}
+
+/// Every page route with its parameters filled in. A route this does not know
+/// panics, so a new page cannot escape the tests that use it.
+///
+/// # Panics
+/// On a route with a parameter this does not know.
+#[must_use]
+pub fn concrete_paths(ids: &Ids) -> Vec<String> {
+    let mut paths: Vec<String> = server::startup::page_paths()
+        .into_iter()
+        .map(|path| {
+            if !path.contains('{') {
+                return path;
+            }
+            let (prefix, _) = path.split_once('{').unwrap_or((&path, ""));
+            let value = match prefix {
+                "/needs/" => ids.need.to_string(),
+                "/engagements/" => ids.engagement.to_string(),
+                "/coordinator/organisations/" => ids.organisation.to_string(),
+                "/coordinator/volunteers/" => ids.volunteer.to_string(),
+                "/coordinator/match/" => ids.need.to_string(),
+                "/coordinator/batch/" => "1".to_owned(),
+                "/reset/" | "/invite/" | "/verify/" | "/unsubscribe/" => "no-such-token".to_owned(),
+                "/guidance/" | "/coordinator/guidance/" => "multi-factor-authentication".to_owned(),
+                "/advisories/" | "/coordinator/advisories/" => ids.advisory.unwrap_or(1).to_string(),
+                _ => panic!("the concurrency test does not know how to fill in {path}"),
+            };
+            let rest = path.split_once('}').map_or("", |(_, r)| r);
+            format!("{prefix}{value}{rest}")
+        })
+        .collect();
+    // The 404 page (most of the panics were there) and a page with a query.
+    paths.push("/no/such/page".to_owned());
+    paths.push("/needs?page=2&q=dmarc".to_owned());
+    paths.sort();
+    paths.dedup();
+    paths
+}

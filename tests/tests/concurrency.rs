@@ -6,7 +6,10 @@
 //! title read a reactive value outside its request's arena, the handler
 //! panicked and the connection closed with no answer.
 
-use frontline_tests::{DbKind, TestApp, TestClient, db_tests, world};
+use frontline_tests::{
+    DbKind, TestApp, TestClient, db_tests,
+    world::{self, Ids, concrete_paths},
+};
 use std::{
     collections::BTreeMap,
     sync::{
@@ -31,49 +34,6 @@ fn count_panics() {
     }));
 }
 
-/// The ids that fill in route parameters.
-struct Ids {
-    need: i64,
-    engagement: i64,
-    organisation: i64,
-    volunteer: i64,
-}
-
-/// Every page route with its parameters filled in. A route this does not know
-/// fails the test, so a new page cannot escape it.
-fn concrete_paths(ids: &Ids) -> Vec<String> {
-    let mut paths: Vec<String> = server::startup::page_paths()
-        .into_iter()
-        .map(|path| {
-            if !path.contains('{') {
-                return path;
-            }
-            let (prefix, _) = path.split_once('{').unwrap_or((&path, ""));
-            let value = match prefix {
-                "/needs/" => ids.need.to_string(),
-                "/engagements/" => ids.engagement.to_string(),
-                "/coordinator/organisations/" => ids.organisation.to_string(),
-                "/coordinator/volunteers/" => ids.volunteer.to_string(),
-                "/coordinator/match/" => ids.need.to_string(),
-                "/coordinator/batch/" => "1".to_owned(),
-                "/reset/" | "/invite/" | "/verify/" | "/unsubscribe/" => "no-such-token".to_owned(),
-                "/guidance/" | "/coordinator/guidance/" => "multi-factor-authentication".to_owned(),
-                // No advisory exists: its pages answer 404 (a full render all the same).
-                "/advisories/" | "/coordinator/advisories/" => "1".to_owned(),
-                _ => panic!("the concurrency test does not know how to fill in {path}"),
-            };
-            let rest = path.split_once('}').map_or("", |(_, r)| r);
-            format!("{prefix}{value}{rest}")
-        })
-        .collect();
-    // The 404 page (most of the panics were there) and a page with a query.
-    paths.push("/no/such/page".to_owned());
-    paths.push("/needs?page=2&q=dmarc".to_owned());
-    paths.sort();
-    paths.dedup();
-    paths
-}
-
 db_tests! {
     async fn every_page_answers_sixteen_concurrent_clients_without_a_drop(db: DbKind) {
         count_panics();
@@ -86,6 +46,7 @@ db_tests! {
             engagement,
             organisation: cast.organisation,
             volunteer: app.account_id("ada@volunteers.example").await,
+            advisory: None,
         };
         let paths = concrete_paths(&ids);
         assert!(paths.len() >= 30, "only {} page routes: {paths:?}", paths.len());

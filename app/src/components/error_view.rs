@@ -6,6 +6,7 @@ use crate::{
     i18n::{t, t_string, use_i18n},
 };
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 /// A generic error panel: never any internal detail.
 ///
@@ -27,6 +28,9 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         _ => t_string!(i18n, error.title).to_string(),
     };
     view! {
+        // A page that failed still has a title: the first thing a screen
+        // reader announces, and what the tab shows.
+        <Title text=title.clone() />
         <section class="error-panel" role="alert">
             <h1>{title}</h1>
             <p>{error_message(&error)}</p>

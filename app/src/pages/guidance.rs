@@ -247,6 +247,7 @@ pub fn ArticleEditPage() -> impl IntoView {
                     </ActionForm>
                     {(!form.history.is_empty()).then(|| view! {
                         <h2>{t!(i18n, guidance.history)}</h2>
+                        <div class="table-wrap">
                         <table class="table table--dense" data-history="">
                             <thead><tr>
                                 <th scope="col">{t!(i18n, guidance.saved_at)}</th>
@@ -267,6 +268,7 @@ pub fn ArticleEditPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
+                        </div>
                     })}
                 }
                     .into_any()

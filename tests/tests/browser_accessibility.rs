@@ -1,0 +1,258 @@
+//! Accessibility and finish, checked in Chromium on every page for every role,
+//! with and without JavaScript, in English and in Arabic:
+//! - axe-core (the npm package, injected into the page) finds no violation of
+//!   the rules it runs by default (WCAG 2.x A and AA, and its best practices);
+//!   "without JavaScript" is the page as the server sent it, with the site's
+//!   scripts blocked (axe itself needs a page that runs scripts);
+//! - `<html lang dir>` follow the language (Arabic right to left);
+//! - no page scrolls sideways at 360, 768 or 1 280 px, and at 1 280 px the
+//!   header stays one band (it was a ~200 px vertical list).
+//!
+//! Screenshots of every page at the three widths in both languages are kept in
+//! `target/screenshots/pages/`, for people to look at.
+
+use frontline_tests::{
+    DbKind, TestApp,
+    browser::Browser,
+    journeys::{browser, coordinator_signs_in, open, sign_in},
+    users::{PASSWORD, TestUser},
+    world::{self, Ids, concrete_paths},
+};
+use std::collections::BTreeSet;
+
+/// Who looks at the pages.
+#[derive(Debug, Clone, Copy)]
+enum Role {
+    Anonymous,
+    Member,
+    Volunteer,
+    Coordinator,
+}
+
+/// Widths (with heights) the pages are looked at: phone, tablet, desktop.
+const WIDTHS: [(u32, u32); 3] = [(360, 780), (768, 1024), (1280, 900)];
+
+/// The tallest the header may be at desktop width: one band of navigation.
+const DESKTOP_HEADER_MAX_PX: f64 = 120.0;
+
+/// What makes a page scroll sideways: the elements that stick out of the
+/// window (outside any box that scrolls or clips them), then the boxes that
+/// hold more than their width (an absolutely positioned element escapes the
+/// clipping of a scrolling box that is not positioned).
+const WIDER_THAN_THE_WINDOW: &str = "(() => {
+    const w = document.documentElement.clientWidth, out = [];
+    for (const e of document.querySelectorAll('body *')) {
+        const r = e.getBoundingClientRect();
+        if (r.right <= w + 1 && r.left >= -1) continue;
+        let p = e.parentElement, clipped = false;
+        while (p && !clipped) {
+            clipped = ['auto', 'hidden', 'scroll'].includes(getComputedStyle(p).overflowX);
+            p = p.parentElement;
+        }
+        if (!clipped) out.push(e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/ +/).join('.') : '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+    }
+    for (const e of document.querySelectorAll('body, body *')) {
+        if (e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) out.push('holds ' + e.tagName.toLowerCase() + '.' + String(e.className) + ' ' + e.clientWidth + '<' + e.scrollWidth + ' ' + getComputedStyle(e).overflowX);
+    }
+    return out.slice(0, 10).join(', ');
+})()";
+
+/// A running server with every kind of thing a page can show, and who can sign in.
+struct Site {
+    app: TestApp,
+    paths: Vec<String>,
+    member: TestUser,
+    volunteer: TestUser,
+    coordinator: TestUser,
+}
+
+async fn site() -> Site {
+    let app = TestApp::spawn(DbKind::Sqlite).await;
+    let cast = world::cast(&app).await;
+    let engagement = world::propose(&cast.coordinator, cast.need, "ada@volunteers.example").await;
+    let advisory = world::draft_advisory(
+        &cast.coordinator,
+        &world::advisory_form("Fake rota portal phishing", "high", &[("input[everyone]", "on")]),
+    )
+    .await;
+    world::publish_advisory(&cast.coordinator, advisory).await;
+    let paths = concrete_paths(&Ids {
+        need: cast.need,
+        engagement,
+        organisation: cast.organisation,
+        volunteer: app.account_id("ada@volunteers.example").await,
+        advisory: Some(advisory),
+    });
+    let mut coordinator = cast.coordinator_user;
+    coordinator.password = PASSWORD.into();
+    let member = TestUser {
+        id: app.account_id("it@stluc.example").await,
+        email: "it@stluc.example".into(),
+        password: PASSWORD.into(),
+        totp_secret: None,
+    };
+    Site {
+        app,
+        paths,
+        member,
+        volunteer: cast.volunteer_user,
+        coordinator,
+    }
+}
+
+async fn signed_in(site: &Site, role: Role, javascript: bool) -> Browser {
+    // axe-core needs a page that runs scripts (its own). Without JavaScript
+    // the page is what the server sent (Frontline has no `<noscript>`
+    // content), so the browser runs scripts but never gets the site's own:
+    // nothing hydrates, forms post as plain forms.
+    let b = browser(true).await;
+    if !javascript {
+        for (cmd, params) in [
+            ("Network.enable", serde_json::json!({})),
+            (
+                "Network.setBlockedURLs",
+                serde_json::json!({ "urls": ["*.js", "*.wasm"] }),
+            ),
+        ] {
+            b.cdp(cmd, params)
+                .await
+                .unwrap_or_else(|e| panic!("{cmd}: {e:#}"));
+        }
+    }
+    let app = &site.app;
+    match role {
+        Role::Anonymous => open(app, &b, javascript, "/").await,
+        Role::Member | Role::Volunteer => {
+            let user = if matches!(role, Role::Member) {
+                &site.member
+            } else {
+                &site.volunteer
+            };
+            sign_in(app, &b, javascript, user).await;
+            b.wait_for_text("data-viewer=").await;
+        }
+        Role::Coordinator => coordinator_signs_in(app, &b, javascript, &site.coordinator).await,
+    }
+    b
+}
+
+/// Evaluates `script` (an expression) in the page.
+async fn eval(b: &Browser, script: &str) -> serde_json::Value {
+    b.execute(&format!("return {script};"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("{script}: {e:#}"))
+}
+
+async fn audit(role: Role, javascript: bool) {
+    let site = site().await;
+    let b = signed_in(&site, role, javascript).await;
+    let shots = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots/pages");
+    let base = site.app.url("");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for locale in ["en", "ar"] {
+        b.set_cookie(app::api::language::COOKIE, locale)
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let mut seen = BTreeSet::new();
+        for path in &site.paths {
+            open(&site.app, &b, javascript, path).await;
+            let url = b.current_url().await.unwrap_or_else(|e| panic!("{e:#}"));
+            let landed = url.strip_prefix(&base).unwrap_or(&url);
+            // Redirects to the sign-in page differ only in `?next=`.
+            let landed = landed.split('?').next().unwrap_or(landed).to_owned();
+            if !seen.insert(landed.clone()) {
+                continue;
+            }
+            checked += 1;
+            let at = format!("{role:?} {locale} javascript={javascript} {landed}");
+            let (lang, dir) = (
+                eval(&b, "document.documentElement.lang").await,
+                eval(&b, "document.documentElement.dir").await,
+            );
+            let want_dir = if locale == "ar" { "rtl" } else { "ltr" };
+            if lang != locale || dir != want_dir {
+                problems.push(format!("{at}: <html lang={lang} dir={dir}>"));
+            }
+            for v in b.axe().await.unwrap_or_else(|e| panic!("{at}: {e:#}")) {
+                problems.push(format!(
+                    "{at}: axe {} ({}): {} — {:?}",
+                    v.id, v.impact, v.help, v.nodes
+                ));
+            }
+            if !javascript {
+                continue;
+            }
+            let slug = landed.trim_start_matches('/').replace(['/', '?', '&', '='], "_");
+            let slug = if slug.is_empty() { "home".to_owned() } else { slug };
+            for (width, height) in WIDTHS {
+                b.resize(width, height).await.unwrap_or_else(|e| panic!("{e:#}"));
+                let overflow = eval(
+                    &b,
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                )
+                .await;
+                if overflow.as_f64().unwrap_or(0.0) > 0.0 {
+                    let culprits = eval(&b, WIDER_THAN_THE_WINDOW).await;
+                    problems.push(format!(
+                        "{at}: scrolls sideways by {overflow} px at {width} px ({culprits})"
+                    ));
+                }
+                if width == 1280 {
+                    let header = eval(
+                        &b,
+                        "document.querySelector('header.site-header').getBoundingClientRect().height",
+                    )
+                    .await
+                    .as_f64()
+                    .unwrap_or(f64::MAX);
+                    if header > DESKTOP_HEADER_MAX_PX {
+                        problems.push(format!("{at}: the header is {header} px tall at {width} px"));
+                    }
+                }
+                let role = format!("{role:?}").to_lowercase();
+                b.screenshot(&shots.join(format!("{role}-{locale}-{slug}-{width}.png")))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e:#}"));
+            }
+            b.resize(1280, 900).await.unwrap_or_else(|e| panic!("{e:#}"));
+        }
+    }
+    println!(
+        "{role:?}, javascript={javascript}: {checked} pages checked, {} problems",
+        problems.len()
+    );
+    let least = if matches!(role, Role::Anonymous) {
+        2 * 8
+    } else {
+        2 * 20
+    };
+    assert!(checked >= least, "only {checked} pages were checked");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    site.app.stop().await;
+}
+
+macro_rules! audits {
+    ($($name:ident: $role:expr, $javascript:expr;)*) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            audit($role, $javascript).await;
+        }
+    )*};
+}
+
+audits! {
+    every_page_signed_out_with_javascript: Role::Anonymous, true;
+    every_page_signed_out_without_javascript: Role::Anonymous, false;
+    every_page_of_a_member_with_javascript: Role::Member, true;
+    every_page_of_a_member_without_javascript: Role::Member, false;
+    every_page_of_a_volunteer_with_javascript: Role::Volunteer, true;
+    every_page_of_a_volunteer_without_javascript: Role::Volunteer, false;
+    every_page_of_a_coordinator_with_javascript: Role::Coordinator, true;
+    every_page_of_a_coordinator_without_javascript: Role::Coordinator, false;
+}
