@@ -26,6 +26,7 @@ pub fn count<T: Copy>(n: T) -> impl Fn() -> T + Clone {
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod dates;
 pub mod domain;
 pub mod error;
 pub mod html;

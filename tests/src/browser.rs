@@ -386,7 +386,33 @@ impl Browser {
         Ok(())
     }
 
-    /// Sends a Chrome DevTools Protocol command (through chromedriver) to the
+    /// Presses keys on the keyboard, one after the other, wherever the focus
+    /// is (WebDriver's actions: no element is clicked or focused for it). Use
+    /// [`keys`] for Tab, Enter and the like.
+    ///
+    /// # Errors
+    /// On WebDriver errors.
+    pub async fn press(&self, text: &str) -> anyhow::Result<()> {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                let c = c.to_string();
+                [
+                    json!({ "type": "keyDown", "value": c }),
+                    json!({ "type": "keyUp", "value": c }),
+                ]
+            })
+            .collect();
+        self.command(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Sends a Chrome DevTools Protocol command    /// Sends a Chrome DevTools Protocol command (through chromedriver) to the
     /// page, such as `Network.emulateNetworkConditions`.
     ///
     /// # Errors
@@ -596,6 +622,14 @@ impl Drop for Browser {
             .status();
         let _ = self.driver.wait();
     }
+}
+
+/// Keys for [`Browser::press`] (WebDriver's code points).
+pub mod keys {
+    /// Tab.
+    pub const TAB: &str = "\u{E004}";
+    /// Enter.
+    pub const ENTER: &str = "\u{E007}";
 }
 
 /// A rule axe-core found broken, with the elements that break it.

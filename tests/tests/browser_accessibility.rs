@@ -13,7 +13,7 @@
 
 use frontline_tests::{
     DbKind, TestApp,
-    browser::Browser,
+    browser::{Browser, keys},
     journeys::{browser, coordinator_signs_in, open, sign_in},
     users::{PASSWORD, TestUser},
     world::{self, Ids, concrete_paths},
@@ -255,4 +255,120 @@ audits! {
     every_page_of_a_volunteer_without_javascript: Role::Volunteer, false;
     every_page_of_a_coordinator_with_javascript: Role::Coordinator, true;
     every_page_of_a_coordinator_without_javascript: Role::Coordinator, false;
+}
+
+/// What has the focus: a short description, and whether it shows a visible
+/// outline.
+async fn focused(b: &Browser) -> (String, bool) {
+    let v = eval(
+        b,
+        "(() => { const e = document.activeElement, s = getComputedStyle(e);\
+           const what = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +\
+             (e.hasAttribute('data-error-summary') ? '[data-error-summary]' : '') +\
+             (e.getAttribute('type') ? '[type=' + e.getAttribute('type') + ']' : '');\
+           return [what, s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0]; })()",
+    )
+    .await;
+    (v[0].as_str().unwrap_or_default().to_owned(), v[1] == true)
+}
+
+/// Presses Tab until `what` has the focus (at most 40 times), checking that
+/// every element the focus lands on shows it.
+async fn tab_to(b: &Browser, what: &str, unseen: &mut Vec<String>) {
+    for _ in 0..40 {
+        b.press(keys::TAB).await.unwrap_or_else(|e| panic!("{e:#}"));
+        let (now, visible) = focused(b).await;
+        if !visible {
+            unseen.push(now.clone());
+        }
+        if now == what {
+            return;
+        }
+    }
+    panic!("Tab never reached {what}");
+}
+
+/// Registration with the keyboard alone: Tab from field to field, a failed
+/// post (the focus goes to the error summary, whose links lead to the fields),
+/// then the corrected form; the focus is visible on every stop.
+async fn keyboard_registration(javascript: bool) {
+    let app = TestApp::spawn(DbKind::Sqlite).await;
+    let b = browser(javascript).await;
+    open(&app, &b, javascript, "/register").await;
+    let mut unseen = Vec::new();
+    // The first stop is the skip link, shown when focused.
+    b.press(keys::TAB).await.unwrap_or_else(|e| panic!("{e:#}"));
+    let (first, _) = focused(&b).await;
+    assert_eq!(first, "a", "the skip link comes first");
+    let top = eval(&b, "document.activeElement.getBoundingClientRect().top").await;
+    assert!(
+        top.as_f64().unwrap_or(-1.0) >= 0.0,
+        "the focused skip link is on screen: {top}"
+    );
+
+    tab_to(&b, "input#field-display_name[type=text]", &mut unseen).await;
+    b.press("Ada Keyboard").await.unwrap_or_else(|e| panic!("{e:#}"));
+    tab_to(&b, "input#field-email[type=email]", &mut unseen).await;
+    b.press("ada@").await.unwrap_or_else(|e| panic!("{e:#}"));
+    tab_to(&b, "input#field-password[type=password]", &mut unseen).await;
+    b.press("short").await.unwrap_or_else(|e| panic!("{e:#}"));
+    tab_to(&b, "button[type=submit]", &mut unseen).await;
+    b.press(keys::ENTER).await.unwrap_or_else(|e| panic!("{e:#}"));
+
+    // Back on the form: the error summary has the focus, and links to each field.
+    b.wait_for_text("data-error-summary").await;
+    b.settle(javascript).await;
+    let (now, visible) = focused(&b).await;
+    assert_eq!(
+        now, "div[data-error-summary]",
+        "the focus moved to the error summary"
+    );
+    assert!(visible, "the focused summary shows it");
+    let links = eval(
+        &b,
+        "[...document.querySelectorAll('[data-error-summary] a')].map(a => a.getAttribute('href') + '=' + (document.querySelector(a.getAttribute('href')) !== null)).sort()",
+    )
+    .await;
+    assert_eq!(
+        links,
+        serde_json::json!(["#field-email=true", "#field-password=true"]),
+        "each message links to its field"
+    );
+    let described = eval(
+        &b,
+        "document.querySelector('#field-email').getAttribute('aria-describedby')",
+    )
+    .await;
+    assert!(
+        described
+            .as_str()
+            .unwrap_or_default()
+            .contains("field-email-error"),
+        "{described}"
+    );
+
+    // The kept address is completed, a good password typed, and sent.
+    tab_to(&b, "input#field-email[type=email]", &mut unseen).await;
+    b.press("example.org").await.unwrap_or_else(|e| panic!("{e:#}"));
+    tab_to(&b, "input#field-password[type=password]", &mut unseen).await;
+    b.press(PASSWORD).await.unwrap_or_else(|e| panic!("{e:#}"));
+    tab_to(&b, "button[type=submit]", &mut unseen).await;
+    b.press(keys::ENTER).await.unwrap_or_else(|e| panic!("{e:#}"));
+    b.wait_for_path("/login").await;
+    assert!(app.account_id("ada@example.org").await > 0, "registered");
+    assert!(
+        unseen.is_empty(),
+        "focus without a visible outline on: {unseen:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_with_the_keyboard_alone_with_javascript() {
+    keyboard_registration(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_with_the_keyboard_alone_without_javascript() {
+    keyboard_registration(false).await;
 }

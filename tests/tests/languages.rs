@@ -194,4 +194,30 @@ frontline_tests::db_tests! {
         let page = page_in(&cast.volunteer, "/volunteer", "fr").await;
         assert!(page.contains(">Allemagne<"), "the volunteer's country select is in French");
     }
+
+    async fn dates_are_written_in_the_language_of_the_page(db: frontline_tests::DbKind) {
+        use app::{dates::localised, i18n::Locale};
+        let app = TestApp::spawn(db).await;
+        let client = app.client();
+        app.register(&client, "volunteer", "ada@example.org").await;
+        for (lang, locale) in [("en", Locale::en), ("fr", Locale::fr), ("es", Locale::es), ("pt", Locale::pt), ("ar", Locale::ar)] {
+            let page = page_in(&client, "/account/sessions", lang).await.replace("<!>", "");
+            // The session's start, as <time datetime="2026-12-02T22:34Z">.
+            let machine = page
+                .split("<time datetime=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| panic!("{lang}: no <time datetime> on the sessions page"))
+                .to_owned();
+            let raw = format!("{} UTC", machine.trim_end_matches('Z').replace('T', " "));
+            let shown = localised(locale, &raw);
+            assert_ne!(shown, raw, "{lang}: {raw} is not localised");
+            assert!(page.contains(&format!(">{shown}</time>")), "{lang}: no {shown:?} on the sessions page");
+            assert!(!page.contains(&raw), "{lang}: the services' own format {raw:?} is shown");
+        }
+        assert_ne!(
+            localised(Locale::fr, "2026-12-02 22:34 UTC"),
+            localised(Locale::en, "2026-12-02 22:34 UTC")
+        );
+    }
 }

@@ -94,10 +94,16 @@ db_tests! {
         assert!(page.contains("Ada &lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), "escaped: {page}");
         assert!(!page.contains("<script>alert(1)"), "{page}");
         assert!(!page.contains("value=\"short\""), "passwords are never kept");
+        // An error summary leads, taking the focus, each message a link to its field.
+        let summary = page.split("data-error-summary").nth(1).unwrap_or_else(|| panic!("no error summary: {page}"));
+        assert!(page.contains("autofocus"), "the summary takes the focus");
+        assert!(summary.contains("href=\"#field-email\"") && summary.contains("href=\"#field-password\""), "{summary}");
         // Shown once: a reload is a fresh form.
         let again = browser.get_text(path, 200).await;
         assert!(
-            !again.contains("field__error") && !again.contains("&quot;server_message&quot;:&quot;"),
+            !again.contains("field__error")
+                && !again.contains("&quot;server_message&quot;:&quot;")
+                && !again.contains("data-error-summary"),
             "the error went with the first render: {}",
             again.split("<main").nth(1).unwrap_or_default()
         );

@@ -117,20 +117,41 @@ pub fn use_form_memory<S: ServerFn>() -> Resource<BTreeMap<String, String>> {
     )
 }
 
-/// A form's alert for errors that are not about one field.
+/// A form's alert: for errors that are not about one field, the error; for
+/// field errors, an error summary — each message a link to its field (whose
+/// own message the field also shows, tied to it with `aria-describedby`).
+///
+/// After a failed post the page is a fresh load (forms post without script),
+/// and the summary takes the focus (`autofocus`): a screen reader reads it
+/// first, and a keyboard user goes on from there to the fields.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, AppError::Validation(_)))
-            .map(|e| {
+        error.get().map(|e| match e {
+            AppError::Validation(errors) => {
+                let items = errors
+                    .into_iter()
+                    .map(|e| {
+                        let target = format!("#field-{}", e.field);
+                        view! { <li><a href=target>{message_text(e.message)}</a></li> }
+                    })
+                    .collect_view();
                 view! {
-                    <p class="alert alert--error" role="alert">
-                        {error_message(&e)}
-                    </p>
+                    <div class="error-summary" role="alert" tabindex="-1" autofocus data-error-summary="">
+                        <h2 class="error-summary__title">{t!(i18n, errors.validation)}</h2>
+                        <ul>{items}</ul>
+                    </div>
                 }
-            })
+                .into_any()
+            }
+            e => view! {
+                <p class="alert alert--error" role="alert" tabindex="-1" autofocus>
+                    {error_message(&e)}
+                </p>
+            }
+            .into_any(),
+        })
     }
 }
 
@@ -519,7 +540,10 @@ pub fn GroupError(
     server_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let error = field_message(server_error, name);
-    move || error().map(|m| view! { <p class="field__error" role="alert">{message_text(m)}</p> })
+    // The id is what the form's error summary links to.
+    move || {
+        error().map(|m| view! { <p class="field__error" role="alert" id=format!("field-{name}") tabindex="-1">{message_text(m)}</p> })
+    }
 }
 
 /// A submit button.

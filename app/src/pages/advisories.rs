@@ -5,6 +5,7 @@
 //! `/coordinator/advisories/new` and `/coordinator/advisories/:id` (edit a
 //! draft). Every page works without JavaScript.
 
+use crate::dates::When;
 use crate::names::Country;
 use crate::{
     api::advisories::{
@@ -101,7 +102,7 @@ pub fn AdvisoryList(advisories: Vec<AdvisorySummary>, #[prop(optional)] coordina
                         </p>
                         <p>{a.summary.clone()}</p>
                         <p class="muted">
-                            {(!a.published.is_empty()).then(|| view! { <time>{a.published.clone()}</time> " · " })}
+                            {(!a.published.is_empty()).then(|| view! { <When at=a.published.clone() /> " · " })}
                             {if coordinator {
                                 a.reach.map(|(told, acknowledged)| t_string!(i18n, advisories.reach_line, told = told, acknowledged = acknowledged).to_string()).unwrap_or_default()
                             } else {
@@ -240,7 +241,7 @@ pub fn AdvisoryPage() -> impl IntoView {
                         <p>
                             <SeverityBadge severity=s.severity />
                             " " <span class="tag">{status_name(s.status)}</span>
-                            {(!s.published.is_empty()).then(|| view! { " · " <time>{s.published.clone()}</time> })}
+                            {(!s.published.is_empty()).then(|| view! { " · " <When at=s.published.clone() /> })}
                         </p>
                         {a.superseded_by.map(|n| view! {
                             <p class="alert alert--warn">{t!(i18n, advisories.superseded_by)} " " <A href=format!("/advisories/{n}")>{t!(i18n, advisories.newer)}</A></p>
@@ -359,9 +360,9 @@ pub fn AdvisoryPage() -> impl IntoView {
                                             <tr data-target=row.organisation_id.to_string() data-acknowledged=row.acknowledged.map(|c| c.code()).unwrap_or("none")>
                                                 <td><A href=format!("/coordinator/organisations/{}", row.organisation_id)>{row.name.clone()}</A></td>
                                                 <td><Country code=row.country.clone() /></td>
-                                                <td>{acknowledgement_name(row.acknowledged)} " " <time>{row.at.clone()}</time></td>
+                                                <td>{acknowledgement_name(row.acknowledged)} " " <When at=row.at.clone() /></td>
                                                 <td class="prose">{row.note.clone()}</td>
-                                                <td><time>{row.reminded.clone()}</time></td>
+                                                <td><When at=row.reminded.clone() /></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

@@ -3,6 +3,7 @@
 //! and the coordinators' editor at `/coordinator/guidance/new` and
 //! `/coordinator/guidance/:slug`. Every page works without JavaScript.
 
+use crate::dates::When;
 use crate::{
     api::{
         auth::whoami,
@@ -259,7 +260,7 @@ pub fn ArticleEditPage() -> impl IntoView {
                             <tbody>
                                 {form.history.iter().map(|r| view! {
                                     <tr>
-                                        <td>{r.at.clone()}</td>
+                                        <td><When at=r.at.clone() /></td>
                                         <td>{if r.by.is_empty() { t_string!(i18n, guidance.shipped).to_string() } else { r.by.clone() }}</td>
                                         <td>{r.title.clone()}</td>
                                         <td>{r.reviewed.clone()}</td>

@@ -34,7 +34,7 @@ pub fn ImpactPage() -> impl IntoView {
                         <Period id="recent" heading=t_string!(i18n, impact.recent).to_string() period=f.recent names=names />
                     </div>
                     <p class="muted">{t!(i18n, impact.suppression)}</p>
-                    <p class="muted">{t!(i18n, impact.computed, at = f.computed)}</p>
+                    <p class="muted">{t!(i18n, impact.computed, at = crate::dates::localised(i18n.get_locale_untracked(), &f.computed))}</p>
                 }
                 .into_any()
             })}

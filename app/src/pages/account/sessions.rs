@@ -1,5 +1,6 @@
 //! `/account/sessions`: where the user is signed in, and ending those sessions.
 
+use crate::dates::When;
 use crate::{
     api::account::{EndSession, my_sessions},
     components::{
@@ -52,8 +53,8 @@ pub fn SessionsPage() -> impl IntoView {
                                             <tr data-session=s.handle.clone()>
                                                 <td>{s.browser.clone()}</td>
                                                 <td>{s.address.clone()}</td>
-                                                <td>{s.created.clone()}</td>
-                                                <td>{s.last_seen.clone()}</td>
+                                                <td><When at=s.created.clone() /></td>
+                                                <td><When at=s.last_seen.clone() /></td>
                                                 <td>
                                                     {if current {
                                                         view! { <span class="badge">{t!(i18n, sessions.this_one)}</span> }.into_any()

@@ -1,5 +1,6 @@
 //! `/coordinator/audit`: reading and filtering the audit log.
 
+use crate::dates::When;
 use crate::{
     api::admin::audit_log,
     components::{form::FormAlert, guard::page_error},
@@ -86,7 +87,7 @@ pub fn AuditPage() -> impl IntoView {
                                         let action = r.action.clone();
                                         view! {
                                         <tr data-audit-action=action>
-                                            <td>{r.at}</td>
+                                            <td><When at=r.at /></td>
                                             <td><code>{r.action}</code></td>
                                             <td>{r.actor.map(|a| a.to_string())}</td>
                                             <td>{r.address}</td>

@@ -530,7 +530,7 @@ fn Charts(dashboard: Dashboard) -> impl IntoView {
 
     view! {
         <p class="lead">{t!(i18n, insight.range, from = d.from.clone(), to = d.to.clone())}</p>
-        <p class="muted" data-as-of="">{t!(i18n, insight.as_of, at = d.as_of.clone())}</p>
+        <p class="muted" data-as-of="">{t!(i18n, insight.as_of, at = crate::dates::localised(i18n.get_locale_untracked(), &d.as_of))}</p>
         <div class="insight">
             <Chart id="flow" title=flow_title description=flow_desc svg=flow_svg row_heading=t_string!(i18n, insight.week).to_string() rows=weeks columns=flow_columns />
             <Chart id="delays" title=delay_title description=delay_desc svg=delay_svg row_heading=t_string!(i18n, insight.urgency).to_string() rows=tiers columns=delay_columns />

@@ -1,6 +1,7 @@
 //! `/coordinator/mail`: the outbox — counts per state, the last 7 days per kind,
 //! and dead letters with a retry button (a plain form: works without JavaScript).
 
+use crate::dates::When;
 use crate::{
     api::admin::{RetryMail, mail_outbox},
     components::{
@@ -117,7 +118,7 @@ pub fn MailPage() -> impl IntoView {
                                     <tbody>
                                         {overview.dead.into_iter().map(|d| view! {
                                             <tr data-dead-mail=d.id.to_string()>
-                                                <td>{d.created}</td>
+                                                <td><When at=d.created /></td>
                                                 <td>{kind_label(d.kind)}</td>
                                                 <td>{d.recipient}</td>
                                                 <td>{d.attempts.to_string()}</td>

@@ -1,5 +1,6 @@
 //! `/coordinator/organisations`: the vetting queue for organisations.
 
+use crate::dates::When;
 use crate::domain::codes::VettingStatus;
 use crate::domain::views::TriagedOrganisation;
 use crate::names::Country;
@@ -102,7 +103,7 @@ pub fn OrganisationsQueue() -> impl IntoView {
                                         <td><Country code=o.country.clone() /></td>
                                         <td>{triage.priority}</td>
                                         <td>{vetting_name(o.status)}</td>
-                                        <td>{o.created.clone()}</td>
+                                        <td><When at=o.created.clone() /></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -1,5 +1,6 @@
 //! `/coordinator/volunteers`: the vetting queue for volunteers.
 
+use crate::dates::When;
 use crate::names::Country;
 use crate::{
     api::vetting::volunteers_list,
@@ -60,7 +61,7 @@ pub fn VolunteersQueue() -> impl IntoView {
                                         <td><Country code=v.country.clone() /></td>
                                         <td>{v.skills.len()}</td>
                                         <td>{vetting_name(v.status)}</td>
-                                        <td>{v.created.clone()}</td>
+                                        <td><When at=v.created.clone() /></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

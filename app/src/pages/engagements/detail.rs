@@ -2,6 +2,7 @@
 //! open to the viewer, the confidential details once the work is on, the hours
 //! logged and the thread.
 
+use crate::dates::When;
 use crate::domain::engagement::EngagementStatus;
 use crate::names::Country;
 use crate::{
@@ -145,7 +146,7 @@ fn Facts(e: EngagementView) -> impl IntoView {
                 ))}
             </dd>
             <dt>{t!(i18n, engagements.proposed_by)}</dt>
-            <dd>{proposer_name(e.proposer_kind)} " · " <time>{e.created.clone()}</time></dd>
+            <dd>{proposer_name(e.proposer_kind)} " · " <When at=e.created.clone() /></dd>
             {(!e.reason.is_empty()).then(|| view! {
                 <dt>{t!(i18n, engagements.why)}</dt>
                 <dd class="prose" data-reason="">{e.reason.clone()}</dd>
@@ -154,7 +155,7 @@ fn Facts(e: EngagementView) -> impl IntoView {
             <dd>{e.weekly_hours} " h"</dd>
             {waiting.then(|| view! {
                 <dt>{t!(i18n, engagements.answer_by)}</dt>
-                <dd><time>{e.expires.clone()}</time></dd>
+                <dd><When at=e.expires.clone() /></dd>
             })}
             {(!e.declined_by.is_empty()).then(|| view! {
                 <dt>{t!(i18n, engagements.declined_by)}</dt>

@@ -1,6 +1,7 @@
 //! `/notifications`: what happened on the viewer's engagements, newest first;
 //! mark one or all read.
 
+use crate::dates::When;
 use crate::domain::codes::NotificationKind;
 use crate::{
     api::engagements::{MarkRead, my_notifications},
@@ -94,7 +95,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                                 {notification_text(n.kind)} " "
                                                 <A href=link>{n.subject.clone()}</A>
                                             </p>
-                                            <p class="muted"><time>{n.at.clone()}</time></p>
+                                            <p class="muted"><When at=n.at.clone() /></p>
                                             {(!n.read).then(|| view! {
                                                 <ActionForm action=mark attr:class="inline-form">
                                                     <input type="hidden" name="id" value=n.id.to_string() />

@@ -2,6 +2,7 @@
 //! that fetches new ones while the page is open (every 15 s, only while the tab
 //! is visible; one small request that answers `[]` when nothing is new).
 
+use crate::dates::When;
 use crate::domain::views::MessageView;
 use leptos::prelude::*;
 
@@ -13,7 +14,7 @@ pub const POLL_SECONDS: u64 = 15;
 pub fn MessageItem(message: MessageView) -> impl IntoView {
     view! {
         <li class=format!("message message--{}", message.side) data-message=message.id.to_string()>
-            <p class="message__meta"><strong>{message.author}</strong> " · " <time>{message.at}</time></p>
+            <p class="message__meta"><strong>{message.author}</strong> " · " <When at=message.at /></p>
             <p class="message__body prose">{message.body}</p>
         </li>
     }

@@ -4,6 +4,7 @@
 //! proposed pair with its factors and the runners-up with why they lost, and
 //! "apply", which creates all the proposals at once.
 
+use crate::dates::When;
 use crate::domain::codes::{RunStage, RunStatus, Urgency};
 use crate::{
     api::matching::{ApplyBatch, StartBatch, batch_run, batch_runs},
@@ -62,7 +63,7 @@ pub fn BatchesPage() -> impl IntoView {
                         <ul class="link-list">
                             {runs.into_iter().map(|r| view! {
                                 <li data-run=r.id.to_string()>
-                                    <A href=format!("/coordinator/batch/{}", r.id)>"#" {r.id} " · " <time>{r.started.clone()}</time></A>
+                                    <A href=format!("/coordinator/batch/{}", r.id)>"#" {r.id} " · " <When at=r.started.clone() /></A>
                                     " · " {run_status(r.status)} " · " {t!(i18n, batch.pairs_count, count = crate::count(r.pairs))}
                                 </li>
                             }).collect_view()}
@@ -102,7 +103,7 @@ pub fn BatchPage() -> impl IntoView {
                     <p><A href="/coordinator/batch">{t!(i18n, batch.title)}</A></p>
                     <h1>{t!(i18n, batch.title)} " #" {r.id}</h1>
                     <p data-run-status=r.status.code()>
-                        <strong>{run_status(r.status)}</strong> " · " {r.started_by.clone()} " · " <time>{r.started.clone()}</time>
+                        <strong>{run_status(r.status)}</strong> " · " {r.started_by.clone()} " · " <When at=r.started.clone() />
                     </p>
                     {running.then(|| view! {
                         <p>

@@ -1,5 +1,6 @@
 //! `/needs/:id`: one need, as much as the viewer may see; the actions they may take.
 
+use crate::dates::When;
 use crate::domain::codes::SkillWeight;
 use crate::names::Country;
 use crate::{
@@ -95,7 +96,7 @@ pub fn NeedPage() -> impl IntoView {
                         <dd>{s.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
                         {(!need.deadline.is_empty()).then(|| view! {
                             <dt>{t!(i18n, needs.deadline)}</dt>
-                            <dd>{need.deadline.clone()}</dd>
+                            <dd><When at=need.deadline.clone() /></dd>
                         })}
                         {need.following.as_ref().and_then(|f| f.first_acceptance_secs).map(|secs| view! {
                             <dt>{t!(i18n, needs.first_acceptance)}</dt>
@@ -196,7 +197,7 @@ pub fn NeedPage() -> impl IntoView {
                             <ol class="history" data-need-history="">
                                 {history.iter().map(|e| view! {
                                     <li data-event=format!("{:?}", e.kind).to_lowercase()>
-                                        <time>{e.at.clone()}</time> " — " {event_view(e)}
+                                        <When at=e.at.clone() /> " — " {event_view(e)}
                                     </li>
                                 }).collect_view()}
                             </ol>
