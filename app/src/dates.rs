@@ -7,7 +7,7 @@
 //! 10:34 PM UTC" — inside `<time datetime>` with the exact value for machines.
 //! The times stay in UTC (no account has a time zone), and say so.
 
-use crate::i18n::{Locale, use_i18n};
+use crate::i18n::Locale;
 use leptos::prelude::*;
 
 /// A time or a day as the services write it.
@@ -87,10 +87,13 @@ pub fn localised(locale: Locale, text: &str) -> String {
 }
 
 /// A time or a day, in the page's language, as `<time datetime>` (any other
-/// text as it is).
+/// text as it is). In an island (a message that arrived while the page was
+/// open) there is no language context and no date data: the time is written
+/// as the service wrote it.
 #[component]
 pub fn When(#[prop(into)] at: String) -> impl IntoView {
-    let locale = use_i18n().get_locale_untracked();
+    let locale = use_context::<leptos_i18n::I18nContext<Locale>>()
+        .map_or_else(Locale::default, |i18n| i18n.get_locale_untracked());
     match Moment::parse(&at) {
         Some(moment) => {
             let shown = format(locale, moment).unwrap_or_else(|| at.clone());

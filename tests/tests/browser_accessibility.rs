@@ -347,9 +347,14 @@ async fn keyboard_registration(javascript: bool) {
         "{described}"
     );
 
-    // The kept address is completed, a good password typed, and sent.
+    // The kept address (selected as the focus arrives by Tab) is typed
+    // again whole, a good password typed, and the form sent.
     tab_to(&b, "input#field-email[type=email]", &mut unseen).await;
-    b.press("example.org").await.unwrap_or_else(|e| panic!("{e:#}"));
+    let kept = eval(&b, "document.activeElement.value").await;
+    assert_eq!(kept, "ada@", "the address typed is kept");
+    b.press("ada@example.org")
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
     tab_to(&b, "input#field-password[type=password]", &mut unseen).await;
     b.press(PASSWORD).await.unwrap_or_else(|e| panic!("{e:#}"));
     tab_to(&b, "button[type=submit]", &mut unseen).await;
