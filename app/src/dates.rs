@@ -92,8 +92,7 @@ pub fn localised(locale: Locale, text: &str) -> String {
 /// as the service wrote it.
 #[component]
 pub fn When(#[prop(into)] at: String) -> impl IntoView {
-    let locale = use_context::<leptos_i18n::I18nContext<Locale>>()
-        .map_or_else(Locale::default, |i18n| i18n.get_locale_untracked());
+    let locale = crate::numbers::page_locale();
     match Moment::parse(&at) {
         Some(moment) => {
             let shown = format(locale, moment).unwrap_or_else(|| at.clone());

@@ -33,6 +33,7 @@ pub mod html;
 pub mod matcher;
 pub mod model;
 pub mod names;
+pub mod numbers;
 pub mod pages;
 pub mod validate;
 

@@ -75,6 +75,74 @@ fn lookup(locale: Locale, code: &str) -> Option<String> {
     names.of(region).map(ToOwned::to_owned)
 }
 
+/// The name of the language with ISO 639-1 `code` in `locale`, as CLDR
+/// writes it ("French", « français », «الفرنسية»); the English name of our
+/// list when CLDR has none, else the code itself.
+#[must_use]
+pub fn language_name(locale: Locale, code: &str) -> String {
+    language_lookup(locale, code).unwrap_or_else(|| crate::domain::languages::name(code).to_owned())
+}
+
+/// Languages by their codes, named in the page's language and listed as it
+/// lists them ("French, Swahili", «الفرنسية، السواحلية»).
+#[must_use]
+pub fn language_list(codes: &[String]) -> String {
+    let locale = crate::numbers::page_locale();
+    let separator = if locale == Locale::ar { "، " } else { ", " };
+    codes
+        .iter()
+        .map(|code| language_name(locale, code))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// Options for the languages people work in: `(code, name)`, named in the
+/// page's language with a capital (a label, not a word inside a sentence), in
+/// the order of [`crate::domain::languages::LANGUAGES`].
+#[must_use]
+pub fn language_options() -> Vec<(String, String)> {
+    let locale = crate::numbers::page_locale();
+    crate::domain::languages::LANGUAGES
+        .iter()
+        .map(|(code, _)| ((*code).to_owned(), capitalised(&language_name(locale, code))))
+        .collect()
+}
+
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+#[cfg(feature = "ssr")]
+fn language_lookup(locale: Locale, code: &str) -> Option<String> {
+    use icu_experimental::displaynames::{DisplayNamesOptions, multi::LanguageDisplayNames};
+    use leptos_i18n::Locale as _;
+    use std::{str::FromStr as _, sync::LazyLock};
+    static NAMES: LazyLock<Vec<(Locale, Option<LanguageDisplayNames>)>> = LazyLock::new(|| {
+        Locale::get_all()
+            .iter()
+            .map(|&locale| {
+                let icu = icu_locale_core::Locale::from_str(locale.as_str()).ok();
+                let names = icu.and_then(|l| {
+                    LanguageDisplayNames::try_new((&l).into(), DisplayNamesOptions::default()).ok()
+                });
+                (locale, names)
+            })
+            .collect()
+    });
+    let language = icu_locale_core::subtags::Language::try_from_str(code).ok()?;
+    let names = NAMES.iter().find(|(l, _)| *l == locale)?.1.as_ref()?;
+    names.of(language).map(ToOwned::to_owned)
+}
+
+/// Pages render on the server; the browser build never names a language.
+#[cfg(not(feature = "ssr"))]
+fn language_lookup(_: Locale, _: &str) -> Option<String> {
+    None
+}
+
 /// Pages render on the server; the browser build never names a country.
 #[cfg(not(feature = "ssr"))]
 fn lookup(_: Locale, _: &str) -> Option<String> {
@@ -94,6 +162,23 @@ mod tests {
         assert_eq!(country_name(Locale::pt, "DE"), "Alemanha");
         assert_eq!(country_name(Locale::ar, "EG"), "مصر");
         assert_eq!(country_name(Locale::fr, "CD"), "Congo-Kinshasa");
+    }
+
+    #[test]
+    fn languages_are_named_in_each_language() {
+        assert_eq!(language_name(Locale::en, "fr"), "French");
+        assert_eq!(language_name(Locale::fr, "sw"), "swahili");
+        assert_eq!(language_name(Locale::es, "en"), "inglés");
+        assert_eq!(language_name(Locale::pt, "ar"), "árabe");
+        assert_eq!(language_name(Locale::ar, "fr"), "الفرنسية");
+        assert_eq!(language_name(Locale::fr, "xx"), "xx");
+        assert_eq!(capitalised("français"), "Français");
+        assert_eq!(capitalised(""), "");
+        for (code, _) in crate::domain::languages::LANGUAGES {
+            for locale in Locale::get_all() {
+                assert_ne!(language_name(*locale, code), code, "{code} in {locale:?}");
+            }
+        }
     }
 
     #[test]

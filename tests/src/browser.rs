@@ -630,6 +630,8 @@ pub mod keys {
     pub const TAB: &str = "\u{E004}";
     /// Enter.
     pub const ENTER: &str = "\u{E007}";
+    /// The space bar.
+    pub const SPACE: &str = "\u{E00D}";
 }
 
 /// A rule axe-core found broken, with the elements that break it.

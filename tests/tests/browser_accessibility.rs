@@ -272,20 +272,31 @@ async fn focused(b: &Browser) -> (String, bool) {
     (v[0].as_str().unwrap_or_default().to_owned(), v[1] == true)
 }
 
-/// Presses Tab until `what` has the focus (at most 40 times), checking that
-/// every element the focus lands on shows it.
+/// Presses Tab until the element matching the CSS selector `what` has the
+/// focus (at most 120 times: a form may hold dozens of checkboxes), checking
+/// that every element the focus lands on shows it.
 async fn tab_to(b: &Browser, what: &str, unseen: &mut Vec<String>) {
-    for _ in 0..40 {
+    let test = format!(
+        "document.activeElement !== null && document.activeElement.matches({})",
+        serde_json::Value::from(what)
+    );
+    for _ in 0..120 {
         b.press(keys::TAB).await.unwrap_or_else(|e| panic!("{e:#}"));
         let (now, visible) = focused(b).await;
         if !visible {
             unseen.push(now.clone());
         }
-        if now == what {
+        if eval(b, &test).await == true {
             return;
         }
     }
     panic!("Tab never reached {what}");
+}
+
+/// Tabs to `what` and types `text` there.
+async fn tab_and_type(b: &Browser, what: &str, text: &str, unseen: &mut Vec<String>) {
+    tab_to(b, what, unseen).await;
+    b.press(text).await.unwrap_or_else(|e| panic!("{e:#}"));
 }
 
 /// Registration with the keyboard alone: Tab from field to field, a failed
@@ -376,4 +387,146 @@ async fn registration_with_the_keyboard_alone_with_javascript() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn registration_with_the_keyboard_alone_without_javascript() {
     keyboard_registration(false).await;
+}
+
+/// Posting a need with the keyboard alone: a member of an approved
+/// organisation fills the whole form (selects by typing, a checkbox with the
+/// space bar, a skill's group opened with Enter), saves the draft and submits
+/// it for triage; the focus is visible on every stop.
+async fn keyboard_need(javascript: bool) {
+    let app = TestApp::spawn(DbKind::Sqlite).await;
+    let coordinator = app.signed_in_coordinator("coord@example.org").await.0;
+    let member = app.client();
+    let (user, organisation) =
+        world::member_with_organisation(&app, &member, "it@stluc.example", "Hôpital Saint-Luc").await;
+    world::vet_organisation(&coordinator, organisation, "approve").await;
+    let b = browser(javascript).await;
+    sign_in(&app, &b, javascript, &user).await;
+    b.wait_for_text("data-viewer=").await;
+    open(&app, &b, javascript, "/needs/new").await;
+    let skill = world::skill(&app, "dmarc").await;
+    let category = world::category(&app, "email_security").await;
+    let mut unseen = Vec::new();
+
+    tab_and_type(&b, "#field-title", "DMARC for stluc.example", &mut unseen).await;
+    tab_and_type(&b, "#field-category", "Email", &mut unseen).await;
+    tab_and_type(&b, "#field-urgency", "High", &mut unseen).await;
+    tab_and_type(&b, "#field-effort_hours", "12", &mut unseen).await;
+    tab_and_type(&b, "input[name='input[languages][fr]']", keys::SPACE, &mut unseen).await;
+    tab_and_type(
+        &b,
+        "#field-public_summary",
+        "Spoofed emails in our name reach patients.",
+        &mut unseen,
+    )
+    .await;
+    tab_and_type(
+        &b,
+        "#field-confidential_details",
+        "Domain stluc.example at registrar X.",
+        &mut unseen,
+    )
+    .await;
+    tab_and_type(
+        &b,
+        "details[data-category=email_security] summary",
+        keys::ENTER,
+        &mut unseen,
+    )
+    .await;
+    tab_and_type(
+        &b,
+        &format!("select[name='input[skill_level][{skill}]']"),
+        "Practitioner",
+        &mut unseen,
+    )
+    .await;
+    tab_and_type(
+        &b,
+        &format!("select[name='input[skill_weight][{skill}]']"),
+        "Must",
+        &mut unseen,
+    )
+    .await;
+    let chosen = eval(
+        &b,
+        &format!(
+            "[document.querySelector('#field-category').value, document.querySelector('#field-urgency').value, \
+              document.querySelector(\"input[name='input[languages][fr]']\").checked, \
+              document.querySelector(\"select[name='input[skill_level][{skill}]']\").value, \
+              document.querySelector(\"select[name='input[skill_weight][{skill}]']\").value]"
+        ),
+    )
+    .await;
+    assert_eq!(
+        chosen,
+        serde_json::json!([category.to_string(), "high", true, "2", "must"]),
+        "what the keys chose"
+    );
+    tab_and_type(
+        &b,
+        "form[action='/api/needs/create'] button[type=submit]",
+        keys::ENTER,
+        &mut unseen,
+    )
+    .await;
+    b.wait_for_text("data-need-status=\"draft\"").await;
+    b.settle(javascript).await;
+    tab_and_type(
+        &b,
+        "form[action='/api/needs/submit'] button",
+        keys::ENTER,
+        &mut unseen,
+    )
+    .await;
+    b.wait_for_text("data-need-status=\"submitted\"").await;
+    assert!(
+        unseen.is_empty(),
+        "focus without a visible outline on: {unseen:?}"
+    );
+    app.stop().await;
+}
+
+/// Answering a proposal with the keyboard alone: the volunteer opens the
+/// proposal from the notifications and accepts it.
+async fn keyboard_answer(javascript: bool) {
+    let app = TestApp::spawn(DbKind::Sqlite).await;
+    let c = world::cast(&app).await;
+    let id = world::propose(&c.coordinator, c.need, &c.volunteer_user.email).await;
+    let b = browser(javascript).await;
+    sign_in(&app, &b, javascript, &c.volunteer_user).await;
+    b.wait_for_text("data-viewer=").await;
+    open(&app, &b, javascript, "/notifications").await;
+    let mut unseen = Vec::new();
+    let page = format!("/engagements/{id}");
+    tab_and_type(&b, &format!("main a[href='{page}']"), keys::ENTER, &mut unseen).await;
+    b.wait_for_path(&page).await;
+    b.settle(javascript).await;
+    tab_and_type(&b, "button[data-action=accept]", keys::ENTER, &mut unseen).await;
+    b.wait_for_text("data-engagement-status=\"accepted\"").await;
+    assert!(
+        unseen.is_empty(),
+        "focus without a visible outline on: {unseen:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posting_a_need_with_the_keyboard_alone_with_javascript() {
+    keyboard_need(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posting_a_need_with_the_keyboard_alone_without_javascript() {
+    keyboard_need(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answering_a_proposal_with_the_keyboard_alone_with_javascript() {
+    keyboard_answer(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answering_a_proposal_with_the_keyboard_alone_without_javascript() {
+    keyboard_answer(false).await;
 }

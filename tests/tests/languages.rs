@@ -220,4 +220,30 @@ frontline_tests::db_tests! {
             localised(Locale::en, "2026-12-02 22:34 UTC")
         );
     }
+
+    async fn numbers_and_language_names_are_written_in_the_language_of_the_page(db: frontline_tests::DbKind) {
+        use app::{i18n::Locale, names::language_name, numbers};
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let id = world::propose(&c.coordinator, c.need, &c.volunteer_user.email).await.to_string();
+        c.volunteer.call_json("/api/engagements/accept", &[("id", &id)]).await;
+        c.member.call_json("/api/engagements/confirm", &[("id", &id)]).await;
+        let today = frontline_tests::facts::today(&app);
+        c.volunteer
+            .call_json("/api/engagements/hours", &[("id", &id), ("on", &today), ("hours", "2.5"), ("hours_note", "")])
+            .await;
+        assert_eq!(numbers::hours(Locale::en, 150), "2.5 h");
+        assert_eq!(numbers::hours(Locale::fr, 150), "2,5 h");
+        assert_eq!(numbers::hours(Locale::ar, 150), "٢٫٥ ساعة");
+        for (lang, locale) in [("en", Locale::en), ("fr", Locale::fr), ("es", Locale::es), ("pt", Locale::pt), ("ar", Locale::ar)] {
+            let hours = numbers::hours(locale, 150);
+            let page = page_in(&c.volunteer, &format!("/engagements/{id}"), lang).await.replace("<!>", "");
+            assert!(page.contains(&format!(">{hours}<")), "{lang}: the hours logged are not written {hours:?}");
+            // The need asks for English, named in the page's language.
+            let english = language_name(locale, "en");
+            let page = page_in(&c.coordinator, &format!("/needs/{}", c.need), lang).await.replace("<!>", "");
+            assert!(page.contains(&english), "{lang}: the need's language is not named {english:?}");
+        }
+        assert_eq!(language_name(Locale::fr, "en"), "anglais");
+    }
 }

@@ -74,6 +74,23 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// A value as people read it, in the page's language (the marks' titles and
+/// labels, and the data table): whole numbers without a decimal separator,
+/// others with one decimal; nothing for a missing value (NaN).
+#[must_use]
+pub fn shown(v: f64) -> String {
+    let locale = crate::numbers::page_locale();
+    if !v.is_finite() {
+        String::new()
+    } else if (v - v.round()).abs() < 1e-9 {
+        // A whole number: rounding loses nothing, and any chart value is far
+        // inside i64.
+        crate::numbers::whole(locale, v.round() as i64)
+    } else {
+        crate::numbers::fixed(locale, v, 1)
+    }
+}
+
 fn open(svg: &mut String, c: &Caption<'_>, height: f64) {
     let id = escape(c.id);
     let _ = write!(
@@ -175,13 +192,13 @@ pub fn bars(caption: &Caption<'_>, rows: &[String], series: &[Series], stacked: 
                 PALETTE[k % PALETTE.len()],
                 number(v),
                 escape(&s.name),
-                number(v),
+                shown(v),
             );
             if stacked {
                 x += w;
             } else {
                 let shown = if v.is_finite() {
-                    format!("{}{}", number(v), escape(unit))
+                    format!("{}{}", shown(v), escape(unit))
                 } else {
                     "—".to_owned()
                 };
@@ -203,7 +220,7 @@ pub fn bars(caption: &Caption<'_>, rows: &[String], series: &[Series], stacked: 
                 r#"<text x="{:.1}" y="{:.1}" fill="{INK}">{}{}</text>"#,
                 x + 4.0,
                 y0 + bar_h - 3.0,
-                number(total),
+                shown(total),
                 escape(unit)
             );
         }
@@ -235,12 +252,13 @@ pub fn lines(caption: &Caption<'_>, labels: &[String], series: &[Series]) -> Str
     // Axis: zero and the maximum.
     let _ = write!(
         svg,
-        r##"<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#9aa5b1"/><text x="{}" y="{}" text-anchor="end" fill="{INK}">0</text><text x="{}" y="{}" text-anchor="end" fill="{INK}">{}</text>"##,
+        r##"<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#9aa5b1"/><text x="{}" y="{}" text-anchor="end" fill="{INK}">{}</text><text x="{}" y="{}" text-anchor="end" fill="{INK}">{}</text>"##,
         left - 6.0,
         bottom + 4.0,
+        shown(0.0),
         left - 6.0,
         top + 4.0,
-        number(max)
+        shown(max)
     );
     let every = n.div_ceil(8).max(1);
     for (i, label) in labels.iter().enumerate().filter(|(i, _)| i % every == 0) {
@@ -279,7 +297,7 @@ pub fn lines(caption: &Caption<'_>, labels: &[String], series: &[Series]) -> Str
                 number(v),
                 escape(label),
                 escape(&s.name),
-                number(v)
+                shown(v)
             );
         }
     }

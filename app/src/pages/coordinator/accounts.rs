@@ -106,7 +106,7 @@ pub fn AccountsPage() -> impl IntoView {
                                         view! {
                                             <tr data-account=id.to_string()>
                                                 <td>{a.display_name.clone()}</td>
-                                                <td>{a.email.clone()}</td>
+                                                <td><bdi>{a.email.clone()}</bdi></td>
                                                 <td>
                                                     <ActionForm action=role attr:class="inline-form">
                                                         <input type="hidden" name="account" value=id.to_string() />

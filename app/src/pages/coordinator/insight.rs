@@ -226,7 +226,7 @@ fn Chart(
                                                 .map(|(_, cells)| {
                                                     let cell = cells.get(r).cloned().unwrap_or_default();
                                                     let text = if cell.text.is_empty() { "—".to_owned() } else { cell.text.clone() };
-                                                    view! { <td data-value=cell.marked.then(|| cell.text.clone())>{text}</td> }
+                                                    view! { <td data-value=cell.mark.clone()>{text}</td> }
                                                 })
                                                 .collect_view()}
                                         </tr>
@@ -241,29 +241,31 @@ fn Chart(
     }
 }
 
-/// A table cell: its text, and whether it is also a mark of the chart.
+/// A table cell: its text in the page's language, and its exact value when
+/// it is also a mark of the chart.
 #[derive(Debug, Clone, Default)]
 struct Cell {
     text: String,
-    marked: bool,
+    mark: Option<String>,
 }
 
 fn marked(values: &[f64]) -> Vec<Cell> {
     values
         .iter()
         .map(|v| Cell {
-            text: chart::number(*v),
-            marked: true,
+            text: chart::shown(*v),
+            mark: Some(chart::number(*v)),
         })
         .collect()
 }
 
 fn plain(values: impl IntoIterator<Item = u64>) -> Vec<Cell> {
+    let locale = crate::numbers::page_locale();
     values
         .into_iter()
         .map(|v| Cell {
-            text: v.to_string(),
-            marked: false,
+            text: crate::numbers::whole(locale, i64::try_from(v).unwrap_or(i64::MAX)),
+            mark: None,
         })
         .collect()
 }

@@ -87,7 +87,7 @@ pub fn OrganisationReview() -> impl IntoView {
                     <ul class="members">
                         {d.members.iter().map(|m| view! {
                             <li>
-                                {m.display_name.clone()} " · " {m.email.clone()}
+                                {m.display_name.clone()} " · " <bdi>{m.email.clone()}</bdi>
                                 {(!m.email_verified).then(|| view! { " " <span class="badge badge--warn" data-unverified="">{t!(i18n, vetting.unverified)}</span> })}
                             </li>
                         }).collect_view()}

@@ -41,7 +41,7 @@ pub fn VolunteerReview() -> impl IntoView {
                     <dl class="facts">
                         <dt>{t!(i18n, fields.email)}</dt>
                         <dd>
-                            {v.email.clone()}
+                            <bdi>{v.email.clone()}</bdi>
                             {(!v.email_verified).then(|| view! { " " <span class="badge badge--warn" data-unverified="">{t!(i18n, vetting.unverified)}</span> })}
                         </dd>
                         <dt>{t!(i18n, volunteer.role)}</dt>
@@ -51,7 +51,7 @@ pub fn VolunteerReview() -> impl IntoView {
                         <dt>{t!(i18n, volunteer.hours)}</dt>
                         <dd>{v.hours_per_week}</dd>
                         <dt>{t!(i18n, volunteer.languages)}</dt>
-                        <dd>{v.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
+                        <dd>{crate::names::language_list(&v.languages)}</dd>
                         <dt>{t!(i18n, volunteer.employer)}</dt>
                         <dd>{v.employer.clone()}</dd>
                         <dt>{t!(i18n, volunteer.certifications)}</dt>

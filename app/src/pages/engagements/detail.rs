@@ -142,7 +142,7 @@ fn Facts(e: EngagementView) -> impl IntoView {
                 {(!e.volunteer_role.is_empty()).then(|| format!(" · {}", e.volunteer_role))}
                 {(!e.volunteer_languages.is_empty()).then(|| format!(
                     " · {}",
-                    e.volunteer_languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")
+                    crate::names::language_list(&e.volunteer_languages)
                 ))}
             </dd>
             <dt>{t!(i18n, engagements.proposed_by)}</dt>

@@ -129,7 +129,7 @@ pub fn BatchPage() -> impl IntoView {
                             </dd>
                             <dt>{t!(i18n, batch.unserved)}</dt><dd>{s.unserved}</dd>
                             <dt>{t!(i18n, batch.arcs)}</dt><dd>{s.candidate_arcs} " (" {s.readded_arcs} " " {t!(i18n, batch.readded)} ")"</dd>
-                            <dt>{t!(i18n, batch.seconds)}</dt><dd>{format!("{:.2} s", s.seconds)}</dd>
+                            <dt>{t!(i18n, batch.seconds)}</dt><dd>{format!("{}\u{a0}s", crate::numbers::fixed(crate::numbers::page_locale(), s.seconds, 2))}</dd>
                         </dl>
                         }
                     })}

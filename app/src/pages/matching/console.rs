@@ -124,7 +124,7 @@ fn CandidateItem(
                 <strong>{c.name.clone()}</strong>
                 {(!c.role.is_empty()).then(|| format!(" · {}", c.role))}
                 " · " <Country code=c.country.clone() /> " · "
-                {c.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}
+                {crate::names::language_list(&c.languages)}
             </p>
             <p>
                 {t!(i18n, matching.fit)} " "

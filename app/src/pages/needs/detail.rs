@@ -93,7 +93,7 @@ pub fn NeedPage() -> impl IntoView {
                         <dt>{t!(i18n, needs.mode)}</dt>
                         <dd>{if s.onsite { t_string!(i18n, needs.onsite).to_string() } else { t_string!(i18n, needs.remote).to_string() }}</dd>
                         <dt>{t!(i18n, needs.languages)}</dt>
-                        <dd>{s.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
+                        <dd>{crate::names::language_list(&s.languages)}</dd>
                         {(!need.deadline.is_empty()).then(|| view! {
                             <dt>{t!(i18n, needs.deadline)}</dt>
                             <dd><When at=need.deadline.clone() /></dd>

@@ -12,7 +12,6 @@ use crate::{
         filters::{FilterSelect, REGIONS, category_options, plain_options, urgency_options},
         guard::page_error,
     },
-    domain::languages::LANGUAGES,
     error::AppError,
     i18n::{t, t_string, use_i18n},
     model::Role,
@@ -87,7 +86,7 @@ pub fn NeedsPage() -> impl IntoView {
                         <FilterSelect name="urgency" label=t_string!(i18n, needs.urgency).to_string() options=urgency_options() current=q("urgency") />
                         {(!member).then(|| view! {
                             <FilterSelect name="region" label=t_string!(i18n, needs.region).to_string() options=plain_options(REGIONS) current=q("region") />
-                            <FilterSelect name="language" label=t_string!(i18n, needs.languages).to_string() options=LANGUAGES.iter().map(|(c, n)| ((*c).to_owned(), (*n).to_owned())).collect() current=q("language") />
+                            <FilterSelect name="language" label=t_string!(i18n, needs.languages).to_string() options=crate::names::language_options() current=q("language") />
                         })}
                         <button type="submit" class="button button--secondary">{t!(i18n, accounts.filter)}</button>
                     </form>

@@ -81,7 +81,7 @@ pub fn OrganisationPage() -> impl IntoView {
                             .iter()
                             .map(|m| view! {
                                 <li>
-                                    {m.display_name.clone()} " · " {m.email.clone()}
+                                    {m.display_name.clone()} " · " <bdi>{m.email.clone()}</bdi>
                                     {m.is_admin.then(|| view! { " " <span class="badge">{t!(i18n, org.admin)}</span> })}
                                 </li>
                             })
@@ -96,7 +96,7 @@ pub fn OrganisationPage() -> impl IntoView {
                             </p>
                         })}
                         {mailed_to.clone().map(|email| view! {
-                            <p class="alert alert--ok" role="status" data-invitation-mailed="">{t!(i18n, org.invite_mailed, email = email)}</p>
+                            <p class="alert alert--ok" role="status" data-invitation-mailed="">{t!(i18n, org.invite_mailed, email = move || view! { <bdi>{email.clone()}</bdi> })}</p>
                         })}
                         <ActionForm action=invite attr:class="form" attr:novalidate="">
                             <FormAlert error=invite_error />
@@ -148,7 +148,7 @@ pub fn OrganisationFacts(org: OrganisationView) -> impl IntoView {
             <dt>{t!(i18n, org.size)}</dt>
             <dd>{size_name(org.size)}</dd>
             <dt>{t!(i18n, org.languages)}</dt>
-            <dd>{org.languages.iter().map(|l| crate::domain::languages::name(l).to_owned()).collect::<Vec<_>>().join(", ")}</dd>
+            <dd>{crate::names::language_list(&org.languages)}</dd>
             <dt>{t!(i18n, org.website)}</dt>
             <dd>
                 {(!website.is_empty()).then(|| {
@@ -156,7 +156,7 @@ pub fn OrganisationFacts(org: OrganisationView) -> impl IntoView {
                 })}
             </dd>
             <dt>{t!(i18n, org.contact)}</dt>
-            <dd>{org.contact_name.clone()} " · " {org.contact_email.clone()} " " {org.contact_phone.clone()}</dd>
+            <dd>{org.contact_name.clone()} " · " <bdi>{org.contact_email.clone()}</bdi> " " <bdi>{org.contact_phone.clone()}</bdi></dd>
         </dl>
     }
 }
