@@ -16,9 +16,10 @@ mod locales {
 }
 pub use locales::i18n;
 
-/// The number a plural translation is chosen by, as leptos_i18n takes it (a
-/// closure): `t!(i18n, needs.count, count = count(total))` picks "1 need" or
-/// "2 needs", and each language's own forms.
+/// A number as `t!` takes it (a closure): the count a plural translation is
+/// chosen by — `t!(i18n, needs.count, count = count(total))` picks "1 need" or
+/// "2 needs", and each language's own forms — or any number the translation
+/// writes with `{{ x, number }}`, in the page's language.
 pub fn count<T: Copy>(n: T) -> impl Fn() -> T + Clone {
     move || n
 }

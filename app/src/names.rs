@@ -152,6 +152,7 @@ fn lookup(_: Locale, _: &str) -> Option<String> {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+    use leptos_i18n::Locale as _;
 
     #[test]
     fn countries_are_named_in_each_language() {

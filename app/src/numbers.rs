@@ -1,7 +1,8 @@
 //! Numbers in the reader's language: digits, decimal separator and grouping as
 //! CLDR writes them (through ICU4X's compiled data, the formatter leptos_i18n
 //! uses for `{{ count, number }}` in the translations) — "1,234.5" in English,
-//! « 1 234,5 » in French, "١٬٢٣٤٫٥" in Arabic.
+//! « 1 234,5 » in French; Arabic is written with Western digits, as CLDR
+//! writes it for `ar`.
 //!
 //! Attributes meant for machines (`data-minutes`, `value`, `<meter>`) keep the
 //! plain number; only the text people read goes through here.
@@ -9,7 +10,7 @@
 use crate::i18n::{Locale, td_string};
 use leptos_i18n::Locale as _;
 use leptos_i18n::reexports::{
-    fixed_decimal::{Decimal, FloatPrecision},
+    fixed_decimal::{Decimal, FloatPrecision, SignedRoundingMode, UnsignedRoundingMode},
     icu::decimal::DecimalFormatter,
 };
 use std::sync::LazyLock;
@@ -56,13 +57,16 @@ pub fn fixed(locale: Locale, value: f64, digits: u8) -> String {
         return String::new();
     };
     let position = -i16::from(digits);
-    let mut decimal = decimal.rounded(position);
+    let mut decimal = decimal.rounded_with_mode(
+        position,
+        SignedRoundingMode::Unsigned(UnsignedRoundingMode::HalfExpand),
+    );
     decimal.absolute.pad_end(position);
     format(locale, &decimal)
 }
 
 /// A share (0 to 1) as a whole percentage, as the language writes one
-/// ("83%", « 83 % », "٨٣٪").
+/// ("83%", « 83 % »).
 #[must_use]
 pub fn percent(locale: Locale, share: f64) -> String {
     // Clamped to 0..=100 first, so the cast is exact.
@@ -70,7 +74,7 @@ pub fn percent(locale: Locale, share: f64) -> String {
     td_string!(locale, durations.percent, value = whole(locale, n)).to_string()
 }
 
-/// Minutes as hours with one decimal: "1.5 h", « 1,5 h », "١٫٥ ساعة".
+/// Minutes as hours with one decimal: "1.5 h", « 1,5 h », "1.5 ساعة".
 #[must_use]
 pub fn hours(locale: Locale, minutes: i64) -> String {
     let tenths = (minutes * 10 + 30).div_euclid(60);
@@ -90,10 +94,10 @@ mod tests {
         assert_eq!(whole(Locale::fr, 12345), "12\u{202f}345");
         assert_eq!(whole(Locale::es, 12345), "12.345");
         assert_eq!(whole(Locale::pt, 12345), "12.345");
-        assert_eq!(whole(Locale::ar, 12345), "١٢٬٣٤٥");
+        assert_eq!(whole(Locale::ar, 12345), "12,345");
         assert_eq!(fixed(Locale::en, 2.25, 1), "2.3");
         assert_eq!(fixed(Locale::fr, 2.0, 2), "2,00");
-        assert_eq!(fixed(Locale::ar, 0.5, 1), "٠٫٥");
+        assert_eq!(fixed(Locale::ar, 0.5, 1), "0.5");
         assert_eq!(fixed(Locale::en, f64::NAN, 1), "");
     }
 
@@ -105,7 +109,7 @@ mod tests {
         assert_eq!(hours(Locale::en, 600), "10.0 h");
         assert_eq!(hours(Locale::fr, 90), "1,5 h");
         assert_eq!(hours(Locale::en, 60_000), "1,000.0 h");
-        assert_eq!(hours(Locale::ar, 90), "١٫٥ ساعة");
+        assert_eq!(hours(Locale::ar, 90), "1.5 ساعة");
     }
 
     #[test]
@@ -114,6 +118,6 @@ mod tests {
         assert_eq!(percent(Locale::en, 1.2), "100%");
         assert_eq!(percent(Locale::en, -0.1), "0%");
         assert_eq!(percent(Locale::fr, 0.5), "50\u{a0}%");
-        assert_eq!(percent(Locale::ar, 0.5), "٥٠٪");
+        assert_eq!(percent(Locale::ar, 0.5), "50%");
     }
 }

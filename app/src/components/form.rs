@@ -56,7 +56,7 @@ pub fn error_message(error: &AppError) -> AnyView {
     let i18n = use_i18n();
     if let AppError::RateLimited { retry_after_secs } = error {
         let seconds = *retry_after_secs;
-        return view! { {t!(i18n, errors.rate_limited, seconds = seconds)} }.into_any();
+        return view! { {t!(i18n, errors.rate_limited, seconds = crate::count(seconds))} }.into_any();
     }
     error_text(error).into_any()
 }

@@ -155,7 +155,7 @@ pub fn OrganisationAdvisories() -> impl IntoView {
                     view! {
                         <section class="advisories-box" aria-labelledby="advisories-title" data-advisories="">
                             <h2 id="advisories-title">{t!(i18n, advisories.title)}</h2>
-                            {(waiting > 0).then(|| view! { <p class="alert alert--warn">{t!(i18n, advisories.waiting, count = waiting)}</p> })}
+                            {(waiting > 0).then(|| view! { <p class="alert alert--warn">{t!(i18n, advisories.waiting, count = crate::count(waiting))}</p> })}
                             <AdvisoryList advisories=list.into_iter().take(5).collect() />
                             <p><A href="/advisories">{t!(i18n, advisories.all)}</A></p>
                         </section>

@@ -52,7 +52,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                         TwoFactorState::Enabled { recovery_codes_left } => view! {
                             {fresh_codes.map(|codes| view! { <RecoveryCodes codes /> })}
                             <p class="alert alert--ok" role="status">{t!(i18n, two_factor.enabled)}</p>
-                            <p>{t!(i18n, two_factor.codes_left, count = recovery_codes_left)}</p>
+                            <p>{t!(i18n, two_factor.codes_left, count = crate::count(recovery_codes_left))}</p>
                             <p><A href="/account">{t!(i18n, two_factor.back)}</A></p>
                             <h2>{t!(i18n, two_factor.disable_title)}</h2>
                             <p>{t!(i18n, two_factor.disable_lead)}</p>

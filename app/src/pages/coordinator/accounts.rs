@@ -230,7 +230,7 @@ pub fn Pager(total: u64, page: u64, page_size: u64) -> impl IntoView {
     view! {
         <nav class="pager" aria-label=move || t_string!(i18n, pager.label).to_string()>
             {(page > 0).then(|| view! { <a href=href(page - 1) rel="prev">{t!(i18n, pager.previous)}</a> })}
-            <span>{t!(i18n, pager.position, page = page + 1, pages = pages.max(1))}</span>
+            <span>{t!(i18n, pager.position, page = crate::count(page + 1), pages = crate::count(pages.max(1)))}</span>
             {(page + 1 < pages).then(|| view! { <a href=href(page + 1) rel="next">{t!(i18n, pager.next)}</a> })}
         </nav>
     }

@@ -54,7 +54,7 @@ pub fn ConsolePage() -> impl IntoView {
                     {if c.open {
                         view! {
                             <p data-eligible=c.eligible.to_string()>
-                                {t!(i18n, matching.eligible, eligible = c.eligible, total = c.volunteers)}
+                                {t!(i18n, matching.eligible, eligible = crate::count(c.eligible), total = crate::count(c.volunteers))}
                             </p>
                             {(!c.excluded_by_gate.is_empty()).then(|| view! {
                                 <details class="disclosure">

@@ -40,7 +40,7 @@ pub fn FitsPage() -> impl IntoView {
                 }
                 view! {
                     <p class="muted" data-free-slots=f.free_slots.to_string()>
-                        {t!(i18n, fits.lead, open = f.open_needs, hours = f.free_hours, slots = f.free_slots)}
+                        {t!(i18n, fits.lead, open = crate::count(f.open_needs), hours = crate::count(f.free_hours), slots = crate::count(f.free_slots))}
                     </p>
                     <FormAlert error />
                     <GroupError name="capacity" server_error=error />
@@ -61,7 +61,7 @@ pub fn FitsPage() -> impl IntoView {
                                             </p>
                                             <p>
                                                 {t!(i18n, matching.fit)} " " <meter min="0" max="1" value=n.fit></meter> " "
-                                                <strong>{percent(n.fit)}</strong> " · " {t!(i18n, fits.weekly, hours = n.weekly_hours)}
+                                                <strong>{percent(n.fit)}</strong> " · " {t!(i18n, fits.weekly, hours = crate::count(n.weekly_hours))}
                                             </p>
                                             <FactorBars factors=n.factors.clone() />
                                             <ActionForm action=offer attr:class="inline-form" attr:data-form="offer">

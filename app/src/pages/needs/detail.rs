@@ -251,11 +251,23 @@ pub fn duration_view(secs: i64) -> AnyView {
     let minutes = secs.max(0) / 60;
     let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
     if days > 0 {
-        t!(i18n, durations.days_hours, days = days, hours = hours).into_any()
+        t!(
+            i18n,
+            durations.days_hours,
+            days = crate::count(days),
+            hours = crate::count(hours)
+        )
+        .into_any()
     } else if hours > 0 {
-        t!(i18n, durations.hours_minutes, hours = hours, minutes = minutes).into_any()
+        t!(
+            i18n,
+            durations.hours_minutes,
+            hours = crate::count(hours),
+            minutes = crate::count(minutes)
+        )
+        .into_any()
     } else if minutes > 0 {
-        t!(i18n, durations.minutes, minutes = minutes).into_any()
+        t!(i18n, durations.minutes, minutes = crate::count(minutes)).into_any()
     } else {
         t!(i18n, durations.under_a_minute).into_any()
     }
