@@ -395,6 +395,53 @@ async fn assert_need_pool_is_current(app: &TestApp, step: &str) {
     assert_eq!(cached.engaged, fresh.engaged, "{step}: engaged volunteers");
     assert_eq!(cached.triage_order, fresh.triage_order, "{step}: triage order");
     assert_eq!(cached.regions, fresh.regions, "{step}: regions");
+    assert_eq!(cached.listed, fresh.listed, "{step}: categories and changes");
+    assert_eq!(cached.recent_order, fresh.recent_order, "{step}: list order");
+}
+
+/// The volunteers' list of open needs, answered from the need pool, equals
+/// the same list read by SQL, whatever the filter and page.
+async fn assert_open_list_is_current(app: &TestApp, volunteer: &TestClient, step: &str) {
+    use app::services::needs::{Filter, list_open_in_database};
+    let pool = app::services::matching::open_needs(&app.state)
+        .await
+        .unwrap_or_else(|e| panic!("{step}: {e}"));
+    let mut asks: Vec<Vec<(&str, String)>> =
+        vec![vec![], vec![("page", "1".into())], vec![("page", "9".into())]];
+    let categories: std::collections::BTreeSet<i64> = pool.listed.values().map(|l| l.category_id).collect();
+    for category in categories.iter().chain([&-1]) {
+        asks.push(vec![("category", category.to_string())]);
+    }
+    for urgency in ["critical", "high", "normal", "low"] {
+        asks.push(vec![("urgency", urgency.into())]);
+    }
+    for language in ["en", "fr", "sw", "xx"] {
+        asks.push(vec![("language", language.into())]);
+    }
+    for region in pool.regions.iter().cloned().chain(["Nowhere".to_string()]) {
+        asks.push(vec![("region", region.clone()), ("language", "en".into())]);
+        asks.push(vec![("region", region)]);
+    }
+    for ask in asks {
+        let fields: Vec<(&str, &str)> = ask.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let listed = volunteer.call_json("/api/needs/open", &fields).await;
+        let value = |k: &str| ask.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
+        let filter = Filter {
+            category: value("category").and_then(|c| c.parse().ok()),
+            urgency: value("urgency")
+                .as_deref()
+                .and_then(app::domain::codes::Urgency::parse),
+            region: value("region"),
+            language: value("language"),
+            page: value("page").and_then(|p| p.parse().ok()).unwrap_or(0),
+            ..Filter::default()
+        };
+        let read = list_open_in_database(&app.state, &filter)
+            .await
+            .unwrap_or_else(|e| panic!("{step}: {e}"));
+        let read = serde_json::to_value(read).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(listed, read, "{step}: {ask:?}");
+    }
 }
 
 db_tests! {
@@ -403,16 +450,20 @@ db_tests! {
         let c = world::cast(&app).await;
         let v = c.volunteer_user.id;
         assert_need_pool_is_current(&app, "first read").await;
+        assert_open_list_is_current(&app, &c.volunteer, "first read").await;
 
         // A proposal, a second need, the volunteer's decline.
         let engagement = world::propose(&c.coordinator, c.need, &v.to_string()).await;
         assert_need_pool_is_current(&app, "proposal").await;
+        assert_open_list_is_current(&app, &c.volunteer, "proposal").await;
         let second = world::open_need(&app, &c.member, &c.coordinator, "Backups for the lab").await;
         assert_need_pool_is_current(&app, "a new need").await;
+        assert_open_list_is_current(&app, &c.volunteer, "a new need").await;
         c.volunteer
             .call_json("/api/engagements/decline", &[("id", &engagement.to_string()), ("reason", "no_time"), ("note", "")])
             .await;
         assert_need_pool_is_current(&app, "decline").await;
+        assert_open_list_is_current(&app, &c.volunteer, "decline").await;
 
         // A second organisation is approved with a need; the first withdraws one.
         let other = app.client();
@@ -420,10 +471,13 @@ db_tests! {
         world::vet_organisation(&c.coordinator, org, "approve").await;
         let theirs = world::open_need(&app, &other, &c.coordinator, "Phishing training").await;
         assert_need_pool_is_current(&app, "another organisation").await;
+        assert_open_list_is_current(&app, &c.volunteer, "another organisation").await;
         c.member.call_json("/api/needs/withdraw", &[("id", &second.to_string())]).await;
         assert_need_pool_is_current(&app, "withdrawal").await;
+        assert_open_list_is_current(&app, &c.volunteer, "withdrawal").await;
         world::propose(&c.coordinator, theirs, &v.to_string()).await;
         assert_need_pool_is_current(&app, "a proposal elsewhere").await;
+        assert_open_list_is_current(&app, &c.volunteer, "a proposal elsewhere").await;
 
         let stats = app.state.matching.stats().await;
         assert_eq!(stats.need_full_reads, 1, "{stats:?}");

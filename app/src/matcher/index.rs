@@ -39,9 +39,11 @@ pub struct VolunteerIndex {
     onsite: HashMap<CountryCode, Bitset>,
     /// Distinct UTC offsets, and each volunteer's position among them.
     offsets: Vec<i16>,
+    offset_of: HashMap<i16, u32>,
     offset_class: Vec<u32>,
     /// Distinct places, and each volunteer's position among them.
     places: Vec<Place>,
+    place_of: HashMap<(CountryCode, u16, u16), u32>,
     place_class: Vec<u32>,
     /// Each volunteer's [`static_part`] of the fit.
     static_parts: Vec<f64>,
@@ -67,119 +69,171 @@ impl VolunteerIndex {
             return Err(MatchError::TooLarge);
         }
         let mut by_id = HashMap::with_capacity(n);
-        let mut approved = Bitset::empty(n);
-        let mut slot_free = Bitset::empty(n);
-        let mut remote_only = Bitset::empty(n);
-        let mut languages: HashMap<String, Bitset> = HashMap::new();
-        let mut skills: HashMap<u32, [Bitset; 4]> = HashMap::new();
-        let mut levels: HashMap<u32, Vec<u8>> = HashMap::new();
-        let mut conflicts: HashMap<i64, Vec<u32>> = HashMap::new();
-        let mut onsite: HashMap<CountryCode, Bitset> = HashMap::new();
-        let mut by_hours: HashMap<u16, Vec<usize>> = HashMap::new();
-        let mut offsets: Vec<i16> = Vec::new();
-        let mut offset_of: HashMap<i16, u32> = HashMap::new();
-        let mut offset_class = Vec::with_capacity(n);
-        let mut places: Vec<Place> = Vec::new();
-        let mut place_of: HashMap<(CountryCode, u16, u16), u32> = HashMap::new();
-        let mut place_class = Vec::with_capacity(n);
-        let mut static_parts = Vec::with_capacity(n);
         for (i, v) in volunteers.iter().enumerate() {
             // i < n < u32::MAX (checked above).
-            let index = i as u32;
-            if by_id.insert(v.id, index).is_some() {
+            if by_id.insert(v.id, i as u32).is_some() {
                 return Err(MatchError::DuplicateVolunteer { id: v.id });
             }
-            if v.approved {
-                approved.insert(i);
-            }
-            if v.free_slots() > 0 {
-                slot_free.insert(i);
-            }
-            if v.remote_only {
-                remote_only.insert(i);
-            }
-            by_hours.entry(v.free_hours()).or_default().push(i);
-            for l in &v.languages {
-                languages
-                    .entry(primary_language(l))
-                    .or_insert_with(|| Bitset::empty(n))
-                    .insert(i);
-            }
-            for &(skill, _) in &v.skills {
-                let level = v.level(skill);
-                let sets = skills
-                    .entry(skill)
-                    .or_insert_with(|| std::array::from_fn(|_| Bitset::empty(n)));
-                for set in sets.iter_mut().take(usize::from(level)) {
-                    set.insert(i);
-                }
-                levels.entry(skill).or_insert_with(|| vec![0; n])[i] = level;
-            }
-            for &org in &v.conflicted_orgs {
-                let list = conflicts.entry(org).or_default();
-                if list.last() != Some(&index) {
-                    list.push(index);
-                }
-            }
-            for &country in v.onsite_countries.iter().chain(std::iter::once(&v.country)) {
-                onsite
-                    .entry(country)
-                    .or_insert_with(|| Bitset::empty(n))
-                    .insert(i);
-            }
-            // Fewer distinct offsets and places than volunteers, so below u32::MAX.
-            offset_class.push(*offset_of.entry(v.utc_offset_minutes).or_insert_with(|| {
-                offsets.push(v.utc_offset_minutes);
-                (offsets.len() - 1) as u32
-            }));
-            place_class.push(
-                *place_of
-                    .entry((v.country, v.sub_region, v.region))
-                    .or_insert_with(|| {
-                        places.push(Place {
-                            country: v.country,
-                            sub_region: v.sub_region,
-                            region: v.region,
-                        });
-                        (places.len() - 1) as u32
-                    }),
-            );
-            let load = load_value(v.active_engagements, v.max_concurrent);
-            let track = track_record(&config, v.rating_sum, v.rating_count);
-            static_parts.push(static_part(&config.weights, load, track));
         }
-        let mut thresholds: Vec<u16> = by_hours.keys().copied().collect();
-        thresholds.sort_unstable();
-        let mut hours: Vec<(u16, Bitset)> = Vec::with_capacity(thresholds.len());
-        let mut acc = Bitset::empty(n);
-        for &t in thresholds.iter().rev() {
-            for &i in by_hours.get(&t).map_or(&[][..], Vec::as_slice) {
-                acc.insert(i);
-            }
-            hours.push((t, acc.clone()));
-        }
-        hours.reverse();
-        let ids = volunteers.iter().map(|v| v.id).collect();
-        Ok(Self {
+        let mut index = Self {
             config,
-            volunteers,
-            ids,
+            volunteers: Vec::new(),
+            ids: volunteers.iter().map(|v| v.id).collect(),
             by_id,
-            approved,
-            slot_free,
-            hours,
-            languages,
-            skills,
-            levels,
-            conflicts,
-            remote_only,
-            onsite,
-            offsets,
-            offset_class,
-            places,
-            place_class,
-            static_parts,
-        })
+            approved: Bitset::empty(n),
+            slot_free: Bitset::empty(n),
+            hours: Vec::new(),
+            languages: HashMap::new(),
+            skills: HashMap::new(),
+            levels: HashMap::new(),
+            conflicts: HashMap::new(),
+            remote_only: Bitset::empty(n),
+            onsite: HashMap::new(),
+            offsets: Vec::new(),
+            offset_of: HashMap::new(),
+            offset_class: vec![0; n],
+            places: Vec::new(),
+            place_of: HashMap::new(),
+            place_class: vec![0; n],
+            static_parts: vec![0.0; n],
+        };
+        for (i, v) in volunteers.iter().enumerate() {
+            index.place(i, v);
+        }
+        index.volunteers = volunteers;
+        index.hours = hour_sets(&index.volunteers);
+        Ok(index)
+    }
+
+    /// Puts the profiles of volunteers already in the index in place of
+    /// their old ones, in place: afterwards the index answers as one built
+    /// from the updated profiles would (a change to one volunteer costs that
+    /// volunteer's sets, plus one pass over everyone for the free-hours sets).
+    /// Returns the profiles whose id the index does not hold, untouched.
+    pub fn replace(&mut self, fresh: Vec<VolunteerProfile>) -> Vec<VolunteerProfile> {
+        let mut unknown = Vec::new();
+        let mut changed = false;
+        for v in fresh {
+            let Some(i) = self.position(v.id) else {
+                unknown.push(v);
+                continue;
+            };
+            if self.volunteers[i] == v {
+                continue;
+            }
+            let old = std::mem::replace(&mut self.volunteers[i], v.clone());
+            self.unplace(i, &old);
+            self.place(i, &v);
+            changed = true;
+        }
+        if changed {
+            self.hours = hour_sets(&self.volunteers);
+        }
+        unknown
+    }
+
+    /// Sets volunteer `i`'s bits, level bytes, classes, conflicts and static
+    /// part from `v` (the sets start without `i`).
+    fn place(&mut self, i: usize, v: &VolunteerProfile) {
+        let n = self.ids.len();
+        // i < n < u32::MAX (checked in build).
+        let index = i as u32;
+        if v.approved {
+            self.approved.insert(i);
+        }
+        if v.free_slots() > 0 {
+            self.slot_free.insert(i);
+        }
+        if v.remote_only {
+            self.remote_only.insert(i);
+        }
+        for l in &v.languages {
+            self.languages
+                .entry(primary_language(l))
+                .or_insert_with(|| Bitset::empty(n))
+                .insert(i);
+        }
+        for &(skill, _) in &v.skills {
+            let level = v.level(skill);
+            let sets = self
+                .skills
+                .entry(skill)
+                .or_insert_with(|| std::array::from_fn(|_| Bitset::empty(n)));
+            for set in sets.iter_mut().take(usize::from(level)) {
+                set.insert(i);
+            }
+            self.levels.entry(skill).or_insert_with(|| vec![0; n])[i] = level;
+        }
+        for &org in &v.conflicted_orgs {
+            let list = self.conflicts.entry(org).or_default();
+            if let Err(at) = list.binary_search(&index) {
+                list.insert(at, index);
+            }
+        }
+        for &country in v.onsite_countries.iter().chain(std::iter::once(&v.country)) {
+            self.onsite
+                .entry(country)
+                .or_insert_with(|| Bitset::empty(n))
+                .insert(i);
+        }
+        // Fewer distinct offsets and places than volunteers, so below u32::MAX.
+        let offsets = &mut self.offsets;
+        self.offset_class[i] = *self.offset_of.entry(v.utc_offset_minutes).or_insert_with(|| {
+            offsets.push(v.utc_offset_minutes);
+            (offsets.len() - 1) as u32
+        });
+        let places = &mut self.places;
+        self.place_class[i] = *self
+            .place_of
+            .entry((v.country, v.sub_region, v.region))
+            .or_insert_with(|| {
+                places.push(Place {
+                    country: v.country,
+                    sub_region: v.sub_region,
+                    region: v.region,
+                });
+                (places.len() - 1) as u32
+            });
+        let load = load_value(v.active_engagements, v.max_concurrent);
+        let track = track_record(&self.config, v.rating_sum, v.rating_count);
+        self.static_parts[i] = static_part(&self.config.weights, load, track);
+    }
+
+    /// Takes volunteer `i`, whose profile was `old`, out of every set and
+    /// conflict list `old` put them in (classes and the static part are
+    /// overwritten by the next [`Self::place`]).
+    fn unplace(&mut self, i: usize, old: &VolunteerProfile) {
+        let index = i as u32;
+        self.approved.remove(i);
+        self.slot_free.remove(i);
+        self.remote_only.remove(i);
+        for l in &old.languages {
+            if let Some(set) = self.languages.get_mut(&primary_language(l)) {
+                set.remove(i);
+            }
+        }
+        for &(skill, _) in &old.skills {
+            if let Some(sets) = self.skills.get_mut(&skill) {
+                for set in sets {
+                    set.remove(i);
+                }
+            }
+            if let Some(levels) = self.levels.get_mut(&skill) {
+                levels[i] = 0;
+            }
+        }
+        for org in &old.conflicted_orgs {
+            if let Some(list) = self.conflicts.get_mut(org)
+                && let Ok(at) = list.binary_search(&index)
+            {
+                list.remove(at);
+            }
+        }
+        for country in old.onsite_countries.iter().chain(std::iter::once(&old.country)) {
+            if let Some(set) = self.onsite.get_mut(country) {
+                set.remove(i);
+            }
+        }
     }
 
     /// The configuration the index was built with.
@@ -396,6 +450,28 @@ impl VolunteerIndex {
     }
 }
 
+/// Ascending distinct free-hours values `t`, each with the set of volunteers
+/// having at least `t` free hours a week.
+fn hour_sets(volunteers: &[VolunteerProfile]) -> Vec<(u16, Bitset)> {
+    let n = volunteers.len();
+    let mut by_hours: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (i, v) in volunteers.iter().enumerate() {
+        by_hours.entry(v.free_hours()).or_default().push(i);
+    }
+    let mut thresholds: Vec<u16> = by_hours.keys().copied().collect();
+    thresholds.sort_unstable();
+    let mut hours: Vec<(u16, Bitset)> = Vec::with_capacity(thresholds.len());
+    let mut acc = Bitset::empty(n);
+    for &t in thresholds.iter().rev() {
+        for &i in by_hours.get(&t).map_or(&[][..], Vec::as_slice) {
+            acc.insert(i);
+        }
+        hours.push((t, acc.clone()));
+    }
+    hours.reverse();
+    hours
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::super::fit::score;
@@ -542,6 +618,58 @@ pub(crate) mod tests {
             for (i, fit) in index.score_set(&need, &scorer, &survivors.set) {
                 let reference = score(&config, &vs[i as usize], &need);
                 prop_assert_eq!(fit.to_bits(), reference.fit.to_bits());
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn an_index_updated_in_place_answers_as_one_built_anew(
+            vs in population(40),
+            changes in proptest::collection::vec((0_usize..40, volunteer_strategy(0)), 0..8),
+            stranger in volunteer_strategy(1000),
+            needs in proptest::collection::vec(need_strategy(1), 1..6),
+        ) {
+            let config = MatchConfig::default();
+            let Ok(mut kept) = VolunteerIndex::build(config, vs.clone()) else {
+                return Err(TestCaseError::fail("build"));
+            };
+            // Each change gives a volunteer of the population a new profile
+            // (a later change to the same volunteer wins); one stranger is
+            // refused and given back.
+            let mut fresh: Vec<VolunteerProfile> = Vec::new();
+            let mut expected = vs.clone();
+            for (at, mut profile) in changes {
+                if vs.is_empty() {
+                    break;
+                }
+                let at = at % vs.len();
+                profile.id = vs[at].id;
+                expected[at] = profile.clone();
+                fresh.push(profile);
+            }
+            fresh.push(stranger.clone());
+            let refused = kept.replace(fresh);
+            prop_assert_eq!(refused, vec![stranger]);
+            prop_assert_eq!(kept.volunteers(), &expected[..]);
+            let Ok(built) = VolunteerIndex::build(config, expected) else {
+                return Err(TestCaseError::fail("build"));
+            };
+            for need in &needs {
+                let (a, b) = (kept.survivors(need), built.survivors(need));
+                prop_assert_eq!(&a.set, &b.set);
+                prop_assert_eq!(a.excluded, b.excluded);
+                let wanted: Vec<u32> = need.skills.iter().map(|s| s.skill).collect();
+                prop_assert_eq!(kept.holding_any(&wanted), built.holding_any(&wanted));
+                let scorer = NeedScorer::new(&config, need);
+                let everyone = Bitset::full(kept.len());
+                let bits = |scores: Vec<(u32, f64)>| -> Vec<(u32, u64)> {
+                    scores.into_iter().map(|(i, f)| (i, f.to_bits())).collect()
+                };
+                prop_assert_eq!(
+                    bits(kept.score_set(need, &scorer, &everyone)),
+                    bits(built.score_set(need, &scorer, &everyone))
+                );
             }
         }
     }

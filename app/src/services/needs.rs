@@ -16,4 +16,7 @@ mod list;
 pub use detail::detail;
 pub use edit::{create, form, update};
 pub use lifecycle::{submit, transition, withdraw};
-pub use list::{Filter, PAGE_SIZE, list_all, list_open, list_own, organisation_detail, summaries, summary};
+pub use list::{
+    Filter, PAGE_SIZE, list_all, list_open, list_open_in_database, list_own, organisation_detail, summaries,
+    summary,
+};

@@ -5,7 +5,7 @@ use crate::domain::codes::Gate;
 use crate::services::{ServiceError, needs};
 use crate::{
     domain::views::{AskedView, ConsoleView, ExcludedView, GateView},
-    matcher::{GateFailure, GateKind, NeedProfile, explain_volunteer, gate, rank_volunteers},
+    matcher::{GateKind, NeedProfile, explain_volunteer, gate, rank_volunteers},
     services::deps::Deps,
 };
 use entity::need;
@@ -84,26 +84,36 @@ pub(super) fn near_misses(
     skills: &HashMap<u32, String>,
 ) -> Vec<ExcludedView> {
     let wanted: Vec<u32> = need.skills.iter().map(|s| s.skill).collect();
-    // Only the holders of a wanted skill (the index's skill sets), not every volunteer.
+    // Only the holders of a wanted skill (the index's skill sets) whom a gate
+    // stopped (not among the gates' survivors), not every volunteer; the
+    // gate that stopped them is asked for the few shown only.
     let volunteers = pool.index.volunteers();
-    let mut misses: Vec<(usize, i64, GateFailure)> = pool
+    let survivors = pool.index.survivors(need).set;
+    let mut misses: Vec<(usize, i64, usize)> = pool
         .index
         .holding_any(&wanted)
         .into_iter()
-        .filter_map(|i| {
+        .filter(|&i| !survivors.contains(i))
+        .map(|i| {
             let v = &volunteers[i];
-            let held = wanted.iter().filter(|s| v.level(**s) > 0).count();
-            gate::check(v, need).err().map(|g| (held, v.id, g))
+            (wanted.iter().filter(|s| v.level(**s) > 0).count(), v.id, i)
         })
         .collect();
-    misses.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let order = |a: &(usize, i64, usize), b: &(usize, i64, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if misses.len() > CONSOLE_NEAR_MISSES {
+        misses.select_nth_unstable_by(CONSOLE_NEAR_MISSES, order);
+        misses.truncate(CONSOLE_NEAR_MISSES);
+    }
+    misses.sort_unstable_by(order);
     misses
         .into_iter()
-        .take(CONSOLE_NEAR_MISSES)
-        .map(|(_, id, g)| ExcludedView {
-            volunteer_id: id,
-            name: pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default(),
-            gate: gate_view(&g, skills),
+        .filter_map(|(_, id, i)| {
+            let g = gate::check(&volunteers[i], need).err()?;
+            Some(ExcludedView {
+                volunteer_id: id,
+                name: pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default(),
+                gate: gate_view(&g, skills),
+            })
         })
         .collect()
 }
@@ -158,4 +168,42 @@ pub(super) async fn ask_about(
             }),
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::{
+        MatchConfig, VolunteerIndex,
+        index::tests::{need_strategy, population},
+    };
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn near_misses_are_the_holders_a_gate_stopped_most_skilled_first(
+            vs in population(60),
+            need in need_strategy(1),
+        ) {
+            let Ok(index) = VolunteerIndex::build(MatchConfig::default(), vs.clone()) else {
+                return Err(TestCaseError::fail("build"));
+            };
+            let pool = VolunteerPool { index, people: People::default() };
+            let shown: Vec<i64> = near_misses(&pool, &need, &HashMap::new())
+                .iter()
+                .map(|m| m.volunteer_id)
+                .collect();
+            // Every volunteer checked one by one.
+            let wanted: Vec<u32> = need.skills.iter().map(|s| s.skill).collect();
+            let mut expected: Vec<(usize, i64)> = vs
+                .iter()
+                .map(|v| (wanted.iter().filter(|s| v.level(**s) > 0).count(), v))
+                .filter(|(held, v)| *held > 0 && gate::check(v, &need).is_err())
+                .map(|(held, v)| (held, v.id))
+                .collect();
+            expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            expected.truncate(CONSOLE_NEAR_MISSES);
+            prop_assert_eq!(shown, expected.into_iter().map(|e| e.1).collect::<Vec<_>>());
+        }
+    }
 }

@@ -8,6 +8,7 @@ use std::{collections::HashMap, sync::Arc};
 use time::OffsetDateTime;
 
 /// Approved volunteers, indexed, with what the pages show of them.
+#[derive(Clone)]
 pub struct VolunteerPool {
     /// The index the matcher ranks and assigns over.
     pub index: VolunteerIndex,
@@ -53,6 +54,21 @@ pub struct NeedPool {
     pub triage_order: Vec<usize>,
     /// The regions the needs are in, sorted, for the board's filter.
     pub regions: Vec<String>,
+    /// Each need's category and last change, for the volunteers' list.
+    pub listed: HashMap<i64, Listed>,
+    /// Need ids in the volunteers' list order: last changed first, then the
+    /// highest id first.
+    pub recent_order: Vec<i64>,
+}
+
+/// What the volunteers' list of open needs filters and orders by, beyond the
+/// summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    /// The need's category.
+    pub category_id: i64,
+    /// Its last change.
+    pub updated_at: OffsetDateTime,
 }
 
 impl NeedPool {

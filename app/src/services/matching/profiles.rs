@@ -472,6 +472,18 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
         .into_iter()
         .map(|s| (u32::try_from(s.id).unwrap_or(u32::MAX), s.name))
         .collect();
+    let listed = open
+        .iter()
+        .map(|n| {
+            (
+                n.id,
+                Listed {
+                    category_id: n.category_id,
+                    updated_at: n.updated_at,
+                },
+            )
+        })
+        .collect();
     let mut profiles = Vec::with_capacity(open.len());
     let mut places = HashMap::with_capacity(open.len());
     let mut opened = HashMap::with_capacity(open.len());
@@ -497,6 +509,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
         opened,
         engaged,
         skill_names,
+        listed,
     ))
 }
 
@@ -509,6 +522,7 @@ fn need_pool(
     opened: HashMap<i64, time::OffsetDateTime>,
     engaged: HashMap<i64, Vec<i64>>,
     skill_names: HashMap<u32, String>,
+    listed: HashMap<i64, Listed>,
 ) -> NeedPool {
     let position = profiles.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
     let mut triage_order: Vec<usize> = (0..profiles.len()).collect();
@@ -527,6 +541,11 @@ fn need_pool(
         .collect();
     regions.sort_unstable();
     regions.dedup();
+    let mut recent_order: Vec<i64> = listed.keys().copied().collect();
+    recent_order.sort_unstable_by(|a, b| {
+        let when = |id| listed.get(id).map(|l| l.updated_at);
+        when(b).cmp(&when(a)).then(b.cmp(a))
+    });
     NeedPool {
         profiles,
         position,
@@ -537,6 +556,8 @@ fn need_pool(
         skill_names,
         triage_order,
         regions,
+        listed,
+        recent_order,
     }
 }
 
@@ -558,6 +579,7 @@ pub(super) fn merge_needs(pool: &NeedPool, orgs: &HashSet<i64>, fresh: NeedPool)
         merged(&pool.opened, &kept_ids, fresh.opened),
         merged(&pool.engaged, &kept_ids, fresh.engaged),
         fresh.skill_names,
+        merged(&pool.listed, &kept_ids, fresh.listed),
     )
 }
 

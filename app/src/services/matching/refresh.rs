@@ -14,7 +14,11 @@ use sea_orm::{
 };
 use std::{collections::HashSet, sync::Arc};
 
-use super::{cache::Seen, pools::*, profiles::*};
+use super::{
+    cache::{CacheState, Seen},
+    pools::*,
+    profiles::*,
+};
 
 /// How far below the highest id seen a late commit is still looked for.
 pub(super) const LATE_COMMIT_WINDOW: i64 = 256;
@@ -111,6 +115,23 @@ pub(super) async fn unseen<C: ConnectionTrait>(
     Ok((changes, after))
 }
 
+/// The cached pool `pick` chooses when no change has come since it was
+/// brought up to date. The look at the log runs without the cache's lock, so
+/// that requests finding nothing new do not queue behind one another; a
+/// change is then taken under the lock, once.
+async fn unchanged<P>(
+    state: &Deps,
+    pick: impl FnOnce(&CacheState) -> Option<&(Seen, Arc<P>)>,
+    actions: &[Action],
+) -> Result<Option<Arc<P>>, ServiceError> {
+    let kept = pick(&*state.matching.0.lock().await).map(|(seen, pool)| (seen.clone(), Arc::clone(pool)));
+    let Some((seen, pool)) = kept else {
+        return Ok(None);
+    };
+    let (changes, _) = unseen(&state.db, &seen, actions).await?;
+    Ok(changes.is_empty().then_some(pool))
+}
+
 /// What changes the volunteer pool.
 pub(super) const VOLUNTEER_CHANGES: [Action; 11] = [
     Action::VolunteerProfileSaved,
@@ -146,6 +167,9 @@ pub(super) const NEED_CHANGES: [Action; 9] = [
 /// Database errors; [`ServiceError::Internal`] if the matcher refuses the data.
 #[tracing::instrument(skip_all)]
 pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError> {
+    if let Some(pool) = unchanged(state, |c| c.volunteers.as_ref(), &VOLUNTEER_CHANGES).await? {
+        return Ok(pool);
+    }
     let mut cache = state.matching.0.lock().await;
     let config = state.config.matcher;
     let seen = cache
@@ -154,12 +178,19 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
         .map(|(seen, _)| seen.clone())
         .unwrap_or_default();
     let (changes, now) = unseen(&state.db, &seen, &VOLUNTEER_CHANGES).await?;
-    if let Some((_, pool)) = &cache.volunteers {
+    if let Some((_, pool)) = &mut cache.volunteers {
         if changes.is_empty() {
             return Ok(Arc::clone(pool));
         }
         if let Some(ids) = changed_volunteers(&state.db, &changes).await? {
-            let pool = Arc::new(refresh_volunteers(&state.db, config, pool, &ids).await?);
+            let fresh = volunteer_profiles(&state.db, Some(&ids)).await?;
+            // In place when no request holds the pool any more (else on a copy).
+            let updated = Arc::make_mut(pool);
+            if let Err(e) = refresh_volunteers(config, updated, &ids, fresh) {
+                cache.volunteers = None;
+                return Err(e);
+            }
+            let pool = Arc::clone(pool);
             cache.volunteers = Some((now, Arc::clone(&pool)));
             cache.stats.partial_reads += 1;
             return Ok(pool);
@@ -209,27 +240,42 @@ pub(super) async fn changed_volunteers<C: ConnectionTrait>(
     Ok(Some(ids))
 }
 
-/// `pool` with the volunteers `ids` read again (dropped if no longer approved and active).
-pub(super) async fn refresh_volunteers<C: ConnectionTrait>(
-    db: &C,
+/// Brings `pool` up to date with the volunteers `ids`, read again as `fresh`
+/// (those missing from it are no longer approved and active, and leave the
+/// pool). Volunteers already in the pool are updated in place; one entering or
+/// leaving it rebuilds the index.
+pub(super) fn refresh_volunteers(
     config: MatchConfig,
-    pool: &VolunteerPool,
+    pool: &mut VolunteerPool,
     ids: &HashSet<i64>,
-) -> Result<VolunteerPool, ServiceError> {
-    let (fresh, fresh_people) = volunteer_profiles(db, Some(ids)).await?;
+    (fresh, fresh_people): (Vec<VolunteerProfile>, People),
+) -> Result<(), ServiceError> {
+    pool.people.retain(|id, _| !ids.contains(id));
+    pool.people.extend(fresh_people);
+    let kept: HashSet<i64> = fresh.iter().map(|p| p.id).collect();
+    let entering = pool.index.replace(fresh);
+    let leaving = ids
+        .iter()
+        .any(|id| !kept.contains(id) && pool.index.position(*id).is_some());
+    if entering.is_empty() && !leaving {
+        return Ok(());
+    }
     let mut profiles: Vec<VolunteerProfile> = pool
         .index
         .volunteers()
         .iter()
-        .filter(|p| !ids.contains(&p.id))
+        .filter(|p| kept.contains(&p.id) || !ids.contains(&p.id))
         .cloned()
-        .chain(fresh)
+        .chain(entering)
         .collect();
     profiles.sort_unstable_by_key(|p| p.id);
-    let mut people = pool.people.clone();
-    people.retain(|id, _| !ids.contains(id));
-    people.extend(fresh_people);
-    volunteer_pool(config, profiles, people)
+    pool.index = index(config, profiles)?;
+    Ok(())
+}
+
+fn index(config: MatchConfig, profiles: Vec<VolunteerProfile>) -> Result<VolunteerIndex, ServiceError> {
+    VolunteerIndex::build(config, profiles)
+        .map_err(|e| ServiceError::Internal(format!("the matcher refused the volunteer profiles: {e}")))
 }
 
 pub(super) fn volunteer_pool(
@@ -237,9 +283,10 @@ pub(super) fn volunteer_pool(
     profiles: Vec<VolunteerProfile>,
     people: People,
 ) -> Result<VolunteerPool, ServiceError> {
-    let index = VolunteerIndex::build(config, profiles)
-        .map_err(|e| ServiceError::Internal(format!("the matcher refused the volunteer profiles: {e}")))?;
-    Ok(VolunteerPool { index, people })
+    Ok(VolunteerPool {
+        index: index(config, profiles)?,
+        people,
+    })
 }
 
 /// The need pool, brought up to date: only the open needs of the
@@ -250,6 +297,9 @@ pub(super) fn volunteer_pool(
 /// Database errors.
 #[tracing::instrument(skip_all)]
 pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
+    if let Some(pool) = unchanged(state, |c| c.needs.as_ref(), &NEED_CHANGES).await? {
+        return Ok(pool);
+    }
     let mut cache = state.matching.0.lock().await;
     let seen = cache
         .needs

@@ -9,7 +9,7 @@ use crate::{
         views::{NeedSummary, OrganisationDetail, Page, TriagedOrganisation},
     },
     model::utc,
-    services::deps::Deps,
+    services::{deps::Deps, matching::NeedPool},
 };
 use entity::{
     account::Role, country, need, need::Status, need_category, organisation, vetting::VettingStatus,
@@ -241,7 +241,10 @@ pub async fn organisation_detail<C: ConnectionTrait>(
     })
 }
 
-/// Open needs of approved organisations (approved volunteers).
+/// Open needs of approved organisations (approved volunteers), from the
+/// matcher's need pool, which follows every change through the audit log: no
+/// count over every open need per page. A search reads the database (the pool
+/// keeps no summary text).
 ///
 /// # Errors
 /// [`ServiceError::Forbidden`] unless an approved volunteer.
@@ -254,6 +257,20 @@ pub async fn list_open(
     if !approved_volunteer(&state.db, user).await? {
         return Err(ServiceError::Forbidden);
     }
+    if crate::infra::db::contains_pattern(filter.search.as_deref()).is_some() {
+        return list_open_in_database(state, filter).await;
+    }
+    let pool = crate::services::matching::open_needs(state).await?;
+    Ok(open_page(&pool, filter))
+}
+
+/// The list [`list_open`] answers, read from the database whatever the
+/// filter: what it answers for a search, and what the pool's answers are
+/// tested against.
+///
+/// # Errors
+/// Database errors.
+pub async fn list_open_in_database(state: &Deps, filter: &Filter) -> Result<Page<NeedSummary>, ServiceError> {
     let approved = organisation::Entity::find()
         .filter(organisation::Column::Status.eq(VettingStatus::Approved))
         .select_only()
@@ -269,6 +286,49 @@ pub async fn list_open(
         &filter,
     )
     .await
+}
+
+/// A page of the open needs in `pool` passing `filter` (all of it but the
+/// search words), in the list's order: last changed first.
+fn open_page(pool: &NeedPool, filter: &Filter) -> Page<NeedSummary> {
+    let language = filter.language.as_deref().filter(|l| languages::is_known(l));
+    // A region or income group matches only a need whose organisation's
+    // country is known (as the database's join does).
+    let place_matches = |id: &i64| {
+        let Some((region, income)) = pool.places.get(id) else {
+            return filter.region.is_none() && filter.income_group.is_none();
+        };
+        let wanted = |value: &Option<String>, have: &String| {
+            value.as_ref().is_none_or(|v| !have.is_empty() && v == have)
+        };
+        wanted(&filter.region, region) && wanted(&filter.income_group, income)
+    };
+    let passes = |id: &&i64| {
+        let (Some(summary), Some(listed)) = (pool.summaries.get(id), pool.listed.get(id)) else {
+            return false;
+        };
+        filter.category.is_none_or(|c| listed.category_id == c)
+            && filter.urgency.is_none_or(|u| summary.urgency == u)
+            && language.is_none_or(|l| summary.languages.iter().any(|have| have == l))
+            && place_matches(id)
+    };
+    let total = pool.recent_order.iter().filter(passes).count() as u64;
+    let page = crate::infra::db::existing_page(filter.page, total, PAGE_SIZE);
+    let skip = usize::try_from(crate::infra::db::offset(page, PAGE_SIZE)).unwrap_or(usize::MAX);
+    let rows = pool
+        .recent_order
+        .iter()
+        .filter(passes)
+        .skip(skip)
+        .take(PAGE_SIZE as usize)
+        .filter_map(|id| pool.summaries.get(id).cloned())
+        .collect();
+    Page {
+        rows,
+        total,
+        page,
+        page_size: PAGE_SIZE,
+    }
 }
 
 pub(super) async fn approved_volunteer<C: ConnectionTrait>(
