@@ -396,7 +396,7 @@ async fn assert_need_pool_is_current(app: &TestApp, step: &str) {
     assert_eq!(cached.triage_order, fresh.triage_order, "{step}: triage order");
     assert_eq!(cached.regions, fresh.regions, "{step}: regions");
     assert_eq!(cached.listed, fresh.listed, "{step}: categories and changes");
-    assert_eq!(cached.recent_order, fresh.recent_order, "{step}: list order");
+    assert_eq!(cached.recent, fresh.recent, "{step}: list order");
 }
 
 /// The volunteers' list of open needs, answered from the need pool, equals

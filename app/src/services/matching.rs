@@ -43,7 +43,7 @@ pub use cache::{Cache, CacheStats};
 pub use console::{CONSOLE_CANDIDATES, CONSOLE_NEAR_MISSES, console};
 pub use fast_path::propose_at_once;
 pub use fits::{FITS_SHOWN, fits};
-pub use pools::{NeedPool, Person, VolunteerPool};
+pub use pools::{Listed, NeedPool, Person, VolunteerPool};
 pub use profiles::need_profile;
 pub use refresh::{open_needs, volunteers};
 pub use triage::{TriageFilter, triage};

@@ -1,7 +1,7 @@
 //! The matcher's pools: approved volunteers and open needs, profiled.
 
 use crate::{
-    domain::views::NeedSummary,
+    domain::{codes::Urgency, views::NeedSummary},
     matcher::{NeedProfile, VolunteerIndex},
 };
 use std::{collections::HashMap, sync::Arc};
@@ -54,19 +54,23 @@ pub struct NeedPool {
     pub triage_order: Vec<usize>,
     /// The regions the needs are in, sorted, for the board's filter.
     pub regions: Vec<String>,
-    /// Each need's category and last change, for the volunteers' list.
+    /// What the volunteers' list filters and orders each need by.
     pub listed: HashMap<i64, Listed>,
-    /// Need ids in the volunteers' list order: last changed first, then the
-    /// highest id first.
-    pub recent_order: Vec<i64>,
+    /// The same, in the volunteers' list order: last changed first, then the
+    /// highest id first (a page of the unfiltered list is a slice of it).
+    pub recent: Vec<Listed>,
 }
 
-/// What the volunteers' list of open needs filters and orders by, beyond the
-/// summary.
+/// What the volunteers' list of open needs filters and orders a need by
+/// (languages and places are looked up only when a filter names them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listed {
-    /// The need's category.
+    /// The need.
+    pub id: i64,
+    /// Its category.
     pub category_id: i64,
+    /// Its urgency.
+    pub urgency: Urgency,
     /// Its last change.
     pub updated_at: OffsetDateTime,
 }

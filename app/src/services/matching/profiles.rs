@@ -478,7 +478,9 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
             (
                 n.id,
                 Listed {
+                    id: n.id,
                     category_id: n.category_id,
+                    urgency: n.urgency.into(),
                     updated_at: n.updated_at,
                 },
             )
@@ -541,11 +543,8 @@ fn need_pool(
         .collect();
     regions.sort_unstable();
     regions.dedup();
-    let mut recent_order: Vec<i64> = listed.keys().copied().collect();
-    recent_order.sort_unstable_by(|a, b| {
-        let when = |id| listed.get(id).map(|l| l.updated_at);
-        when(b).cmp(&when(a)).then(b.cmp(a))
-    });
+    let mut recent: Vec<Listed> = listed.values().copied().collect();
+    recent.sort_unstable_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
     NeedPool {
         profiles,
         position,
@@ -557,7 +556,7 @@ fn need_pool(
         triage_order,
         regions,
         listed,
-        recent_order,
+        recent,
     }
 }
 

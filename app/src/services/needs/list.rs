@@ -9,7 +9,10 @@ use crate::{
         views::{NeedSummary, OrganisationDetail, Page, TriagedOrganisation},
     },
     model::utc,
-    services::{deps::Deps, matching::NeedPool},
+    services::{
+        deps::Deps,
+        matching::{Listed, NeedPool},
+    },
 };
 use entity::{
     account::Role, country, need, need::Status, need_category, organisation, vetting::VettingStatus,
@@ -289,42 +292,39 @@ pub async fn list_open_in_database(state: &Deps, filter: &Filter) -> Result<Page
 }
 
 /// A page of the open needs in `pool` passing `filter` (all of it but the
-/// search words), in the list's order: last changed first.
+/// search words), in the list's order: last changed first. One pass over
+/// the pool's order, looking up languages and places only when asked for.
 fn open_page(pool: &NeedPool, filter: &Filter) -> Page<NeedSummary> {
     let language = filter.language.as_deref().filter(|l| languages::is_known(l));
+    let placed = filter.region.is_some() || filter.income_group.is_some();
     // A region or income group matches only a need whose organisation's
     // country is known (as the database's join does).
     let place_matches = |id: &i64| {
         let Some((region, income)) = pool.places.get(id) else {
-            return filter.region.is_none() && filter.income_group.is_none();
+            return false;
         };
         let wanted = |value: &Option<String>, have: &String| {
             value.as_ref().is_none_or(|v| !have.is_empty() && v == have)
         };
         wanted(&filter.region, region) && wanted(&filter.income_group, income)
     };
-    let passes = |id: &&i64| {
-        let (Some(summary), Some(listed)) = (pool.summaries.get(id), pool.listed.get(id)) else {
-            return false;
-        };
-        filter.category.is_none_or(|c| listed.category_id == c)
-            && filter.urgency.is_none_or(|u| summary.urgency == u)
-            && language.is_none_or(|l| summary.languages.iter().any(|have| have == l))
-            && place_matches(id)
+    let passes = |l: &&Listed| {
+        filter.category.is_none_or(|c| l.category_id == c)
+            && filter.urgency.is_none_or(|u| l.urgency == u)
+            && language.is_none_or(|wanted| {
+                pool.summaries
+                    .get(&l.id)
+                    .is_some_and(|s| s.languages.iter().any(|have| have == wanted))
+            })
+            && (!placed || place_matches(&l.id))
     };
-    let total = pool.recent_order.iter().filter(passes).count() as u64;
+    let matching: Vec<&Listed> = pool.recent.iter().filter(passes).collect();
+    let total = matching.len() as u64;
     let page = crate::infra::db::existing_page(filter.page, total, PAGE_SIZE);
     let skip = usize::try_from(crate::infra::db::offset(page, PAGE_SIZE)).unwrap_or(usize::MAX);
-    let rows = pool
-        .recent_order
-        .iter()
-        .filter(passes)
-        .skip(skip)
-        .take(PAGE_SIZE as usize)
-        .filter_map(|id| pool.summaries.get(id).cloned())
-        .collect();
+    let shown = matching.iter().skip(skip).take(PAGE_SIZE as usize);
     Page {
-        rows,
+        rows: shown.filter_map(|l| pool.summaries.get(&l.id).cloned()).collect(),
         total,
         page,
         page_size: PAGE_SIZE,
