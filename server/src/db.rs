@@ -71,26 +71,24 @@ type Hook<'c> = Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + 
 /// forever ("database is locked" for every other writer) or acknowledges writes
 /// that are never committed. Such a connection is closed instead (closing rolls
 /// back); `BEGIN` is how SQLite tells, without unsafe code, whether it is
-/// inside a transaction.
+/// inside a transaction. One round trip: every connection goes back through
+/// here after every statement read outside a transaction.
 fn sqlite_connection_is_clean(conn: &mut SqliteConnection, _: PoolConnectionMetadata) -> Hook<'_> {
     Box::pin(async move {
-        // A dropped transaction queues its rollback on the connection's worker: a
-        // round trip lets it run first.
-        conn.ping().await?;
+        // One batch: `BEGIN` fails inside a transaction and the batch stops
+        // there; outside one it opens one that `ROLLBACK` closes. A dropped
+        // transaction queues its rollback on the connection's worker ahead of
+        // this batch, so sqlx's own count is current once it is answered.
+        let probe = sqlx::raw_sql("BEGIN; ROLLBACK").execute(&mut *conn).await;
+        if let Err(e) = probe {
+            tracing::warn!(error = %e, "a database connection was still inside a transaction: closed, not reused");
+            return Ok(false);
+        }
         if conn.is_in_transaction() {
             tracing::warn!("a database connection came back inside a transaction: closed, not reused");
             return Ok(false);
         }
-        match sqlx::raw_sql("BEGIN").execute(&mut *conn).await {
-            Ok(_) => {
-                sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await?;
-                Ok(true)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "a database connection was still inside a transaction: closed, not reused");
-                Ok(false)
-            }
-        }
+        Ok(true)
     })
 }
 

@@ -251,14 +251,26 @@ db_tests! {
         let member = app.client();
         world::member_with_organisation(&app, &member, "it@stluc.example", "Hôpital Saint-Luc").await;
         let category = world::category(&app, "email_security").await;
+        // The catalogue the forms offer is cached; each change shows at once.
+        let offered = |name: &'static str| {
+            let member = &member;
+            async move {
+                let catalogue = member.call_json("/api/catalogue", &[]).await;
+                catalogue["skills"].as_array().and_then(|s| s.iter().find(|x| x["name"] == name).cloned())
+            }
+        };
+        assert_eq!(offered("BIMI logos").await, None);
         coordinator
             .call_json("/api/vetting/catalogue", &[("kind", "skill"), ("operation", "add"), ("name", "BIMI logos"), ("category", &category.to_string())])
             .await;
         let skill = world::skill(&app, "bimi_logos").await;
+        assert_eq!(offered("BIMI logos").await.map(|e| e["id"].clone()), Some(skill.into()), "added");
         let id = world::draft_need(&member, &world::need_form("Brand our email", category, skill)).await;
         coordinator
             .call_json("/api/vetting/catalogue", &[("kind", "skill"), ("operation", "rename"), ("id", &skill.to_string()), ("name", "BIMI brand logos")])
             .await;
+        assert_eq!(offered("BIMI logos").await, None, "renamed");
+        assert_eq!(offered("BIMI brand logos").await.map(|e| e["retired"].clone()), Some(false.into()));
         coordinator
             .call_json("/api/vetting/catalogue", &[("kind", "skill"), ("operation", "retire"), ("id", &skill.to_string())])
             .await;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::context::{Access, guard},
-    crate::services::catalogue,
+    crate::services::matching,
 };
 
 /// Countries, categories, skills and roles (signed-in users).
@@ -16,5 +16,5 @@ use {
 #[server(endpoint = "catalogue")]
 pub async fn fetch_catalogue() -> Result<Catalogue, AppError> {
     let (ctx, _) = guard(Access::Participant).await?;
-    Ok(catalogue::load(&ctx.state.db).await?)
+    Ok(Catalogue::clone(&*matching::catalogue(&ctx.state).await?))
 }

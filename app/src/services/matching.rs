@@ -45,5 +45,5 @@ pub use fast_path::propose_at_once;
 pub use fits::{FITS_SHOWN, fits};
 pub use pools::{Listed, NeedPool, Person, VolunteerPool};
 pub use profiles::need_profile;
-pub use refresh::{open_needs, volunteers};
+pub use refresh::{catalogue, open_needs, volunteers};
 pub use triage::{TriageFilter, triage};

@@ -1,7 +1,8 @@
-//! The per-instance cache of the matcher's pools, and how it follows the data
-//! through the audit log.
+//! The per-instance cache of the matcher's pools (and of the catalogue the
+//! forms choose from), and how it follows the data through the audit log.
 
 use super::pools::{NeedPool, VolunteerPool};
+use crate::domain::reference::Catalogue;
 use std::{collections::HashSet, fmt, sync::Arc};
 use tokio::sync::Mutex;
 
@@ -19,6 +20,7 @@ impl fmt::Debug for Cache {
 pub(super) struct CacheState {
     pub(super) volunteers: Option<(Seen, Arc<VolunteerPool>)>,
     pub(super) needs: Option<(Seen, Arc<NeedPool>)>,
+    pub(super) catalogue: Option<(Seen, Arc<Catalogue>)>,
     pub(super) stats: CacheStats,
 }
 
