@@ -132,6 +132,11 @@ async fn unchanged<P>(
     Ok(changes.is_empty().then_some(pool))
 }
 
+/// What a cached entry has seen of the log (nothing when there is none).
+fn seen_by<P>(entry: Option<&(Seen, Arc<P>)>) -> Seen {
+    entry.map(|(seen, _)| seen.clone()).unwrap_or_default()
+}
+
 /// What changes the volunteer pool.
 pub(super) const VOLUNTEER_CHANGES: [Action; 11] = [
     Action::VolunteerProfileSaved,
@@ -172,11 +177,7 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
     }
     let mut cache = state.matching.0.lock().await;
     let config = state.config.matcher;
-    let seen = cache
-        .volunteers
-        .as_ref()
-        .map(|(seen, _)| seen.clone())
-        .unwrap_or_default();
+    let seen = seen_by(cache.volunteers.as_ref());
     let (changes, now) = unseen(&state.db, &seen, &VOLUNTEER_CHANGES).await?;
     if let Some((_, pool)) = &mut cache.volunteers {
         if changes.is_empty() {
@@ -301,11 +302,7 @@ pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
         return Ok(pool);
     }
     let mut cache = state.matching.0.lock().await;
-    let seen = cache
-        .needs
-        .as_ref()
-        .map(|(seen, _)| seen.clone())
-        .unwrap_or_default();
+    let seen = seen_by(cache.needs.as_ref());
     let (changes, now) = unseen(&state.db, &seen, &NEED_CHANGES).await?;
     if let Some((_, pool)) = &cache.needs {
         if changes.is_empty() {
@@ -341,11 +338,7 @@ pub async fn catalogue(state: &Deps) -> Result<Arc<Catalogue>, ServiceError> {
         return Ok(catalogue);
     }
     let mut cache = state.matching.0.lock().await;
-    let seen = cache
-        .catalogue
-        .as_ref()
-        .map(|(seen, _)| seen.clone())
-        .unwrap_or_default();
+    let seen = seen_by(cache.catalogue.as_ref());
     let (changes, now) = unseen(&state.db, &seen, &CATALOGUE_CHANGES).await?;
     if let Some((_, catalogue)) = &cache.catalogue
         && changes.is_empty()
