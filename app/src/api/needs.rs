@@ -76,7 +76,7 @@ pub async fn open_needs(
     let mut f = filter(None, category, urgency, search, page);
     f.region = region.filter(|r| !r.is_empty());
     f.language = language.filter(|l| !l.is_empty());
-    Ok(needs::list_open(&ctx.state, &user, &f).await?)
+    Ok(crate::services::matching::list_open(&ctx.state, &user, &f).await?)
 }
 
 /// One need, as much of it as the viewer may see.

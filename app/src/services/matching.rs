@@ -6,9 +6,12 @@
 //! the audit log: every change that matters to the matcher is audited in the
 //! transaction that makes it, so before each use the cache looks for relevant
 //! entries it has not seen (including late commits a little below the newest id
-//! it saw) and reads again only the volunteers they touch — the whole pool only
-//! after a wide change such as an applied batch. Reading is serialised, so
-//! concurrent requests after a change read once.
+//! it saw) and reads again only the volunteers (or the organisations' open
+//! needs) they touch — the whole pool only after a wide change such as an
+//! applied batch. The look at the log runs without the lock; taking a change
+//! is serialised, so concurrent requests after a change read once. The same
+//! cache keeps the catalogue the forms choose from, and the need pool answers
+//! the volunteers' list of open needs ([`list_open`]).
 //!
 //! What the database adds to the matcher's inputs:
 //! - capacity: slots and hours held by accepted and active engagements, plus
@@ -31,6 +34,7 @@ mod console;
 mod explain;
 mod fast_path;
 mod fits;
+mod listing;
 mod pools;
 mod profiles;
 mod refresh;
@@ -43,6 +47,7 @@ pub use cache::{Cache, CacheStats};
 pub use console::{CONSOLE_CANDIDATES, CONSOLE_NEAR_MISSES, console};
 pub use fast_path::propose_at_once;
 pub use fits::{FITS_SHOWN, fits};
+pub use listing::list_open;
 pub use pools::{Listed, NeedPool, Person, VolunteerPool};
 pub use profiles::need_profile;
 pub use refresh::{catalogue, open_needs, volunteers};

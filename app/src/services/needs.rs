@@ -17,6 +17,6 @@ pub use detail::detail;
 pub use edit::{create, form, update};
 pub use lifecycle::{submit, transition, withdraw};
 pub use list::{
-    Filter, PAGE_SIZE, list_all, list_open, list_open_in_database, list_own, organisation_detail, summaries,
-    summary,
+    Filter, PAGE_SIZE, approved_volunteer, list_all, list_open_in_database, list_own, organisation_detail,
+    summaries, summary,
 };

@@ -9,10 +9,7 @@ use crate::{
         views::{NeedSummary, OrganisationDetail, Page, TriagedOrganisation},
     },
     model::utc,
-    services::{
-        deps::Deps,
-        matching::{Listed, NeedPool},
-    },
+    services::deps::Deps,
 };
 use entity::{
     account::Role, country, need, need::Status, need_category, organisation, vetting::VettingStatus,
@@ -244,32 +241,10 @@ pub async fn organisation_detail<C: ConnectionTrait>(
     })
 }
 
-/// Open needs of approved organisations (approved volunteers), from the
-/// matcher's need pool, which follows every change through the audit log: no
-/// count over every open need per page. A search reads the database (the pool
-/// keeps no summary text).
-///
-/// # Errors
-/// [`ServiceError::Forbidden`] unless an approved volunteer.
-#[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn list_open(
-    state: &Deps,
-    user: &CurrentUser,
-    filter: &Filter,
-) -> Result<Page<NeedSummary>, ServiceError> {
-    if !approved_volunteer(&state.db, user).await? {
-        return Err(ServiceError::Forbidden);
-    }
-    if crate::infra::db::contains_pattern(filter.search.as_deref()).is_some() {
-        return list_open_in_database(state, filter).await;
-    }
-    let pool = crate::services::matching::open_needs(state).await?;
-    Ok(open_page(&pool, filter))
-}
-
-/// The list [`list_open`] answers, read from the database whatever the
-/// filter: what it answers for a search, and what the pool's answers are
-/// tested against.
+/// The open needs of approved organisations an approved volunteer may list,
+/// read from the database whatever the filter: what
+/// [`crate::services::matching::list_open`] answers for a search, and what
+/// its answers from the need pool are tested against.
 ///
 /// # Errors
 /// Database errors.
@@ -291,47 +266,11 @@ pub async fn list_open_in_database(state: &Deps, filter: &Filter) -> Result<Page
     .await
 }
 
-/// A page of the open needs in `pool` passing `filter` (all of it but the
-/// search words), in the list's order: last changed first. One pass over
-/// the pool's order, looking up languages and places only when asked for.
-fn open_page(pool: &NeedPool, filter: &Filter) -> Page<NeedSummary> {
-    let language = filter.language.as_deref().filter(|l| languages::is_known(l));
-    let placed = filter.region.is_some() || filter.income_group.is_some();
-    // A region or income group matches only a need whose organisation's
-    // country is known (as the database's join does).
-    let place_matches = |id: &i64| {
-        let Some((region, income)) = pool.places.get(id) else {
-            return false;
-        };
-        let wanted = |value: &Option<String>, have: &String| {
-            value.as_ref().is_none_or(|v| !have.is_empty() && v == have)
-        };
-        wanted(&filter.region, region) && wanted(&filter.income_group, income)
-    };
-    let passes = |l: &&Listed| {
-        filter.category.is_none_or(|c| l.category_id == c)
-            && filter.urgency.is_none_or(|u| l.urgency == u)
-            && language.is_none_or(|wanted| {
-                pool.summaries
-                    .get(&l.id)
-                    .is_some_and(|s| s.languages.iter().any(|have| have == wanted))
-            })
-            && (!placed || place_matches(&l.id))
-    };
-    let matching: Vec<&Listed> = pool.recent.iter().filter(passes).collect();
-    let total = matching.len() as u64;
-    let page = crate::infra::db::existing_page(filter.page, total, PAGE_SIZE);
-    let skip = usize::try_from(crate::infra::db::offset(page, PAGE_SIZE)).unwrap_or(usize::MAX);
-    let shown = matching.iter().skip(skip).take(PAGE_SIZE as usize);
-    Page {
-        rows: shown.filter_map(|l| pool.summaries.get(&l.id).cloned()).collect(),
-        total,
-        page,
-        page_size: PAGE_SIZE,
-    }
-}
-
-pub(super) async fn approved_volunteer<C: ConnectionTrait>(
+/// Whether `user` is a volunteer whose standing lets them see open needs.
+///
+/// # Errors
+/// Database errors.
+pub async fn approved_volunteer<C: ConnectionTrait>(
     db: &C,
     user: &CurrentUser,
 ) -> Result<bool, ServiceError> {
