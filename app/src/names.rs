@@ -56,23 +56,12 @@ fn sort_key(name: &str) -> (String, String) {
 #[cfg(feature = "ssr")]
 fn lookup(locale: Locale, code: &str) -> Option<String> {
     use icu_experimental::displaynames::{DisplayNamesOptions, multi::RegionDisplayNames};
-    use leptos_i18n::Locale as _;
-    use std::{str::FromStr as _, sync::LazyLock};
+    use std::sync::LazyLock;
     static NAMES: LazyLock<Vec<(Locale, Option<RegionDisplayNames>)>> = LazyLock::new(|| {
-        Locale::get_all()
-            .iter()
-            .map(|&locale| {
-                let icu = icu_locale_core::Locale::from_str(locale.as_str()).ok();
-                let names = icu.and_then(|l| {
-                    RegionDisplayNames::try_new((&l).into(), DisplayNamesOptions::default()).ok()
-                });
-                (locale, names)
-            })
-            .collect()
+        per_locale(|l| RegionDisplayNames::try_new(l.into(), DisplayNamesOptions::default()).ok())
     });
     let region = icu_locale_core::subtags::Region::try_from_str(code).ok()?;
-    let names = NAMES.iter().find(|(l, _)| *l == locale)?.1.as_ref()?;
-    names.of(region).map(ToOwned::to_owned)
+    of_locale(&NAMES, locale)?.of(region).map(ToOwned::to_owned)
 }
 
 /// The name of the language with ISO 639-1 `code` in `locale`, as CLDR
@@ -118,23 +107,33 @@ fn capitalised(name: &str) -> String {
 #[cfg(feature = "ssr")]
 fn language_lookup(locale: Locale, code: &str) -> Option<String> {
     use icu_experimental::displaynames::{DisplayNamesOptions, multi::LanguageDisplayNames};
-    use leptos_i18n::Locale as _;
-    use std::{str::FromStr as _, sync::LazyLock};
+    use std::sync::LazyLock;
     static NAMES: LazyLock<Vec<(Locale, Option<LanguageDisplayNames>)>> = LazyLock::new(|| {
-        Locale::get_all()
-            .iter()
-            .map(|&locale| {
-                let icu = icu_locale_core::Locale::from_str(locale.as_str()).ok();
-                let names = icu.and_then(|l| {
-                    LanguageDisplayNames::try_new((&l).into(), DisplayNamesOptions::default()).ok()
-                });
-                (locale, names)
-            })
-            .collect()
+        per_locale(|l| LanguageDisplayNames::try_new(l.into(), DisplayNamesOptions::default()).ok())
     });
     let language = icu_locale_core::subtags::Language::try_from_str(code).ok()?;
-    let names = NAMES.iter().find(|(l, _)| *l == locale)?.1.as_ref()?;
-    names.of(language).map(ToOwned::to_owned)
+    of_locale(&NAMES, locale)?.of(language).map(ToOwned::to_owned)
+}
+
+/// One CLDR table per language we ship, made once (`None` where CLDR has
+/// none for it).
+#[cfg(feature = "ssr")]
+fn per_locale<T>(make: impl Fn(&icu_locale_core::Locale) -> Option<T>) -> Vec<(Locale, Option<T>)> {
+    use leptos_i18n::Locale as _;
+    use std::str::FromStr as _;
+    Locale::get_all()
+        .iter()
+        .map(|&locale| {
+            let icu = icu_locale_core::Locale::from_str(locale.as_str()).ok();
+            (locale, icu.as_ref().and_then(&make))
+        })
+        .collect()
+}
+
+/// The table of `locale` among those [`per_locale`] made.
+#[cfg(feature = "ssr")]
+fn of_locale<T>(tables: &[(Locale, Option<T>)], locale: Locale) -> Option<&T> {
+    tables.iter().find(|(l, _)| *l == locale)?.1.as_ref()
 }
 
 /// Pages render on the server; the browser build never names a language.
