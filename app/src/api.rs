@@ -34,4 +34,4 @@ pub(crate) use context::*;
 /// The client's address as far as it can be trusted (for handlers outside
 /// the server functions).
 #[cfg(feature = "ssr")]
-pub use context::{client_address, may_participate};
+pub use context::{RequestMemo, client_address, may_participate};

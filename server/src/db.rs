@@ -13,7 +13,12 @@ use sea_orm::{
     },
 };
 use secrecy::ExposeSecret as _;
-use std::{future::Future, pin::Pin, time::Duration};
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::atomic::{AtomicU64, Ordering},
+    time::Duration,
+};
 
 /// Opens the connection pool described by the settings.
 ///
@@ -51,13 +56,46 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     } else {
         "PostgreSQL"
     };
-    let db = Database::connect(options)
+    let mut db = Database::connect(options)
         .await
         .with_context(|| format!("cannot connect to the {kind} database given by DATABASE_URL"))?;
+    db.set_metric_callback(|info| {
+        STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        if !is_read(&info.statement.sql) {
+            WRITES.fetch_add(1, Ordering::Relaxed);
+        }
+    });
     db.ping()
         .await
         .with_context(|| format!("the {kind} database given by DATABASE_URL does not answer"))?;
     Ok(db)
+}
+
+/// Statements sent through every connection pool this process opened.
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+/// Those of them that were not plain reads.
+static WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// How many SQL statements this process has sent so far (every pool it
+/// opened, the pools' own release checks aside): per-request figures for
+/// benchmarks and tests, read as the difference of two calls.
+#[must_use]
+pub fn statements_run() -> u64 {
+    STATEMENTS.load(Ordering::Relaxed)
+}
+
+/// How many of [`statements_run`] were anything but a `SELECT` (a write,
+/// or a transaction's `BEGIN` / `COMMIT`).
+#[must_use]
+pub fn writes_run() -> u64 {
+    WRITES.load(Ordering::Relaxed)
+}
+
+/// Whether a statement only reads.
+fn is_read(sql: &str) -> bool {
+    sql.trim_start()
+        .get(..6)
+        .is_some_and(|verb| verb.eq_ignore_ascii_case("select"))
 }
 
 /// A future a pool hook returns.

@@ -320,6 +320,8 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
         let state = state.clone();
         move || {
             provide_context(state.clone());
+            // Who is asking, read once for all of this request's resources.
+            provide_context(app::api::RequestMemo::default());
             // A failed form post's error, from the session (see
             // `middleware::form_errors`), reaches the form as it would from
             // the query.

@@ -16,7 +16,48 @@ async fn session_rows(app: &TestApp) -> u64 {
     session::Entity::find().count(&app.db).await.unwrap_or_default()
 }
 
+/// The fewest SQL statements one `GET` of `path` sent in three tries (work
+/// in the background only ever adds to a try), and how many of those tries
+/// wrote anything.
+async fn statements_per_render(client: &frontline_tests::TestClient, path: &str) -> (u64, u64) {
+    let mut fewest = u64::MAX;
+    let mut writes = 0;
+    for _ in 0..3 {
+        let (before, written) = (server::db::statements_run(), server::db::writes_run());
+        client.get_text(path, 200).await;
+        fewest = fewest.min(server::db::statements_run() - before);
+        writes += server::db::writes_run() - written;
+    }
+    (fewest, writes)
+}
+
 db_tests! {
+    async fn a_page_reads_who_is_asking_once_whatever_asks(db: DbKind) {
+        // The menu, the page and its filters each ask who is signed in and
+        // how many notifications they have unread; one request reads the
+        // session, the account and the unread count once.
+        let app = TestApp::spawn(db).await;
+        let cast = frontline_tests::world::cast(&app).await;
+        // Most a page may send: the session, the account, the unread count
+        // and the page's own reads. A view of a page never writes (the
+        // session's "last seen" is written at most once a minute).
+        let pages = [
+            // Whether the volunteer is approved, and one look at the log for
+            // the need pool and one for the catalogue.
+            (&cast.volunteer, "/needs".to_owned(), 6),
+            (&cast.member, "/account".to_owned(), 4),
+            (&cast.volunteer, "/engagements".to_owned(), 5),
+            (&cast.coordinator, "/coordinator/triage".to_owned(), 5),
+            (&cast.coordinator, format!("/coordinator/match/{}", cast.need), 8),
+            (&cast.member, format!("/needs/{}", cast.need), 19),
+        ];
+        for (client, path, most) in pages {
+            let (sent, writes) = statements_per_render(client, &path).await;
+            assert!(sent <= most, "{path} sent {sent} statements, more than {most}");
+            assert_eq!(writes, 0, "{path} wrote to the database");
+        }
+    }
+
     async fn signing_in_gives_a_new_session_id_and_kills_the_planted_one(db: DbKind) {
         let app = TestApp::spawn(db).await;
         let user = app.register(&app.client(), "volunteer", "ada@example.org").await;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::{Access, anyone, guard},
+    super::context::{self, Access, anyone, current_user, guard},
     crate::{
         model::Role,
         services::{accounts, auth, reset, verification},
@@ -21,17 +21,20 @@ use {
 #[server(endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Viewer>, AppError> {
     let ctx = anyone()?;
-    let Some(user) = auth::current_user(&ctx.state, &ctx.session).await? else {
-        return Ok(None);
+    let read = async {
+        let Some(user) = current_user(&ctx).await? else {
+            return Ok(None);
+        };
+        let mut viewer = Viewer::from(&user);
+        // A coordinator reaches notifications only after the second factor.
+        let reaches_notifications =
+            Role::from(user.role) != Role::Coordinator || (user.mfa_enabled && user.mfa_verified);
+        if reaches_notifications {
+            viewer.unread = crate::services::notifications::unread(&ctx.state.db, user.id).await?;
+        }
+        Ok(Some(viewer))
     };
-    let mut viewer = Viewer::from(&user);
-    // A coordinator reaches notifications only after the second factor.
-    let reaches_notifications =
-        Role::from(user.role) != Role::Coordinator || (user.mfa_enabled && user.mfa_verified);
-    if reaches_notifications {
-        viewer.unread = crate::services::notifications::unread(&ctx.state.db, user.id).await?;
-    }
-    Ok(Some(viewer))
+    context::viewer(&ctx, read).await
 }
 
 /// Registers an organisation member or a volunteer; they sign in next. The

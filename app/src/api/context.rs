@@ -7,7 +7,7 @@ use crate::{
     infra::flash,
     model::Viewer,
     services::{ServiceError, audit::Actor, auth},
-    session::{Client, CurrentUser},
+    session::{Client, CurrentUser, SIGNED_IN, SignedIn},
     state::AppState,
 };
 use axum::extract::ConnectInfo;
@@ -125,6 +125,83 @@ pub(crate) enum Access {
     Coordinator,
 }
 
+/// What one request has already learnt about who is asking, so that the
+/// several resources of one page (the layout's menu, the page's own data, the
+/// catalogue its filters offer) read the account and its unread count once,
+/// not once each. Provided afresh for every request; empty outside one.
+///
+/// Each answer is kept with the session's sign-in it was read for, and is
+/// used only while the session still holds that same sign-in: a request
+/// that signs in, out or again reads afresh.
+#[derive(Clone, Default)]
+pub struct RequestMemo(std::sync::Arc<MemoState>);
+
+#[derive(Default)]
+struct MemoState {
+    user: tokio::sync::Mutex<Option<(SignedIn, Option<CurrentUser>)>>,
+    viewer: tokio::sync::Mutex<Option<(SignedIn, Option<Viewer>)>>,
+}
+
+/// `read`'s answer for the session's current sign-in, from `slot` when this
+/// request has read it already. The slot stays locked while `read` runs, so
+/// that resources asking at once wait for one read instead of each making it.
+async fn memoised<T: Clone>(
+    session: &Session,
+    slot: &tokio::sync::Mutex<Option<(SignedIn, Option<T>)>>,
+    read: impl Future<Output = Result<Option<T>, AppError>>,
+) -> Result<Option<T>, AppError> {
+    let mut slot = slot.lock().await;
+    let Some(signed_in) = crate::session::get::<SignedIn>(session, SIGNED_IN).await? else {
+        return read.await;
+    };
+    if let Some((seen, value)) = slot.as_ref()
+        && *seen == signed_in
+    {
+        return Ok(value.clone());
+    }
+    let value = read.await?;
+    // Kept only when the read left the sign-in as it was (a session the read
+    // found invalid has been flushed).
+    if crate::session::get::<SignedIn>(session, SIGNED_IN)
+        .await
+        .ok()
+        .flatten()
+        .as_ref()
+        == Some(&signed_in)
+    {
+        *slot = Some((signed_in, value.clone()));
+    }
+    Ok(value)
+}
+
+/// Who the session belongs to, if anyone: [`auth::current_user`], read once
+/// per request.
+///
+/// # Errors
+/// Database or session-store errors.
+pub(crate) async fn current_user(ctx: &Ctx) -> Result<Option<CurrentUser>, AppError> {
+    let read = async { Ok(auth::current_user(&ctx.state, &ctx.session).await?) };
+    match use_context::<RequestMemo>() {
+        Some(memo) => memoised(&ctx.session, &memo.0.user, read).await,
+        None => read.await,
+    }
+}
+
+/// The signed-in viewer with their unread count, read once per request by
+/// `read`.
+///
+/// # Errors
+/// As `read`.
+pub(crate) async fn viewer(
+    ctx: &Ctx,
+    read: impl Future<Output = Result<Option<Viewer>, AppError>>,
+) -> Result<Option<Viewer>, AppError> {
+    match use_context::<RequestMemo>() {
+        Some(memo) => memoised(&ctx.session, &memo.0.viewer, read).await,
+        None => read.await,
+    }
+}
+
 /// The request context, for server functions open to anyone.
 ///
 /// # Errors
@@ -177,9 +254,7 @@ pub(crate) fn anyone() -> Result<Ctx, AppError> {
 /// second factor.
 pub(crate) async fn guard(access: Access) -> Result<(Ctx, CurrentUser), AppError> {
     let mut ctx = anyone()?;
-    let user = auth::current_user(&ctx.state, &ctx.session)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = current_user(&ctx).await?.ok_or(AppError::Unauthenticated)?;
     let role = Role::from(user.role);
     let allowed = match access {
         Access::SignedIn => true,

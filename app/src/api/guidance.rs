@@ -8,8 +8,8 @@ pub use crate::domain::guidance::{ArticleForm, ArticleInput, ArticleSummary, Art
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::{Access, anyone, guard},
-    crate::services::{auth, guidance},
+    super::context::{Access, anyone, current_user, guard},
+    crate::services::guidance,
     leptos::server_fn::ServerFn as _,
 };
 
@@ -30,7 +30,7 @@ pub async fn fetch_library(topic: Option<String>, q: Option<String>) -> Result<L
 #[server(endpoint = "guidance/article")]
 pub async fn fetch_article(slug: String) -> Result<ArticleView, AppError> {
     let ctx = anyone()?;
-    let viewer = auth::current_user(&ctx.state, &ctx.session).await?;
+    let viewer = current_user(&ctx).await?;
     Ok(guidance::article(&ctx.state.db, viewer.as_ref(), &slug).await?)
 }
 

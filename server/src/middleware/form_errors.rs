@@ -28,9 +28,15 @@ pub struct FormError {
 /// it to the next page request.
 pub async fn carry(session: Session, mut req: Request, next: Next) -> Response {
     let post = req.method() == Method::POST;
+    // Looked at first and removed only when there: a removal marks the
+    // session changed, and a changed session is written back, which would
+    // make every page view a database write.
     if req.method() == Method::GET && wants_page(&req) {
-        match session.remove::<FormError>(KEY).await {
+        match session.get::<FormError>(KEY).await {
             Ok(Some(error)) => {
+                if let Err(e) = session.remove_value(KEY).await {
+                    tracing::warn!(error = %e, "could not take a form error from the session");
+                }
                 req.extensions_mut().insert(error);
             }
             Ok(None) => {}
