@@ -64,11 +64,17 @@ fn open_page(pool: &NeedPool, filter: &Filter) -> Page<NeedSummary> {
             })
             && (!placed || place_matches(&l.id))
     };
-    let matching: Vec<&Listed> = pool.recent.iter().filter(passes).collect();
-    let total = matching.len() as u64;
+    // Counted first (the page asked for may be past the end), then one
+    // page taken: no list of every match is built.
+    let unfiltered = filter.category.is_none() && filter.urgency.is_none() && language.is_none() && !placed;
+    let total = if unfiltered {
+        pool.recent.len()
+    } else {
+        pool.recent.iter().filter(passes).count()
+    } as u64;
     let page = crate::infra::db::existing_page(filter.page, total, PAGE_SIZE);
     let skip = usize::try_from(crate::infra::db::offset(page, PAGE_SIZE)).unwrap_or(usize::MAX);
-    let shown = matching.iter().skip(skip).take(PAGE_SIZE as usize);
+    let shown = pool.recent.iter().filter(passes).skip(skip).take(PAGE_SIZE as usize);
     Page {
         rows: shown.filter_map(|l| pool.summaries.get(&l.id).cloned()).collect(),
         total,
