@@ -32,7 +32,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer,
     timeout::TimeoutLayer, trace::TraceLayer,
 };
 use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
@@ -401,8 +401,7 @@ fn router(state: AppState, settings: &Settings, sessions: DbSessionStore) -> Rou
                 .layer(axum::middleware::from_fn_with_state(
                     middleware::body::Limit(settings.body_limit_bytes),
                     middleware::body::read_whole,
-                ))
-                .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes)),
+                )),
         )
         .with_state(state)
 }

@@ -67,6 +67,53 @@ async fn a_chunked_body_over_the_limit_is_a_413_like_a_declared_one() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_body_gets_its_413_while_the_client_is_still_sending() {
+    // The server refuses as soon as it sees the length, while the client is
+    // still writing: each client must read the 413, not a reset connection.
+    let app = TestApp::spawn(DbKind::Sqlite).await;
+    let body = vec![b'a'; 2 * 1024 * 1024];
+    for _ in 0..4 {
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (client, url, body) = (app.client(), app.url("/api/login"), body.clone());
+            tasks.push(tokio::spawn(async move {
+                let res = client
+                    .http()
+                    .post(url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("accept", "application/json")
+                    .header("sec-fetch-site", "same-origin")
+                    .body(body)
+                    .send()
+                    .await
+                    .map_err(|e| format!("{e:?}"))?;
+                let status = res.status().as_u16();
+                res.bytes().await.map_err(|e| format!("{e:?}"))?;
+                Ok::<u16, String>(status)
+            }));
+        }
+        for task in tasks {
+            assert_eq!(task.await.unwrap_or_else(|e| panic!("{e}")), Ok(413));
+        }
+    }
+    // A client that waits for "100 Continue" is answered without sending.
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap_or_else(|e| panic!("{e}"));
+    let head = format!(
+        "POST /api/login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Sec-Fetch-Site: same-origin\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n",
+        app.addr
+    );
+    stream.write_all(head.as_bytes()).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 413"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_body_that_is_not_utf8_is_a_400() {
     let app = TestApp::spawn(DbKind::Sqlite).await;
     for body in [
