@@ -97,13 +97,18 @@ async fn an_oversized_body_gets_its_413_while_the_client_is_still_sending() {
         }
     }
     // A client that waits for "100 Continue" is answered without sending.
-    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap_or_else(|e| panic!("{e}"));
+    let mut stream = tokio::net::TcpStream::connect(app.addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let head = format!(
         "POST /api/login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
          Sec-Fetch-Site: same-origin\r\nContent-Length: 100000000\r\nExpect: 100-continue\r\n\r\n",
         app.addr
     );
-    stream.write_all(head.as_bytes()).await.unwrap_or_else(|e| panic!("{e}"));
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut answer = Vec::new();
     let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
     assert!(

@@ -74,7 +74,12 @@ fn open_page(pool: &NeedPool, filter: &Filter) -> Page<NeedSummary> {
     } as u64;
     let page = crate::infra::db::existing_page(filter.page, total, PAGE_SIZE);
     let skip = usize::try_from(crate::infra::db::offset(page, PAGE_SIZE)).unwrap_or(usize::MAX);
-    let shown = pool.recent.iter().filter(passes).skip(skip).take(PAGE_SIZE as usize);
+    let shown = pool
+        .recent
+        .iter()
+        .filter(passes)
+        .skip(skip)
+        .take(PAGE_SIZE as usize);
     Page {
         rows: shown.filter_map(|l| pool.summaries.get(&l.id).cloned()).collect(),
         total,
