@@ -16,6 +16,7 @@ use crate::{
         guard::page_error,
     },
     domain::views::{NeedDetail, NeedEvent, NeedEventKind},
+    error::AppError,
     i18n::{t, t_string, use_i18n},
     pages::engagements::EngagementsTable,
     pages::guidance::ArticleList,
@@ -46,7 +47,15 @@ pub fn NeedPage() -> impl IntoView {
                 triage.version().get(),
             )
         },
-        |(id, ..)| fetch_need(id),
+        // The guidance beside the need is read with it, once: read in the
+        // view below, it was read again each time the view ran.
+        |(id, ..)| async move {
+            let need = fetch_need(id).await?;
+            let guidance = fetch_guidance_for_category(need.category_id)
+                .await
+                .unwrap_or_default();
+            Ok::<_, AppError>((need, guidance))
+        },
     );
     let errors = Signal::derive(move || {
         [
@@ -61,14 +70,13 @@ pub fn NeedPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move {
-                let need: NeedDetail = match need.await {
-                    Ok(need) => need,
+                let (need, guidance): (NeedDetail, _) = match need.await {
+                    Ok(read) => read,
                     Err(e) => return page_error(e),
                 };
                 let s = need.summary.clone();
                 let id = s.id;
                 let engagements = engagements.await.unwrap_or_default();
-                let guidance = fetch_guidance_for_category(need.category_id).await.unwrap_or_default();
                 let kept_proposal = kept_proposal.await;
                 let propose_error = action_error(propose);
                 let offer_error = action_error(offer);
