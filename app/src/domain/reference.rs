@@ -1,6 +1,7 @@
 //! Reference data as the forms need it.
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// A country for a select box.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,17 +51,19 @@ pub struct RoleOption {
     pub name: String,
 }
 
-/// Everything forms choose from.
+/// Everything forms choose from. Each list is shared: the server keeps one
+/// catalogue per instance, and a page's copy of it costs four pointers, not
+/// some 600 strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Catalogue {
     /// Countries, by name.
-    pub countries: Vec<CountryOption>,
+    pub countries: Arc<[CountryOption]>,
     /// Need categories, in their order.
-    pub categories: Vec<CategoryOption>,
+    pub categories: Arc<[CategoryOption]>,
     /// Skills, by category then name.
-    pub skills: Vec<SkillOption>,
+    pub skills: Arc<[SkillOption]>,
     /// ECSF roles.
-    pub roles: Vec<RoleOption>,
+    pub roles: Arc<[RoleOption]>,
 }
 
 impl Catalogue {

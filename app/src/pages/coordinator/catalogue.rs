@@ -44,7 +44,7 @@ pub fn CataloguePage() -> impl IntoView {
                         <input id="new-category" name="name" required maxlength=100 />
                         <button type="submit" class="button button--secondary">{t!(i18n, catalogue.add)}</button>
                     </ActionForm>
-                    {catalogue.categories.into_iter().map(|c| {
+                    {catalogue.categories.iter().map(|c| {
                         let skills: Vec<_> = all.skills.iter().filter(|s| s.category_id == c.id).cloned().collect();
                         let cid = c.id;
                         view! {
