@@ -71,7 +71,7 @@ async fn an_oversized_body_gets_its_413_while_the_client_is_still_sending() {
     // The server refuses as soon as it sees the length, while the client is
     // still writing: each client must read the 413, not a reset connection.
     let app = TestApp::spawn(DbKind::Sqlite).await;
-    let body = vec![b'a'; 2 * 1024 * 1024];
+    let body = vec![b'a'; 6 * 1024 * 1024];
     for _ in 0..4 {
         let mut tasks = Vec::new();
         for _ in 0..16 {
