@@ -2,13 +2,19 @@
 //! forms choose from), and how it follows the data through the audit log.
 
 use super::pools::{NeedPool, VolunteerPool};
+use super::profiles::Geography;
 use crate::domain::reference::Catalogue;
 use std::{collections::HashSet, fmt, sync::Arc};
 use tokio::sync::Mutex;
 
-/// The per-instance cache of profiles.
+/// The per-instance cache of profiles, and the countries' regions the
+/// profiles are made with (read once: countries change only by migration,
+/// that is, at a restart).
 #[derive(Clone, Default)]
-pub struct Cache(pub(super) Arc<Mutex<CacheState>>);
+pub struct Cache(
+    pub(super) Arc<Mutex<CacheState>>,
+    pub(super) Arc<tokio::sync::OnceCell<Arc<Geography>>>,
+);
 
 impl fmt::Debug for Cache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

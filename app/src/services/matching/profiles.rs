@@ -120,10 +120,10 @@ pub(super) type VolunteerRow = (
 /// those among `only` — and what the pages show of them.
 pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
+    geo: &Geography,
     only: Option<&HashSet<i64>>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
     let among = |ids: &HashSet<i64>| ids.iter().copied().collect::<Vec<i64>>();
-    let geo = geography(db).await?;
     let rows: Vec<VolunteerRow> = volunteer::Entity::find()
         .select_only()
         .columns([
@@ -339,9 +339,9 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
 /// own needs' engagements alone).
 pub(super) async fn build_needs<C: ConnectionTrait>(
     db: &C,
+    geo: &Geography,
     only: Option<&HashSet<i64>>,
 ) -> Result<NeedPool, ServiceError> {
-    let geo = geography(db).await?;
     let only_ids = || {
         only.map(|o| o.iter().copied().collect::<Vec<_>>())
             .unwrap_or_default()
@@ -496,7 +496,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
         let (profile, place, since) = profile_of(
             n,
             org,
-            &geo,
+            geo,
             required.remove(&n.id).unwrap_or_default(),
             lowered.remove(&n.id).unwrap_or_default(),
         );

@@ -137,6 +137,16 @@ fn seen_by<P>(entry: Option<&(Seen, Arc<P>)>) -> Seen {
     entry.map(|(seen, _)| seen.clone()).unwrap_or_default()
 }
 
+/// The countries' regions, read from the database once per instance.
+async fn geography(state: &Deps) -> Result<Arc<Geography>, ServiceError> {
+    state
+        .matching
+        .1
+        .get_or_try_init(|| async { super::profiles::geography(&state.db).await.map(Arc::new) })
+        .await
+        .map(Arc::clone)
+}
+
 /// What changes the volunteer pool.
 pub(super) const VOLUNTEER_CHANGES: [Action; 11] = [
     Action::VolunteerProfileSaved,
@@ -184,7 +194,7 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
             return Ok(Arc::clone(pool));
         }
         if let Some(ids) = changed_volunteers(&state.db, &changes).await? {
-            let fresh = volunteer_profiles(&state.db, Some(&ids)).await?;
+            let fresh = volunteer_profiles(&state.db, &*geography(state).await?, Some(&ids)).await?;
             // In place when no request holds the pool any more (else on a copy).
             let updated = Arc::make_mut(pool);
             if let Err(e) = refresh_volunteers(config, updated, &ids, fresh) {
@@ -197,7 +207,7 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
             return Ok(pool);
         }
     }
-    let (profiles, people) = volunteer_profiles(&state.db, None).await?;
+    let (profiles, people) = volunteer_profiles(&state.db, &*geography(state).await?, None).await?;
     let pool = Arc::new(volunteer_pool(config, profiles, people)?);
     cache.volunteers = Some((now, Arc::clone(&pool)));
     cache.stats.full_reads += 1;
@@ -309,14 +319,14 @@ pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
             return Ok(Arc::clone(pool));
         }
         if let Some(orgs) = changed_organisations(&state.db, &changes).await? {
-            let fresh = build_needs(&state.db, Some(&orgs)).await?;
+            let fresh = build_needs(&state.db, &*geography(state).await?, Some(&orgs)).await?;
             let pool = Arc::new(merge_needs(pool, &orgs, fresh));
             cache.needs = Some((now, Arc::clone(&pool)));
             cache.stats.need_partial_reads += 1;
             return Ok(pool);
         }
     }
-    let pool = Arc::new(build_needs(&state.db, None).await?);
+    let pool = Arc::new(build_needs(&state.db, &*geography(state).await?, None).await?);
     cache.needs = Some((now, Arc::clone(&pool)));
     cache.stats.need_full_reads += 1;
     Ok(pool)
