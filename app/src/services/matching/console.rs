@@ -188,7 +188,7 @@ mod tests {
             let Ok(index) = VolunteerIndex::build(MatchConfig::default(), vs.clone()) else {
                 return Err(TestCaseError::fail("build"));
             };
-            let pool = VolunteerPool { index, people: People::default() };
+            let pool = VolunteerPool { index, people: People::default(), employers: std::sync::Arc::default() };
             let shown: Vec<i64> = near_misses(&pool, &need, &HashMap::new())
                 .iter()
                 .map(|m| m.volunteer_id)

@@ -14,6 +14,10 @@ pub struct VolunteerPool {
     pub index: VolunteerIndex,
     /// Names and facts, by id.
     pub people: People,
+    /// The organisations' names the profiles' employer conflicts were read
+    /// with: any change to an organisation reads the whole pool again, so a
+    /// volunteer read again alone is read with these.
+    pub(super) employers: Arc<super::profiles::Employers>,
 }
 
 /// What the pages show of each volunteer, by id: shared, so that bringing the

@@ -102,6 +102,23 @@ pub(super) fn local_region(c: &country::Model) -> &str {
     }
 }
 
+/// Organisations by name as a volunteer names an employer (trimmed, in
+/// lower case): working for one is a conflict of interest with it.
+pub(super) type Employers = HashMap<String, i64>;
+
+/// Every organisation, by name, as [`Employers`].
+pub(super) async fn employers<C: ConnectionTrait>(db: &C) -> Result<Employers, ServiceError> {
+    Ok(organisation::Entity::find()
+        .select_only()
+        .columns([organisation::Column::Id, organisation::Column::Name])
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (name.trim().to_lowercase(), id))
+        .collect())
+}
+
 pub(super) type VolunteerRow = (
     i64,
     String,
@@ -121,6 +138,7 @@ pub(super) type VolunteerRow = (
 pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
     geo: &Geography,
+    employers: &Employers,
     only: Option<&HashSet<i64>>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
     let among = |ids: &HashSet<i64>| ids.iter().copied().collect::<Vec<i64>>();
@@ -263,15 +281,6 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
             _ => {}
         }
     }
-    let employers: HashMap<String, i64> = organisation::Entity::find()
-        .select_only()
-        .columns([organisation::Column::Id, organisation::Column::Name])
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, name)| (name.trim().to_lowercase(), id))
-        .collect();
 
     let mut profiles = Vec::with_capacity(rows.len());
     let mut people = HashMap::with_capacity(rows.len());

@@ -194,7 +194,8 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
             return Ok(Arc::clone(pool));
         }
         if let Some(ids) = changed_volunteers(&state.db, &changes).await? {
-            let fresh = volunteer_profiles(&state.db, &*geography(state).await?, Some(&ids)).await?;
+            let (geo, employers) = (geography(state).await?, Arc::clone(&pool.employers));
+            let fresh = volunteer_profiles(&state.db, &geo, &employers, Some(&ids)).await?;
             // In place when no request holds the pool any more (else on a copy).
             let updated = Arc::make_mut(pool);
             if let Err(e) = refresh_volunteers(config, updated, &ids, fresh) {
@@ -207,8 +208,9 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
             return Ok(pool);
         }
     }
-    let (profiles, people) = volunteer_profiles(&state.db, &*geography(state).await?, None).await?;
-    let pool = Arc::new(volunteer_pool(config, profiles, people)?);
+    let employers = Arc::new(employers(&state.db).await?);
+    let (profiles, people) = volunteer_profiles(&state.db, &*geography(state).await?, &employers, None).await?;
+    let pool = Arc::new(volunteer_pool(config, profiles, people, employers)?);
     cache.volunteers = Some((now, Arc::clone(&pool)));
     cache.stats.full_reads += 1;
     Ok(pool)
@@ -293,10 +295,12 @@ pub(super) fn volunteer_pool(
     config: MatchConfig,
     profiles: Vec<VolunteerProfile>,
     people: People,
+    employers: Arc<Employers>,
 ) -> Result<VolunteerPool, ServiceError> {
     Ok(VolunteerPool {
         index: index(config, profiles)?,
         people,
+        employers,
     })
 }
 
