@@ -255,14 +255,22 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
     let state = command_line_state(&settings, db).await?;
+    let before = resident_bytes();
     let loading = std::time::Instant::now();
     let volunteers = app::services::matching::volunteers(&state)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the volunteers: {e}"))?;
+    let mut load_seconds = loading.elapsed().as_secs_f64();
+    // Freed pages go back to the system shortly after: what stays is the pool.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let with_volunteers = resident_bytes();
+    let loading = std::time::Instant::now();
     let pool = app::services::matching::open_needs(&state)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the open needs: {e}"))?;
-    let load_seconds = loading.elapsed().as_secs_f64();
+    load_seconds += loading.elapsed().as_secs_f64();
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let with_needs = resident_bytes();
     anyhow::ensure!(
         !pool.profiles.is_empty() && !volunteers.index.is_empty(),
         "the database holds no open needs or no approved volunteers: load the demo set first \
@@ -285,6 +293,17 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
         eligible = eligible.saturating_add(u64::from(passed));
         micros.push(best);
     }
+    let per = |grown: u64, count: usize| grown / count.max(1) as u64;
+    println!(
+        "bench=pools resident_mb_before={} volunteers={} volunteer_pool_mb={} bytes_per_volunteer={} needs={} need_pool_mb={} bytes_per_need={}",
+        before >> 20,
+        volunteers.index.len(),
+        with_volunteers.saturating_sub(before) >> 20,
+        per(with_volunteers.saturating_sub(before), volunteers.index.len()),
+        pool.profiles.len(),
+        with_needs.saturating_sub(with_volunteers) >> 20,
+        per(with_needs.saturating_sub(with_volunteers), pool.profiles.len()),
+    );
     micros.sort_by(f64::total_cmp);
     let at = |q: f64| {
         // Nearest rank: the smallest value with at least q of the sample at or below it.
@@ -302,6 +321,19 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
         at(1.0),
     );
     Ok(())
+}
+
+/// This process's resident memory, in bytes (0 where `/proc` has no answer).
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
 }
 
 /// The services' state for a command: no site, one password hash at a time.
