@@ -209,7 +209,8 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
         }
     }
     let employers = Arc::new(employers(&state.db).await?);
-    let (profiles, people) = volunteer_profiles(&state.db, &*geography(state).await?, &employers, None).await?;
+    let (profiles, people) =
+        volunteer_profiles(&state.db, &*geography(state).await?, &employers, None).await?;
     let pool = Arc::new(volunteer_pool(config, profiles, people, employers)?);
     cache.volunteers = Some((now, Arc::clone(&pool)));
     cache.stats.full_reads += 1;
