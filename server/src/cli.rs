@@ -261,7 +261,8 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the volunteers: {e}"))?;
     let mut load_seconds = loading.elapsed().as_secs_f64();
-    // Freed pages go back to the system shortly after: what stays is the pool.
+    // What reading left resident, two seconds on: the pool, and whatever the
+    // allocator still holds of the rows it was read from.
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     let with_volunteers = resident_bytes();
     let loading = std::time::Instant::now();
@@ -295,7 +296,7 @@ async fn bench_rank(settings: Settings, needs: usize, top: usize, repeat: usize)
     }
     let per = |grown: u64, count: usize| grown / count.max(1) as u64;
     println!(
-        "bench=pools resident_mb_before={} volunteers={} volunteer_pool_mb={} bytes_per_volunteer={} needs={} need_pool_mb={} bytes_per_need={}",
+        "bench=pools resident_mb_before={} volunteers={} resident_growth_mb={} resident_growth_per_volunteer_bytes={} needs={} resident_growth_mb={} resident_growth_per_need_bytes={}",
         before >> 20,
         volunteers.index.len(),
         with_volunteers.saturating_sub(before) >> 20,
