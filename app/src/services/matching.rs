@@ -35,6 +35,7 @@ mod explain;
 mod fast_path;
 mod fits;
 mod listing;
+mod places;
 mod pools;
 mod profiles;
 mod refresh;

@@ -2,7 +2,7 @@
 //! forms choose from), and how it follows the data through the audit log.
 
 use super::pools::{NeedPool, VolunteerPool};
-use super::profiles::Geography;
+use super::places::Geography;
 use crate::domain::reference::Catalogue;
 use std::{collections::HashSet, fmt, sync::Arc};
 use tokio::sync::Mutex;

@@ -17,7 +17,7 @@ pub struct VolunteerPool {
     /// The organisations' names the profiles' employer conflicts were read
     /// with: any change to an organisation reads the whole pool again, so a
     /// volunteer read again alone is read with these.
-    pub(super) employers: Arc<super::profiles::Employers>,
+    pub(super) employers: Arc<super::places::Employers>,
 }
 
 /// What the pages show of each volunteer, by id: shared, so that bringing the

@@ -16,6 +16,7 @@ use std::{collections::HashSet, sync::Arc};
 
 use super::{
     cache::{CacheState, Seen},
+    places::*,
     pools::*,
     profiles::*,
 };
@@ -142,7 +143,7 @@ async fn geography(state: &Deps) -> Result<Arc<Geography>, ServiceError> {
     state
         .matching
         .1
-        .get_or_try_init(|| async { super::profiles::geography(&state.db).await.map(Arc::new) })
+        .get_or_try_init(|| async { super::places::geography(&state.db).await.map(Arc::new) })
         .await
         .map(Arc::clone)
 }
