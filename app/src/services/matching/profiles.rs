@@ -8,7 +8,7 @@ use crate::{
 };
 use entity::{
     account::{self, Role},
-    country, ecsf_role, engagement, need, need_skill, organisation, skill,
+    ecsf_role, engagement, need, need_skill, organisation, skill,
     vetting::VettingStatus,
     volunteer, volunteer_skill,
 };
