@@ -1,8 +1,8 @@
 //! The per-instance cache of the matcher's pools (and of the catalogue the
 //! forms choose from), and how it follows the data through the audit log.
 
-use super::pools::{NeedPool, VolunteerPool};
 use super::places::Geography;
+use super::pools::{NeedPool, VolunteerPool};
 use crate::domain::reference::Catalogue;
 use std::{collections::HashSet, fmt, sync::Arc};
 use tokio::sync::Mutex;
