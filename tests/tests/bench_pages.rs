@@ -288,15 +288,18 @@ async fn pages_side_by_side_with_a_bare_hello() {
         // hundred milliseconds of queued requests), so it is timed alone.
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         let probe = app.client();
+        let view = || async {
+            probe
+                .http()
+                .get(app.url(&path))
+                .header("accept", "text/html")
+                .header("cookie", cookie.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
         let first = Instant::now();
-        let res = probe
-            .http()
-            .get(app.url(&path))
-            .header("accept", "text/html")
-            .header("cookie", cookie.clone().unwrap_or_default())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let res = view().await;
         assert_eq!(
             res.status(),
             200,
@@ -307,15 +310,7 @@ async fn pages_side_by_side_with_a_bare_hello() {
         let took = first.elapsed().as_secs_f64() * 1000.0;
         // What one more view of the page asks of the database.
         let (sent, written) = (server::db::statements_run(), server::db::writes_run());
-        let again = probe
-            .http()
-            .get(app.url(&path))
-            .header("accept", "text/html")
-            .header("cookie", cookie.clone().unwrap_or_default())
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let _ = again.bytes().await;
+        let _ = view().await.bytes().await;
         eprintln!(
             "{name}: the first request took {took:.1} ms; a view sends {} SQL statements ({} not reads)",
             server::db::statements_run() - sent,

@@ -55,6 +55,17 @@ async fn chunked_post(
         .and_then(|code| code.parse().ok())
 }
 
+/// A form post of `body` to the sign-in, as a script sends it.
+fn login_post(app: &TestApp, body: Vec<u8>) -> reqwest::RequestBuilder {
+    app.client()
+        .http()
+        .post(app.url("/api/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .body(body)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chunked_body_over_the_limit_is_a_413_like_a_declared_one() {
     let app = TestApp::spawn(DbKind::Sqlite).await;
@@ -75,18 +86,9 @@ async fn an_oversized_body_gets_its_413_while_the_client_is_still_sending() {
     for _ in 0..4 {
         let mut tasks = Vec::new();
         for _ in 0..16 {
-            let (client, url, body) = (app.client(), app.url("/api/login"), body.clone());
+            let post = login_post(&app, body.clone());
             tasks.push(tokio::spawn(async move {
-                let res = client
-                    .http()
-                    .post(url)
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("accept", "application/json")
-                    .header("sec-fetch-site", "same-origin")
-                    .body(body)
-                    .send()
-                    .await
-                    .map_err(|e| format!("{e:?}"))?;
+                let res = post.send().await.map_err(|e| format!("{e:?}"))?;
                 let status = res.status().as_u16();
                 res.bytes().await.map_err(|e| format!("{e:?}"))?;
                 Ok::<u16, String>(status)
@@ -125,17 +127,7 @@ async fn a_body_that_is_not_utf8_is_a_400() {
         vec![0xff_u8, 0xfe, b'=', 0x80],
         b"email=\xc3\x28&password=x".to_vec(),
     ] {
-        let res = app
-            .client()
-            .http()
-            .post(app.url("/api/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .header("accept", "application/json")
-            .header("sec-fetch-site", "same-origin")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let res = login_post(&app, body).send().await.unwrap();
         assert_eq!(res.status(), 400, "{}", res.text().await.unwrap_or_default());
     }
 }
