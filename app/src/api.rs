@@ -31,7 +31,8 @@ mod service_error;
 pub(crate) mod context;
 #[cfg(feature = "ssr")]
 pub(crate) use context::*;
-/// The client's address as far as it can be trusted (for handlers outside
-/// the server functions).
+/// The client's address as far as it can be trusted, and who may take part
+/// (for handlers outside the server functions); the per-request memo of who
+/// is asking, which the server provides to every request.
 #[cfg(feature = "ssr")]
 pub use context::{RequestMemo, client_address, may_participate};

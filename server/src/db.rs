@@ -84,8 +84,9 @@ pub fn statements_run() -> u64 {
     STATEMENTS.load(Ordering::Relaxed)
 }
 
-/// How many of [`statements_run`] were anything but a `SELECT` (a write,
-/// or a transaction's `BEGIN` / `COMMIT`).
+/// How many of [`statements_run`] were anything but a `SELECT`. A
+/// transaction's own `BEGIN` and `COMMIT` do not pass through the callback
+/// that counts, and are not among them.
 #[must_use]
 pub fn writes_run() -> u64 {
     WRITES.load(Ordering::Relaxed)
