@@ -61,6 +61,39 @@ db_tests! {
         }
     }
 
+    async fn a_list_of_engagements_costs_the_same_statements_whatever_its_length(db: DbKind) {
+        // Each engagement in a list once cost seven statements of its own
+        // (its need, volunteer, profile, role, organisation, categories and
+        // hours); they are read for the whole list at once now.
+        let app = TestApp::spawn_with(db, |s| s.mail_poll_millis = 3_600_000).await;
+        let cast = frontline_tests::world::cast(&app).await;
+        let need = format!("/needs/{}", cast.need);
+        let console = format!("/coordinator/match/{}", cast.need);
+        let pages = [
+            (&cast.member, need.as_str()),
+            (&cast.member, "/engagements"),
+            (&cast.coordinator, need.as_str()),
+            (&cast.coordinator, "/engagements"),
+            (&cast.coordinator, console.as_str()),
+        ];
+        let measure = || async {
+            let mut sent = Vec::new();
+            for (client, path) in pages {
+                sent.push((path, statements_per_render(client, path).await.0));
+            }
+            sent
+        };
+        frontline_tests::world::propose(&cast.coordinator, cast.need, &cast.volunteer_user.email).await;
+        let one = measure().await;
+        for n in 0..3 {
+            let email = format!("extra{n}@example.org");
+            frontline_tests::world::volunteer(&app, &app.client(), &email, Some(&cast.coordinator)).await;
+            frontline_tests::world::propose(&cast.coordinator, cast.need, &email).await;
+        }
+        let four = measure().await;
+        assert_eq!(one, four, "statements per view with one engagement and with four");
+    }
+
     async fn signing_in_gives_a_new_session_id_and_kills_the_planted_one(db: DbKind) {
         let app = TestApp::spawn(db).await;
         let user = app.register(&app.client(), "volunteer", "ada@example.org").await;

@@ -223,7 +223,7 @@ pub async fn thread_after(id: i64, after: i64) -> Result<Vec<MessageView>, AppEr
 #[server(endpoint = "engagements/list")]
 pub async fn list_engagements(need: Option<i64>) -> Result<Vec<EngagementView>, AppError> {
     let (ctx, user) = guard(Access::Participant).await?;
-    Ok(engagements::list(&ctx.state, &ctx.actor, &user, need).await?)
+    Ok(engagements::list(&ctx.state, &user, need).await?)
 }
 
 /// The volunteer's history.
@@ -233,7 +233,7 @@ pub async fn list_engagements(need: Option<i64>) -> Result<Vec<EngagementView>, 
 #[server(endpoint = "engagements/history")]
 pub async fn volunteer_history() -> Result<History, AppError> {
     let (ctx, user) = guard(Access::Role(Role::Volunteer)).await?;
-    Ok(engagements::history(&ctx.state, &ctx.actor, &user).await?)
+    Ok(engagements::history(&ctx.state, &user).await?)
 }
 
 /// The viewer's notifications, newest first.

@@ -16,6 +16,7 @@ use crate::{
         engagement::{EngagementAction, EngagementStatus, Party, transition},
         views::{
             ConfidentialPart, DeclineReason, EngagementActions, EngagementPage, EngagementView, History,
+            NeedSummary,
         },
     },
     model::utc,
@@ -25,8 +26,12 @@ use entity::{
     account::{self, Role},
     ecsf_role, engagement, need, volunteer,
 };
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    QueryTrait as _,
+};
 use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
 
 use super::{lifecycle::*, thread::*};
 
@@ -40,23 +45,102 @@ pub(super) enum Reading {
     List(bool),
 }
 
+/// What the views of some engagements show besides the engagements and their
+/// needs, read for all of them at once: a list of 200 engagements is seven
+/// statements, not seven per engagement.
+#[derive(Default)]
+struct Around {
+    /// Volunteers' display names, by account.
+    names: HashMap<i64, String>,
+    /// Volunteers' ECSF role names and languages, by account.
+    profiles: HashMap<i64, (Option<String>, String)>,
+    /// The needs' summaries, by need.
+    needs: HashMap<i64, NeedSummary>,
+    /// Minutes logged, by engagement.
+    minutes: HashMap<i64, i64>,
+}
+
+impl Around {
+    async fn read<C: ConnectionTrait>(
+        db: &C,
+        rows: &[(&engagement::Model, &need::Model)],
+    ) -> Result<Self, ServiceError> {
+        if rows.is_empty() {
+            return Ok(Self::default());
+        }
+        let volunteers: Vec<i64> = distinct(rows.iter().map(|(e, _)| e.volunteer_id));
+        let names = account::Entity::find()
+            .select_only()
+            .columns([account::Column::Id, account::Column::DisplayName])
+            .filter(account::Column::Id.is_in(volunteers.clone()))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let profiles: Vec<(i64, Option<i64>, String)> = volunteer::Entity::find()
+            .select_only()
+            .columns([
+                volunteer::Column::AccountId,
+                volunteer::Column::EcsfRoleId,
+                volunteer::Column::Languages,
+            ])
+            .filter(volunteer::Column::AccountId.is_in(volunteers))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let role_ids = distinct(profiles.iter().filter_map(|(_, role, _)| *role));
+        let roles: HashMap<i64, String> = if role_ids.is_empty() {
+            HashMap::new()
+        } else {
+            ecsf_role::Entity::find()
+                .filter(ecsf_role::Column::Id.is_in(role_ids))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r.name))
+                .collect()
+        };
+        let profiles = profiles
+            .into_iter()
+            .map(|(id, role, languages)| (id, (role.and_then(|r| roles.get(&r).cloned()), languages)))
+            .collect();
+        let mut needs: Vec<need::Model> = Vec::new();
+        for (_, n) in rows {
+            if !needs.iter().any(|m| m.id == n.id) {
+                needs.push((*n).clone());
+            }
+        }
+        let needs = needs::summaries(db, &needs)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        let minutes = minutes_logged(db, &distinct(rows.iter().map(|(e, _)| e.id))).await?;
+        Ok(Self {
+            names,
+            profiles,
+            needs,
+            minutes,
+        })
+    }
+}
+
+/// The values, each once, in order.
+fn distinct(values: impl Iterator<Item = i64>) -> Vec<i64> {
+    values.collect::<BTreeSet<_>>().into_iter().collect()
+}
+
 /// Builds the view of an engagement for a viewer on `party`'s side.
-pub(super) async fn view_for(
-    state: &Deps,
-    actor: &Actor,
+fn view_of(
     party: Party,
-    (e, n): (engagement::Model, need::Model),
+    e: &engagement::Model,
+    n: &need::Model,
+    around: &Around,
     reading: Reading,
-) -> Result<EngagementView, ServiceError> {
+) -> Option<EngagementView> {
     let in_list = reading != Reading::Detail;
     let stands = matches!(reading, Reading::Detail | Reading::List(true));
-    let db = &state.db;
-    let account = account::Entity::find_by_id(e.volunteer_id).one(db).await?;
-    let profile = volunteer::Entity::find_by_id(e.volunteer_id).one(db).await?;
-    let role = match profile.as_ref().and_then(|p| p.ecsf_role_id) {
-        Some(r) => ecsf_role::Entity::find_by_id(r).one(db).await?.map(|r| r.name),
-        None => None,
-    };
     let status = EngagementStatus::from(e.status);
     // The engaged volunteer reads the confidential part while the work is on,
     // and no longer once the engagement is finished.
@@ -73,19 +157,6 @@ pub(super) async fn view_for(
         authorisation_scope: n.authorisation_scope.clone(),
         authorisation_date: n.authorisation_date.map(date_text).unwrap_or_default(),
     });
-    if confidential.is_some() && matches!(party, Party::Volunteer | Party::Coordinator) {
-        let txn = begin_write(db).await?;
-        audit::record(
-            &txn,
-            state.clock.now(),
-            actor,
-            Action::ConfidentialRead,
-            Some((AuditObject::Need, n.id)),
-            json!({ "engagement": e.id }),
-        )
-        .await?;
-        txn.commit().await?;
-    }
     // An organisation's decline reason is never shown to the volunteer.
     let hide_decline = party == Party::Volunteer && e.declined_by.as_deref() == Some("organisation");
     // Only what the service would accept: nothing for a side not in standing,
@@ -104,18 +175,16 @@ pub(super) async fn view_for(
         cancel: allowed(EngagementAction::Cancel),
         message: stands && status.is_live(),
     };
-    let summary = needs::summary(db, &n).await?;
-    Ok(EngagementView {
+    let (role, languages) = around.profiles.get(&e.volunteer_id).cloned().unwrap_or_default();
+    Some(EngagementView {
         id: e.id,
         status,
-        need: summary,
+        need: around.needs.get(&n.id)?.clone(),
         need_summary: n.public_summary.clone(),
         volunteer_id: e.volunteer_id,
-        volunteer_name: account.map(|a| a.display_name).unwrap_or_default(),
+        volunteer_name: around.names.get(&e.volunteer_id).cloned().unwrap_or_default(),
         volunteer_role: role.unwrap_or_default(),
-        volunteer_languages: profile
-            .map(|p| crate::domain::languages::split(&p.languages))
-            .unwrap_or_default(),
+        volunteer_languages: crate::domain::languages::split(&languages),
         proposer_kind: e.proposer_kind.into(),
         reason: e.reason.clone(),
         weekly_hours: e.weekly_hours,
@@ -129,12 +198,39 @@ pub(super) async fn view_for(
         organisation_comment: e.organisation_comment.clone().unwrap_or_default(),
         volunteer_rating: e.volunteer_rating,
         volunteer_comment: e.volunteer_comment.clone().unwrap_or_default(),
-        minutes_logged: minutes_logged(db, e.id).await?,
+        minutes_logged: around.minutes.get(&e.id).copied().unwrap_or_default(),
         confidential,
         created: utc(e.created_at),
         can,
         viewer: format!("{party:?}").to_lowercase(),
     })
+}
+
+/// Builds the view of one engagement, in detail, for a viewer on `party`'s
+/// side; a volunteer's or coordinator's read of the confidential part is
+/// audited.
+pub(super) async fn view_for(
+    state: &Deps,
+    actor: &Actor,
+    party: Party,
+    (e, n): (engagement::Model, need::Model),
+) -> Result<EngagementView, ServiceError> {
+    let around = Around::read(&state.db, &[(&e, &n)]).await?;
+    let view = view_of(party, &e, &n, &around, Reading::Detail).ok_or(ServiceError::NotFound)?;
+    if view.confidential.is_some() && matches!(party, Party::Volunteer | Party::Coordinator) {
+        let txn = begin_write(&state.db).await?;
+        audit::record(
+            &txn,
+            state.clock.now(),
+            actor,
+            Action::ConfidentialRead,
+            Some((AuditObject::Need, n.id)),
+            json!({ "engagement": e.id }),
+        )
+        .await?;
+        txn.commit().await?;
+    }
+    Ok(view)
 }
 
 /// One engagement, as the viewer may see it.
@@ -150,7 +246,7 @@ pub async fn detail(
 ) -> Result<EngagementView, ServiceError> {
     let (e, n) = load(&state.db, id).await?;
     let party = side(&state.db, user, &e, &n).await?;
-    view_for(state, actor, party, (e, n), Reading::Detail).await
+    view_for(state, actor, party, (e, n)).await
 }
 
 /// The engagements the viewer takes part in (coordinators: all, or those of one
@@ -161,7 +257,6 @@ pub async fn detail(
 #[tracing::instrument(skip_all, fields(user = user.id))]
 pub async fn list(
     state: &Deps,
-    actor: &Actor,
     user: &CurrentUser,
     need_id: Option<i64>,
 ) -> Result<Vec<EngagementView>, ServiceError> {
@@ -180,14 +275,15 @@ pub async fn list(
                 return Ok(Vec::new());
             };
             let stands = standing::organisation(db, m.organisation_id, Right::Act).await;
-            let ids: Vec<i64> = need::Entity::find()
-                .filter(need::Column::OrganisationId.eq(m.organisation_id))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|n| n.id)
-                .collect();
-            select = select.filter(engagement::Column::NeedId.is_in(ids));
+            select = select.filter(
+                engagement::Column::NeedId.in_subquery(
+                    need::Entity::find()
+                        .select_only()
+                        .column(need::Column::Id)
+                        .filter(need::Column::OrganisationId.eq(m.organisation_id))
+                        .into_query(),
+                ),
+            );
             (Party::Organisation, stands)
         }
     };
@@ -200,14 +296,27 @@ pub async fn list(
     if let Some(need_id) = need_id {
         select = select.filter(engagement::Column::NeedId.eq(need_id));
     }
-    let mut out = Vec::new();
-    for e in select.limit(LIST_LIMIT).all(db).await? {
-        let Some(n) = need::Entity::find_by_id(e.need_id).one(db).await? else {
-            continue;
-        };
-        out.push(view_for(state, actor, party, (e, n), Reading::List(stands)).await?);
-    }
-    Ok(out)
+    let engagements = select.limit(LIST_LIMIT).all(db).await?;
+    let needs: HashMap<i64, need::Model> = if engagements.is_empty() {
+        HashMap::new()
+    } else {
+        need::Entity::find()
+            .filter(need::Column::Id.is_in(distinct(engagements.iter().map(|e| e.need_id))))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n))
+            .collect()
+    };
+    let rows: Vec<_> = engagements
+        .iter()
+        .filter_map(|e| Some((e, needs.get(&e.need_id)?)))
+        .collect();
+    let around = Around::read(db, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(e, n)| view_of(party, e, n, &around, Reading::List(stands)))
+        .collect())
 }
 
 /// The most engagements a list shows.
@@ -218,11 +327,11 @@ pub(super) const LIST_LIMIT: u64 = 200;
 /// # Errors
 /// [`ServiceError::Forbidden`] unless a volunteer; database errors.
 #[tracing::instrument(skip_all, fields(user = user.id))]
-pub async fn history(state: &Deps, actor: &Actor, user: &CurrentUser) -> Result<History, ServiceError> {
+pub async fn history(state: &Deps, user: &CurrentUser) -> Result<History, ServiceError> {
     if user.role != Role::Volunteer {
         return Err(ServiceError::Forbidden);
     }
-    let engagements = list(state, actor, user, None).await?;
+    let engagements = list(state, user, None).await?;
     Ok(History {
         minutes: engagements.iter().map(|e| e.minutes_logged).sum(),
         completed: engagements

@@ -19,9 +19,10 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 use super::lifecycle::*;
 
@@ -145,12 +146,23 @@ pub async fn hours(state: &Deps, user: &CurrentUser, id: i64) -> Result<Vec<Hour
         .collect())
 }
 
-pub(super) async fn minutes_logged<C: ConnectionTrait>(db: &C, id: i64) -> Result<i64, ServiceError> {
+/// The minutes logged on each of some engagements (none: not in the map).
+pub(super) async fn minutes_logged<C: ConnectionTrait>(
+    db: &C,
+    engagements: &[i64],
+) -> Result<HashMap<i64, i64>, ServiceError> {
+    if engagements.is_empty() {
+        return Ok(HashMap::new());
+    }
     Ok(hours_log::Entity::find()
-        .filter(hours_log::Column::EngagementId.eq(id))
+        .select_only()
+        .column(hours_log::Column::EngagementId)
+        .column_as(hours_log::Column::Minutes.sum(), "minutes")
+        .filter(hours_log::Column::EngagementId.is_in(engagements.iter().copied()))
+        .group_by(hours_log::Column::EngagementId)
+        .into_tuple::<(i64, i64)>()
         .all(db)
         .await?
         .into_iter()
-        .map(|h| i64::from(h.minutes))
-        .sum())
+        .collect())
 }

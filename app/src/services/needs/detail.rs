@@ -126,10 +126,7 @@ pub async fn detail(
     // but are offered no change to them.
     let prepares = standing::organisation_allows(org.status, Right::Prepare);
     let status = NeedStatus::from(need.status);
-    let summary = summaries(db, std::slice::from_ref(&need))
-        .await?
-        .pop()
-        .ok_or(ServiceError::NotFound)?;
+    let summary = summary_of(&need, Some(&org), category.as_ref().map(|c| c.name.as_str()));
     Ok(NeedDetail {
         summary,
         organisation_id: need.organisation_id,
@@ -150,7 +147,7 @@ pub async fn detail(
         submittable: member && status == NeedStatus::Draft && org.status == VettingStatus::Approved,
         withdrawable: member && prepares && rules::transition(status, NeedAction::Withdraw).is_some(),
         triageable: visibility == Visibility::Coordinator && status == NeedStatus::Submitted,
-        requires_authorisation: category.is_some_and(|c| c.requires_authorisation),
+        requires_authorisation: category.as_ref().is_some_and(|c| c.requires_authorisation),
         proposable: visibility == Visibility::Coordinator
             && status == NeedStatus::Open
             && org.status == VettingStatus::Approved,

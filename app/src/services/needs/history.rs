@@ -43,15 +43,19 @@ pub(super) async fn history<C: ConnectionTrait>(
     engagements: &[engagement::Model],
 ) -> Result<Vec<NeedEvent>, ServiceError> {
     let ids: Vec<i64> = engagements.iter().map(|e| e.volunteer_id).collect();
-    let names: HashMap<i64, String> = account::Entity::find()
-        .select_only()
-        .columns([account::Column::Id, account::Column::DisplayName])
-        .filter(account::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let names: HashMap<i64, String> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        account::Entity::find()
+            .select_only()
+            .columns([account::Column::Id, account::Column::DisplayName])
+            .filter(account::Column::Id.is_in(ids))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     // When the first proposal was accepted: fast-path proposals called off then
     // were withdrawn because another volunteer accepted first.
     let first_accepted = engagements

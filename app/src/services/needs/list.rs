@@ -87,22 +87,34 @@ pub async fn summaries<C: ConnectionTrait>(
     Ok(needs
         .iter()
         .map(|n| {
-            let org = orgs.get(&n.organisation_id);
-            NeedSummary {
-                id: n.id,
-                title: n.title.clone(),
-                organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
-                country: org.map(|o| o.country_iso2.clone()).unwrap_or_default(),
-                category: categories.get(&n.category_id).cloned().unwrap_or_default(),
-                urgency: n.urgency.into(),
-                status: n.status.into(),
-                effort_hours: n.effort_hours,
-                onsite: n.onsite,
-                languages: languages::split(&n.languages),
-                updated: utc(n.updated_at),
-            }
+            summary_of(
+                n,
+                orgs.get(&n.organisation_id),
+                categories.get(&n.category_id).map(String::as_str),
+            )
         })
         .collect())
+}
+
+/// The summary of a need whose organisation and category name are at hand.
+pub(super) fn summary_of(
+    n: &need::Model,
+    org: Option<&organisation::Model>,
+    category: Option<&str>,
+) -> NeedSummary {
+    NeedSummary {
+        id: n.id,
+        title: n.title.clone(),
+        organisation: org.map(|o| o.name.clone()).unwrap_or_default(),
+        country: org.map(|o| o.country_iso2.clone()).unwrap_or_default(),
+        category: category.unwrap_or_default().to_owned(),
+        urgency: n.urgency.into(),
+        status: n.status.into(),
+        effort_hours: n.effort_hours,
+        onsite: n.onsite,
+        languages: languages::split(&n.languages),
+        updated: utc(n.updated_at),
+    }
 }
 
 pub(super) async fn list_where<C: ConnectionTrait>(
