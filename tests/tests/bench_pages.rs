@@ -9,9 +9,11 @@
 //! `BENCH_VOLUNTEERS` (100000), `BENCH_NEEDS` (20000), `BENCH_ORGANISATIONS`
 //! (2000), `BENCH_PAGES` (a comma-separated subset of the page names).
 
-use entity::{account, need, organisation, organisation_member, vetting::VettingStatus, volunteer};
+use entity::{
+    account, engagement, need, organisation, organisation_member, vetting::VettingStatus, volunteer,
+};
 use frontline_tests::{DbKind, TestApp, TestClient, users::TestUser};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
 use std::{process::Command, time::Instant};
 
 fn setting(name: &str, default: usize) -> usize {
@@ -115,6 +117,16 @@ fn status_mb(field: &str) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// The email of account `id`.
+async fn email_of(db: &sea_orm::DatabaseConnection, id: i64) -> String {
+    account::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("account {id}"))
+        .email
+}
+
 fn session_of(client: &TestClient) -> String {
     let value = client.session_cookie().unwrap_or_else(|| panic!("not signed in"));
     format!("{}={value}", frontline_tests::SESSION_COOKIE)
@@ -146,14 +158,7 @@ async fn pages_side_by_side_with_a_bare_hello() {
         started.elapsed().as_secs_f64()
     );
 
-    let email_of = async |id: i64| {
-        account::Entity::find_by_id(id)
-            .one(&app.db)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|| panic!("account {id}"))
-            .email
-    };
+    let email_of = async |id: i64| email_of(&app.db, id).await;
     let user = |email: String| TestUser {
         id: 0,
         email,
@@ -441,4 +446,185 @@ async fn console_after_changes(coordinator: &TestClient, need_id: i64) {
         times.len(),
         median(times.clone()),
     );
+}
+
+/// Goal 4 of the performance issue, on each database: the first console of a
+/// server started on the large set (its pools load in the background at
+/// start), and the console right after each kind of change that moves the
+/// pools — a proposal, a volunteer's approval, a profile edit, an
+/// organisation's rating at completion — five of each.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: .ci/bench-pages runs it in a release build"]
+async fn console_after_each_kind_of_change() {
+    for db in [DbKind::Sqlite, DbKind::Postgres] {
+        if db == DbKind::Postgres && std::env::var_os("TEST_POSTGRES_URL").is_none() {
+            println!("PostgreSQL: not measured (TEST_POSTGRES_URL is not set)");
+            continue;
+        }
+        console_after_changes_on(db).await;
+    }
+}
+
+async fn console_after_changes_on(db: DbKind) {
+    let loader = TestApp::spawn_with(db, |_| {}).await;
+    let started = Instant::now();
+    let loaded = server::demo::load(
+        &loader.db,
+        server::demo::Size {
+            organisations: setting("BENCH_ORGANISATIONS", 2000),
+            volunteers: setting("BENCH_VOLUNTEERS", 100_000),
+            needs: setting("BENCH_NEEDS", 20_000),
+            seed: 1,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    println!("{db:?}: demo loaded in {:.1} s", started.elapsed().as_secs_f64());
+    let user = |email: String| TestUser {
+        id: 0,
+        email,
+        password: loaded.password.clone(),
+        totp_secret: None,
+    };
+    let coordinator = loader.client();
+    let mut coordinator_user = user("coordinator@demo.frontline.example".into());
+    loader.sign_in(&coordinator, &coordinator_user).await;
+    loader.enrol_totp(&coordinator, &mut coordinator_user).await;
+
+    // A server started on the loaded set, as an operator starts one.
+    let started = Instant::now();
+    let app = TestApp::spawn_on_with_clock(loader.database().shared(), loader.clock.clone(), |s| {
+        s.db_max_connections = 10;
+        s.matcher_warm_up = true;
+    })
+    .await;
+    let coordinator = app.client();
+    app.sign_in(&coordinator, &coordinator_user).await;
+    let signed_in = started.elapsed();
+    let need_id = need::Entity::find()
+        .filter(need::Column::Status.eq(need::Status::Open))
+        .order_by_asc(need::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no open need"))
+        .id;
+    let console = format!("/coordinator/match/{need_id}");
+    let first = Instant::now();
+    coordinator.get_text(&console, 200).await;
+    println!(
+        "{db:?}: first console after start: {:.0} ms (asked {:.0} ms after start, once the coordinator had signed in)",
+        first.elapsed().as_secs_f64() * 1000.0,
+        signed_in.as_secs_f64() * 1000.0,
+    );
+    let timed = async || {
+        let started = Instant::now();
+        coordinator.get_text(&console, 200).await;
+        started.elapsed().as_secs_f64() * 1000.0
+    };
+    let report = |kind: &str, times: Vec<f64>, refused: usize| {
+        let max = times.iter().copied().fold(f64::NAN, f64::max);
+        println!(
+            "{db:?}: console right after {kind}: {} changes ({refused} refused); p50 {:.1} ms, max {max:.1} ms",
+            times.len(),
+            median(times.clone()),
+        );
+    };
+    let refused = |res: reqwest::Response| res.status().as_u16() >= 400;
+
+    // Proposals: the console's best candidates in turn.
+    let candidates: Vec<i64> = coordinator
+        .call_json("/api/matching/console", &[("need", &need_id.to_string())])
+        .await["candidates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["volunteer_id"].as_i64())
+        .take(10)
+        .collect();
+    let (mut times, mut refusals) = (Vec::new(), 0);
+    for volunteer in candidates.iter().take(5) {
+        let need = need_id.to_string();
+        let volunteer = volunteer.to_string();
+        let fields = [
+            ("need", need.as_str()),
+            ("volunteer", &volunteer),
+            ("reason", "benchmark"),
+        ];
+        refusals += usize::from(refused(
+            coordinator.call("/api/engagements/propose", &fields).await,
+        ));
+        times.push(timed().await);
+    }
+    report("a proposal", times, refusals);
+
+    // Approvals of volunteers waiting for vetting.
+    let pending: Vec<i64> = volunteer::Entity::find()
+        .filter(volunteer::Column::Status.eq(VettingStatus::Pending))
+        .order_by_asc(volunteer::Column::AccountId)
+        .limit(5)
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|v| v.account_id)
+        .collect();
+    let (mut times, mut refusals) = (Vec::new(), 0);
+    for id in pending {
+        let id = id.to_string();
+        let fields = [("id", id.as_str()), ("decision", "approve"), ("note", "")];
+        refusals += usize::from(refused(
+            coordinator.call("/api/vetting/volunteer_decide", &fields).await,
+        ));
+        times.push(timed().await);
+    }
+    report("an approval", times, refusals);
+
+    // Profile edits by candidates the console shows (not those proposed above).
+    let skill = frontline_tests::world::skill(&app, "dmarc").await;
+    let (mut times, mut refusals) = (Vec::new(), 0);
+    for id in candidates.iter().skip(5) {
+        let volunteer = app.client();
+        app.sign_in(&volunteer, &user(email_of(&app.db, *id).await)).await;
+        let form = frontline_tests::world::profile_form(skill, true);
+        let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        refusals += usize::from(refused(volunteer.call("/api/volunteer/save", &fields).await));
+        times.push(timed().await);
+    }
+    report("a profile edit", times, refusals);
+
+    // Ratings: organisations complete active engagements and rate the help.
+    let active: Vec<(i64, i64)> = engagement::Entity::find()
+        .filter(engagement::Column::Status.eq(engagement::Status::Active))
+        .order_by_asc(engagement::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|e| (e.id, e.need_id))
+        .take(5)
+        .collect();
+    let (mut times, mut refusals) = (Vec::new(), 0);
+    for (engagement, need) in active {
+        let organisation = need::Entity::find_by_id(need)
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("need {need}"))
+            .organisation_id;
+        let member = organisation_member::Entity::find()
+            .filter(organisation_member::Column::OrganisationId.eq(organisation))
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no member of {organisation}"))
+            .account_id;
+        let client = app.client();
+        app.sign_in(&client, &user(email_of(&app.db, member).await)).await;
+        let id = engagement.to_string();
+        let fields = [("id", id.as_str()), ("rating", "5"), ("comment", "benchmark")];
+        refusals += usize::from(refused(client.call("/api/engagements/complete", &fields).await));
+        times.push(timed().await);
+    }
+    report("a rating", times, refusals);
 }
