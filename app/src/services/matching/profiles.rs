@@ -46,15 +46,52 @@ pub(super) type VolunteerRow = (
     Option<i64>,
 );
 
+/// How many volunteers the whole pool is read at a time.
+const VOLUNTEERS_PER_READ: usize = 5000;
+
 /// The profiles of approved volunteers with active accounts — all of them, or only
 /// those among `only` — and what the pages show of them.
+///
+/// The whole pool is read [`VOLUNTEERS_PER_READ`] volunteers at a time: the
+/// rows of every volunteer at once (their strings, the drivers' row buffers)
+/// peaked at several times the pool's own size, and the allocator kept much
+/// of that peak.
 pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
     geo: &Geography,
     employers: &Employers,
     only: Option<&HashSet<i64>>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
-    let among = |ids: &HashSet<i64>| ids.iter().copied().collect::<Vec<i64>>();
+    if let Some(ids) = only {
+        return profiles_among(db, geo, employers, ids).await;
+    }
+    let approved: Vec<i64> = volunteer::Entity::find()
+        .select_only()
+        .column(volunteer::Column::AccountId)
+        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+        .order_by_asc(volunteer::Column::AccountId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut profiles = Vec::with_capacity(approved.len());
+    let mut people = People::with_capacity(approved.len());
+    for chunk in approved.chunks(VOLUNTEERS_PER_READ) {
+        let (some, their) = profiles_among(db, geo, employers, &chunk.iter().copied().collect()).await?;
+        profiles.extend(some);
+        people.extend(their);
+    }
+    Ok((profiles, people))
+}
+
+/// The profiles of the approved volunteers with active accounts among `ids`
+/// (in the order of their ids), and what the pages show of them.
+async fn profiles_among<C: ConnectionTrait>(
+    db: &C,
+    geo: &Geography,
+    employers: &Employers,
+    ids: &HashSet<i64>,
+) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
+    let among = || ids.iter().copied().collect::<Vec<i64>>();
     let rows: Vec<VolunteerRow> = volunteer::Entity::find()
         .select_only()
         .columns([
@@ -71,9 +108,7 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
             volunteer::Column::EcsfRoleId,
         ])
         .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
-        .apply_if(only, |q, ids| {
-            q.filter(volunteer::Column::AccountId.is_in(among(ids)))
-        })
+        .filter(volunteer::Column::AccountId.is_in(among()))
         .order_by_asc(volunteer::Column::AccountId)
         .into_tuple()
         .all(db)
@@ -84,7 +119,7 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
         .columns([account::Column::Id, account::Column::DisplayName])
         .filter(account::Column::Role.eq(Role::Volunteer))
         .filter(account::Column::Status.eq(account::Status::Active))
-        .apply_if(only, |q, ids| q.filter(account::Column::Id.is_in(among(ids))))
+        .filter(account::Column::Id.is_in(among()))
         .into_tuple::<(i64, String)>()
         .all(db)
         .await?
@@ -92,7 +127,7 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
         .collect();
     let mut rows = rows;
     rows.retain(|r| names.contains_key(&r.0));
-    let ids: HashSet<i64> = rows.iter().map(|r| r.0).collect();
+    let kept: HashSet<i64> = rows.iter().map(|r| r.0).collect();
     let roles: HashMap<i64, String> = ecsf_role::Entity::find()
         .all(db)
         .await?
@@ -107,14 +142,12 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
             volunteer_skill::Column::SkillId,
             volunteer_skill::Column::Level,
         ])
-        .apply_if(only, |q, ids| {
-            q.filter(volunteer_skill::Column::AccountId.is_in(among(ids)))
-        })
+        .filter(volunteer_skill::Column::AccountId.is_in(among()))
         .into_tuple()
         .all(db)
         .await?;
     for (account, skill, level) in held {
-        if ids.contains(&account) {
+        if kept.contains(&account) {
             skills.entry(account).or_default().push((
                 u32::try_from(skill).unwrap_or(u32::MAX),
                 u8::try_from(level).unwrap_or(0),
@@ -138,9 +171,7 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
             engagement::Status::Completed,
             engagement::Status::Declined,
         ]))
-        .apply_if(only, |q, ids| {
-            q.filter(engagement::Column::VolunteerId.is_in(among(ids)))
-        })
+        .filter(engagement::Column::VolunteerId.is_in(among()))
         .into_tuple()
         .all(db)
         .await?;
