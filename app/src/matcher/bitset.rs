@@ -99,6 +99,45 @@ impl Bitset {
         self.words.fill(0);
     }
 
+    /// Makes room for a new index `i` (`i ≤ len`): the set grows by one, the
+    /// members at `i` or beyond move up by one, and `i` is not a member.
+    pub fn open_at(&mut self, i: usize) {
+        let i = i.min(self.len);
+        self.len += 1;
+        if self.words.len() < self.len.div_ceil(64) {
+            self.words.push(0);
+        }
+        let (w, b) = (i / 64, i % 64);
+        for k in (w + 1..self.words.len()).rev() {
+            self.words[k] = (self.words[k] << 1) | (self.words[k - 1] >> 63);
+        }
+        let below = below(b);
+        let word = self.words[w];
+        self.words[w] = (word & below) | ((word & !below) << 1);
+    }
+
+    /// Takes index `i` out (`i < len`): the set shrinks by one, and the
+    /// members beyond `i` move down by one.
+    pub fn close_at(&mut self, i: usize) {
+        if i >= self.len {
+            return;
+        }
+        let (w, b) = (i / 64, i % 64);
+        let word = self.words[w];
+        let above = word & !below(b + 1);
+        self.words[w] = (word & below(b)) | (above >> 1);
+        for k in w..self.words.len() {
+            let carry = self.words.get(k + 1).map_or(0, |next| next & 1);
+            if k > w {
+                self.words[k] >>= 1;
+            }
+            self.words[k] |= carry << 63;
+        }
+        self.len -= 1;
+        self.words.truncate(self.len.div_ceil(64));
+        self.trim();
+    }
+
     /// The members in increasing order.
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.words.iter().enumerate().flat_map(|(i, &w)| {
@@ -115,9 +154,43 @@ impl Bitset {
     }
 }
 
+/// The bits below bit `b` of a word (all of them from 64 on).
+fn below(b: usize) -> u64 {
+    if b >= 64 { u64::MAX } else { (1_u64 << b) - 1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn opening_and_closing_an_index_moves_the_members_after_it(
+            members in proptest::collection::vec(any::<bool>(), 0..200),
+            at in 0_usize..201,
+            open in any::<bool>(),
+        ) {
+            let mut set = Bitset::empty(members.len());
+            for (i, _) in members.iter().enumerate().filter(|(_, m)| **m) {
+                set.insert(i);
+            }
+            let mut model = members.clone();
+            if open {
+                let at = at.min(model.len());
+                model.insert(at, false);
+                set.open_at(at);
+            } else if at < model.len() {
+                model.remove(at);
+                set.close_at(at);
+            }
+            let mut expected = Bitset::empty(model.len());
+            for (i, _) in model.iter().enumerate().filter(|(_, m)| **m) {
+                expected.insert(i);
+            }
+            prop_assert_eq!(set, expected);
+        }
+    }
 
     #[test]
     fn set_operations_match_their_definitions() {

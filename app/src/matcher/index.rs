@@ -10,7 +10,7 @@
 //! fit, and its time-zone and place as a class among the distinct values, so a need
 //! computes the time-zone and region values once per class, not once per volunteer.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::bitset::Bitset;
 use super::config::MatchConfig;
@@ -105,17 +105,24 @@ impl VolunteerIndex {
         Ok(index)
     }
 
-    /// Puts the profiles of volunteers already in the index in place of
-    /// their old ones, in place: afterwards the index answers as one built
-    /// from the updated profiles would (a change to one volunteer costs that
-    /// volunteer's sets, plus one pass over everyone for the free-hours sets).
-    /// Returns the profiles whose id the index does not hold, untouched.
-    pub fn replace(&mut self, fresh: Vec<VolunteerProfile>) -> Vec<VolunteerProfile> {
-        let mut unknown = Vec::new();
+    /// Brings the index up to date in place: each of the `fresh` profiles
+    /// takes the place of the one with its id, or enters at its place in id
+    /// order, and the volunteers `gone` leave. Afterwards the index answers as
+    /// one built from its profiles would (a change to one volunteer costs that
+    /// volunteer's sets; one entering or leaving shifts every set by a bit;
+    /// plus one pass over everyone for the free-hours sets).
+    pub fn update(&mut self, fresh: Vec<VolunteerProfile>, gone: &HashSet<i64>) {
         let mut changed = false;
+        for id in gone {
+            if let Some(i) = self.position(*id) {
+                self.take_out(i);
+                changed = true;
+            }
+        }
         for v in fresh {
             let Some(i) = self.position(v.id) else {
-                unknown.push(v);
+                self.take_in(v);
+                changed = true;
                 continue;
             };
             if self.volunteers[i] == v {
@@ -129,7 +136,75 @@ impl VolunteerIndex {
         if changed {
             self.hours = hour_sets(&self.volunteers);
         }
-        unknown
+    }
+
+    /// Every bitset of the index (the free-hours sets aside: they are built
+    /// again after any change).
+    fn bitsets(&mut self) -> impl Iterator<Item = &mut Bitset> {
+        [&mut self.approved, &mut self.slot_free, &mut self.remote_only]
+            .into_iter()
+            .chain(self.languages.values_mut())
+            .chain(self.skills.values_mut().flat_map(|sets| sets.iter_mut()))
+            .chain(self.onsite.values_mut())
+    }
+
+    /// Adds `v`, whose id the index does not hold, before the first volunteer
+    /// with a greater id: everyone from there moves up by one.
+    fn take_in(&mut self, v: VolunteerProfile) {
+        let i = self.ids.partition_point(|&id| id < v.id);
+        // Positions stay below u32::MAX: an index that large cannot be built.
+        let at = i as u32;
+        self.ids.insert(i, v.id);
+        for position in self.by_id.values_mut() {
+            if *position >= at {
+                *position += 1;
+            }
+        }
+        self.by_id.insert(v.id, at);
+        for set in self.bitsets() {
+            set.open_at(i);
+        }
+        for levels in self.levels.values_mut() {
+            levels.insert(i, 0);
+        }
+        for list in self.conflicts.values_mut() {
+            for position in list.iter_mut().filter(|p| **p >= at) {
+                *position += 1;
+            }
+        }
+        self.offset_class.insert(i, 0);
+        self.place_class.insert(i, 0);
+        self.static_parts.insert(i, 0.0);
+        self.place(i, &v);
+        self.volunteers.insert(i, v);
+    }
+
+    /// Takes volunteer `i` out: everyone after them moves down by one.
+    fn take_out(&mut self, i: usize) {
+        let old = self.volunteers.remove(i);
+        self.unplace(i, &old);
+        let at = i as u32;
+        self.ids.remove(i);
+        self.by_id.remove(&old.id);
+        for position in self.by_id.values_mut() {
+            if *position > at {
+                *position -= 1;
+            }
+        }
+        for set in self.bitsets() {
+            set.close_at(i);
+        }
+        for levels in self.levels.values_mut() {
+            levels.remove(i);
+        }
+        for list in self.conflicts.values_mut() {
+            for position in list.iter_mut().filter(|p| **p > at) {
+                *position -= 1;
+            }
+        }
+        self.offset_class.remove(i);
+        self.place_class.remove(i);
+        self.static_parts.remove(i);
     }
 
     /// Sets volunteer `i`'s bits, level bytes, classes, conflicts and static
@@ -627,31 +702,51 @@ pub(crate) mod tests {
         fn an_index_updated_in_place_answers_as_one_built_anew(
             vs in population(40),
             changes in proptest::collection::vec((0_usize..40, volunteer_strategy(0)), 0..8),
-            stranger in volunteer_strategy(1000),
+            entering in proptest::collection::vec((0_i64..60, volunteer_strategy(0)), 0..4),
+            leaving in proptest::collection::vec(0_i64..60, 0..4),
             needs in proptest::collection::vec(need_strategy(1), 1..6),
         ) {
             let config = MatchConfig::default();
+            // Every other id, so that volunteers can enter between them.
+            let vs: Vec<VolunteerProfile> = vs
+                .into_iter()
+                .map(|mut v| {
+                    v.id *= 2;
+                    v
+                })
+                .collect();
             let Ok(mut kept) = VolunteerIndex::build(config, vs.clone()) else {
                 return Err(TestCaseError::fail("build"));
             };
             // Each change gives a volunteer of the population a new profile
-            // (a later change to the same volunteer wins); one stranger is
-            // refused and given back.
+            // (a later change to the same volunteer wins); volunteers enter
+            // with new ids (the odd ones) and leave (any id, held or not).
             let mut fresh: Vec<VolunteerProfile> = Vec::new();
-            let mut expected = vs.clone();
+            let mut expected: std::collections::BTreeMap<i64, VolunteerProfile> =
+                vs.iter().map(|v| (v.id, v.clone())).collect();
             for (at, mut profile) in changes {
                 if vs.is_empty() {
                     break;
                 }
-                let at = at % vs.len();
-                profile.id = vs[at].id;
-                expected[at] = profile.clone();
+                profile.id = vs[at % vs.len()].id;
+                expected.insert(profile.id, profile.clone());
                 fresh.push(profile);
             }
-            fresh.push(stranger.clone());
-            let refused = kept.replace(fresh);
-            prop_assert_eq!(refused, vec![stranger]);
+            for (id, mut profile) in entering {
+                profile.id = id * 2 + 1;
+                expected.insert(profile.id, profile.clone());
+                fresh.push(profile);
+            }
+            let gone: HashSet<i64> = leaving.into_iter().collect();
+            fresh.retain(|v| !gone.contains(&v.id));
+            expected.retain(|id, _| !gone.contains(id));
+            kept.update(fresh, &gone);
+            let expected: Vec<VolunteerProfile> = expected.into_values().collect();
             prop_assert_eq!(kept.volunteers(), &expected[..]);
+            prop_assert_eq!(kept.ids(), &expected.iter().map(|v| v.id).collect::<Vec<_>>()[..]);
+            for (i, v) in expected.iter().enumerate() {
+                prop_assert_eq!(kept.position(v.id), Some(i));
+            }
             let Ok(built) = VolunteerIndex::build(config, expected) else {
                 return Err(TestCaseError::fail("build"));
             };

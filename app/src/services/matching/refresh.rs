@@ -199,10 +199,7 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
             let fresh = volunteer_profiles(&state.db, &geo, &employers, Some(&ids)).await?;
             // In place when no request holds the pool any more (else on a copy).
             let updated = Arc::make_mut(pool);
-            if let Err(e) = refresh_volunteers(config, updated, &ids, fresh) {
-                cache.volunteers = None;
-                return Err(e);
-            }
+            refresh_volunteers(updated, &ids, fresh);
             let pool = Arc::clone(pool);
             cache.volunteers = Some((now, Arc::clone(&pool)));
             cache.stats.partial_reads += 1;
@@ -257,35 +254,21 @@ pub(super) async fn changed_volunteers<C: ConnectionTrait>(
 
 /// Brings `pool` up to date with the volunteers `ids`, read again as `fresh`
 /// (those missing from it are no longer approved and active, and leave the
-/// pool). Volunteers already in the pool are updated in place; one entering or
-/// leaving it rebuilds the index.
+/// pool), in place: a volunteer entering or leaving the pool shifts the
+/// index's sets, and builds nothing anew.
 pub(super) fn refresh_volunteers(
-    config: MatchConfig,
     pool: &mut VolunteerPool,
     ids: &HashSet<i64>,
     (fresh, fresh_people): (Vec<VolunteerProfile>, People),
-) -> Result<(), ServiceError> {
+) {
     pool.people.retain(|id, _| !ids.contains(id));
     pool.people.extend(fresh_people);
-    let kept: HashSet<i64> = fresh.iter().map(|p| p.id).collect();
-    let entering = pool.index.replace(fresh);
-    let leaving = ids
-        .iter()
-        .any(|id| !kept.contains(id) && pool.index.position(*id).is_some());
-    if entering.is_empty() && !leaving {
-        return Ok(());
-    }
-    let mut profiles: Vec<VolunteerProfile> = pool
-        .index
-        .volunteers()
-        .iter()
-        .filter(|p| kept.contains(&p.id) || !ids.contains(&p.id))
-        .cloned()
-        .chain(entering)
+    // Those read again who are no longer approved (or active) leave.
+    let gone: HashSet<i64> = ids
+        .difference(&fresh.iter().map(|p| p.id).collect())
+        .copied()
         .collect();
-    profiles.sort_unstable_by_key(|p| p.id);
-    pool.index = index(config, profiles)?;
-    Ok(())
+    pool.index.update(fresh, &gone);
 }
 
 fn index(config: MatchConfig, profiles: Vec<VolunteerProfile>) -> Result<VolunteerIndex, ServiceError> {
