@@ -202,6 +202,14 @@ impl TestClient {
         }
     }
 
+    /// A client of a Frontline this crate did not start (a `frontline serve`
+    /// child process, say) at `base` (`http://127.0.0.1:PORT`), from
+    /// `local_address` when given.
+    #[must_use]
+    pub fn at(base: &str, local_address: Option<std::net::IpAddr>) -> Self {
+        Self::new(base.trim_end_matches('/').to_owned(), local_address)
+    }
+
     /// A client with no cookie jar that always sends `session` as the session
     /// cookie (to replay or plant a cookie).
     #[must_use]

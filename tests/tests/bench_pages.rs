@@ -117,6 +117,58 @@ fn status_mb(field: &str) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// Loads the large demo set (`BENCH_ORGANISATIONS`, `BENCH_VOLUNTEERS`,
+/// `BENCH_NEEDS`) into `app`'s database.
+async fn load_large(app: &TestApp) -> server::demo::Loaded {
+    let started = Instant::now();
+    let loaded = server::demo::load(
+        &app.db,
+        server::demo::Size {
+            organisations: setting("BENCH_ORGANISATIONS", 2000),
+            volunteers: setting("BENCH_VOLUNTEERS", 100_000),
+            needs: setting("BENCH_NEEDS", 20_000),
+            seed: 1,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:#}"));
+    println!(
+        "{:?}: demo loaded in {:.1} s: {loaded:?}",
+        app.database().kind,
+        started.elapsed().as_secs_f64()
+    );
+    loaded
+}
+
+/// A member of the first approved organisation, and an open need of it.
+async fn member_and_need(db: &sea_orm::DatabaseConnection) -> (i64, i64) {
+    let organisation_id = organisation::Entity::find()
+        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
+        .order_by_asc(organisation::Column::Id)
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no approved organisation"))
+        .id;
+    let member_id = organisation_member::Entity::find()
+        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no member"))
+        .account_id;
+    let need_id = need::Entity::find()
+        .filter(need::Column::Status.eq(need::Status::Open))
+        .filter(need::Column::OrganisationId.eq(organisation_id))
+        .one(db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no open need"))
+        .id;
+
+    (member_id, need_id)
+}
+
 /// The email of account `id`.
 async fn email_of(db: &sea_orm::DatabaseConnection, id: i64) -> String {
     account::Entity::find_by_id(id)
@@ -141,22 +193,7 @@ async fn pages_side_by_side_with_a_bare_hello() {
         s.db_max_connections = 10;
     })
     .await;
-    let started = Instant::now();
-    let loaded = server::demo::load(
-        &app.db,
-        server::demo::Size {
-            organisations: setting("BENCH_ORGANISATIONS", 2000),
-            volunteers: setting("BENCH_VOLUNTEERS", 100_000),
-            needs: setting("BENCH_NEEDS", 20_000),
-            seed: 1,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e:#}"));
-    println!(
-        "demo loaded in {:.1} s: {loaded:?}",
-        started.elapsed().as_secs_f64()
-    );
+    let loaded = load_large(&app).await;
 
     let email_of = async |id: i64| email_of(&app.db, id).await;
     let user = |email: String| TestUser {
@@ -173,29 +210,7 @@ async fn pages_side_by_side_with_a_bare_hello() {
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("no approved volunteer"))
         .account_id;
-    let organisation_id = organisation::Entity::find()
-        .filter(organisation::Column::Status.eq(VettingStatus::Approved))
-        .order_by_asc(organisation::Column::Id)
-        .one(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no approved organisation"))
-        .id;
-    let member_id = organisation_member::Entity::find()
-        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
-        .one(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no member"))
-        .account_id;
-    let need_id = need::Entity::find()
-        .filter(need::Column::Status.eq(need::Status::Open))
-        .filter(need::Column::OrganisationId.eq(organisation_id))
-        .one(&app.db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no open need"))
-        .id;
+    let (member_id, need_id) = member_and_need(&app.db).await;
 
     let volunteer = app.client();
     app.sign_in(&volunteer, &user(email_of(volunteer_id).await)).await;
@@ -467,19 +482,7 @@ async fn console_after_each_kind_of_change() {
 
 async fn console_after_changes_on(db: DbKind) {
     let loader = TestApp::spawn_with(db, |_| {}).await;
-    let started = Instant::now();
-    let loaded = server::demo::load(
-        &loader.db,
-        server::demo::Size {
-            organisations: setting("BENCH_ORGANISATIONS", 2000),
-            volunteers: setting("BENCH_VOLUNTEERS", 100_000),
-            needs: setting("BENCH_NEEDS", 20_000),
-            seed: 1,
-        },
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e:#}"));
-    println!("{db:?}: demo loaded in {:.1} s", started.elapsed().as_secs_f64());
+    let loaded = load_large(&loader).await;
     let user = |email: String| TestUser {
         id: 0,
         email,
@@ -627,4 +630,161 @@ async fn console_after_changes_on(db: DbKind) {
         times.push(timed().await);
     }
     report("a rating", times, refusals);
+}
+
+/// Goal 3 of the performance issue as an operator sees it: the resident
+/// memory of a `frontline serve` process (the release binary, started on the
+/// large set as `.ci/start` starts it) once its pools are read in the
+/// background, after a burst of 30 sign-ins, and after `BENCH_LOAD_SECONDS`
+/// (300) of `wrk -c64` on the volunteers' list, a need and the engagements.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: .ci/bench-pages runs it in a release build"]
+async fn memory_of_a_server_process() {
+    use tokio::io::AsyncBufReadExt as _;
+    // target/release/deps/suite-… → target/release/frontline
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.parent()?.join("frontline")))
+        .filter(|b| b.exists())
+        .unwrap_or_else(|| {
+            panic!("no frontline binary beside the tests: cargo build --release -p server --bin frontline")
+        });
+    let loader = TestApp::spawn_with(DbKind::Sqlite, |_| {}).await;
+    let loaded = load_large(&loader).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .port();
+    let mail = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(&binary)
+        .arg("serve")
+        .env("DATABASE_URL", &loader.database().url)
+        .env("FRONTLINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("FRONTLINE_SITE_ROOT", frontline_tests::site_root())
+        .env("FRONTLINE_MAIL_DIR", mail.path())
+        .env("FRONTLINE_LOG_FILTER", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    let pid = child.id().unwrap_or_else(|| panic!("no pid"));
+    let rss = |field: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix(field))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            })
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    };
+    // Its log, line by line (both streams, drained to the end).
+    let (lines, mut log) = tokio::sync::mpsc::unbounded_channel::<String>();
+    for stream in [
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let lines = lines.clone();
+        tokio::spawn(async move {
+            let mut reader = tokio::io::BufReader::new(stream).lines();
+            while let Ok(Some(line)) = reader.next_line().await {
+                let _ = lines.send(line);
+            }
+        });
+    }
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(300), async {
+        while let Some(line) = log.recv().await {
+            if line.contains("matcher pools ready") {
+                return line;
+            }
+        }
+        panic!("the server stopped before its pools were ready");
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no \"matcher pools ready\" in the server's log within 5 minutes"));
+    tokio::spawn(async move { while log.recv().await.is_some() {} });
+    println!(
+        "server process: pools ready {:.1} s after start ({}); resident {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        ready
+            .split_whitespace()
+            .filter(|w| w.contains('='))
+            .collect::<Vec<_>>()
+            .join(" "),
+        rss("VmRSS:"),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    // 30 volunteers sign in at once, from 30 addresses (each check is one
+    // Argon2 hash of 19 MiB).
+    let burst: Vec<_> = (0..30_u8)
+        .map(|i| {
+            let client = TestClient::at(&base, Some(std::net::IpAddr::from([127, 0, 0, 10 + i])));
+            let (email, password) = (
+                format!("volunteer{}@demo.frontline.example", usize::from(i) + 1),
+                loaded.password.clone(),
+            );
+            tokio::spawn(async move {
+                client
+                    .call("/api/login", &[("email", &email), ("password", &password)])
+                    .await
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut signed_in = 0;
+    for task in burst {
+        signed_in += usize::from(task.await.unwrap_or_else(|e| panic!("{e}")) < 400);
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    println!(
+        "server process: resident {:.0} MB after a burst of 30 sign-ins ({signed_in} signed in)",
+        rss("VmRSS:")
+    );
+    // Load on the pages a volunteer and a member see.
+    let volunteer = TestClient::at(&base, None);
+    let member = TestClient::at(&base, None);
+    let (member_id, need_id) = member_and_need(&loader.db).await;
+    for (client, email) in [
+        (&volunteer, "volunteer1@demo.frontline.example".to_owned()),
+        (&member, email_of(&loader.db, member_id).await),
+    ] {
+        let res = client
+            .call("/api/login", &[("email", &email), ("password", &loaded.password)])
+            .await;
+        assert!(res.status().is_success(), "{email}: {}", res.status());
+    }
+    let load = [
+        (format!("{base}/needs"), session_of(&volunteer)),
+        (format!("{base}/engagements"), session_of(&volunteer)),
+        (format!("{base}/needs/{need_id}"), session_of(&member)),
+    ];
+    let seconds = setting("BENCH_LOAD_SECONDS", 300) / load.len();
+    for (url, cookie) in load {
+        let run = tokio::task::spawn_blocking(move || wrk(&url, Some(&cookie), seconds.max(1)))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        println!(
+            "server process: {:.0} req/s for {seconds} s ({} failed); resident {:.0} MB",
+            run.per_second,
+            run.failed,
+            rss("VmRSS:")
+        );
+    }
+    println!(
+        "server process: resident {:.0} MB after the load, peak {:.0} MB",
+        rss("VmRSS:"),
+        rss("VmHWM:")
+    );
 }
