@@ -52,10 +52,10 @@ const VOLUNTEERS_PER_READ: usize = 5000;
 /// The profiles of approved volunteers with active accounts — all of them, or only
 /// those among `only` — and what the pages show of them.
 ///
-/// The whole pool is read [`VOLUNTEERS_PER_READ`] volunteers at a time: the
-/// rows of every volunteer at once (their strings, the drivers' row buffers)
-/// peaked at several times the pool's own size, and the allocator kept much
-/// of that peak.
+/// The whole pool is read [`VOLUNTEERS_PER_READ`] volunteers at a time (a
+/// range of ids each): the rows of every volunteer at once (their strings,
+/// the drivers' row buffers) peaked at several times the pool's own size, and
+/// the allocator kept much of that peak.
 pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
     geo: &Geography,
@@ -63,7 +63,7 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     only: Option<&HashSet<i64>>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
     if let Some(ids) = only {
-        return profiles_among(db, geo, employers, ids).await;
+        return profiles_among(db, geo, employers, Among::Ids(ids)).await;
     }
     let approved: Vec<i64> = volunteer::Entity::find()
         .select_only()
@@ -76,22 +76,44 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     let mut profiles = Vec::with_capacity(approved.len());
     let mut people = People::with_capacity(approved.len());
     for chunk in approved.chunks(VOLUNTEERS_PER_READ) {
-        let (some, their) = profiles_among(db, geo, employers, &chunk.iter().copied().collect()).await?;
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let (some, their) = profiles_among(db, geo, employers, Among::Range(*first, *last)).await?;
         profiles.extend(some);
         people.extend(their);
     }
     Ok((profiles, people))
 }
 
-/// The profiles of the approved volunteers with active accounts among `ids`
+/// Which volunteers a read is about.
+#[derive(Clone, Copy)]
+enum Among<'a> {
+    /// These.
+    Ids(&'a HashSet<i64>),
+    /// Those with ids from the first to the last, inclusive (an index range
+    /// scan, where a list of thousands of ids is not).
+    Range(i64, i64),
+}
+
+impl Among<'_> {
+    /// The condition that `column`, a volunteer's account id, is among them.
+    fn holds(self, column: impl sea_orm::ColumnTrait) -> sea_orm::sea_query::SimpleExpr {
+        match self {
+            Self::Ids(ids) => column.is_in(ids.iter().copied()),
+            Self::Range(first, last) => column.between(first, last),
+        }
+    }
+}
+
+/// The profiles of the approved volunteers with active accounts `among` some
 /// (in the order of their ids), and what the pages show of them.
 async fn profiles_among<C: ConnectionTrait>(
     db: &C,
     geo: &Geography,
     employers: &Employers,
-    ids: &HashSet<i64>,
+    among: Among<'_>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
-    let among = || ids.iter().copied().collect::<Vec<i64>>();
     let rows: Vec<VolunteerRow> = volunteer::Entity::find()
         .select_only()
         .columns([
@@ -108,7 +130,7 @@ async fn profiles_among<C: ConnectionTrait>(
             volunteer::Column::EcsfRoleId,
         ])
         .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
-        .filter(volunteer::Column::AccountId.is_in(among()))
+        .filter(among.holds(volunteer::Column::AccountId))
         .order_by_asc(volunteer::Column::AccountId)
         .into_tuple()
         .all(db)
@@ -119,7 +141,7 @@ async fn profiles_among<C: ConnectionTrait>(
         .columns([account::Column::Id, account::Column::DisplayName])
         .filter(account::Column::Role.eq(Role::Volunteer))
         .filter(account::Column::Status.eq(account::Status::Active))
-        .filter(account::Column::Id.is_in(among()))
+        .filter(among.holds(account::Column::Id))
         .into_tuple::<(i64, String)>()
         .all(db)
         .await?
@@ -142,7 +164,7 @@ async fn profiles_among<C: ConnectionTrait>(
             volunteer_skill::Column::SkillId,
             volunteer_skill::Column::Level,
         ])
-        .filter(volunteer_skill::Column::AccountId.is_in(among()))
+        .filter(among.holds(volunteer_skill::Column::AccountId))
         .into_tuple()
         .all(db)
         .await?;
@@ -171,7 +193,7 @@ async fn profiles_among<C: ConnectionTrait>(
             engagement::Status::Completed,
             engagement::Status::Declined,
         ]))
-        .filter(engagement::Column::VolunteerId.is_in(among()))
+        .filter(among.holds(engagement::Column::VolunteerId))
         .into_tuple()
         .all(db)
         .await?;
