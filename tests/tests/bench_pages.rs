@@ -107,7 +107,13 @@ fn resident_mb() -> f64 {
 
 /// A memory figure of this process's `/proc/self/status`, in MB.
 fn status_mb(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    status_mb_of("self", field)
+}
+
+/// A memory figure (`VmRSS:`, `VmHWM:`) of `/proc/<process>/status`, in MB
+/// (`process`: `self` or a pid).
+fn status_mb_of(process: &str, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -670,16 +676,7 @@ async fn memory_of_a_server_process() {
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
     let pid = child.id().unwrap_or_else(|| panic!("no pid"));
-    let rss = |field: &str| {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix(field))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-            })
-            .map_or(f64::NAN, |kb| kb / 1024.0)
-    };
+    let rss = |field: &str| status_mb_of(&pid.to_string(), field);
     // Its log, line by line (both streams, drained to the end).
     let (lines, mut log) = tokio::sync::mpsc::unbounded_channel::<String>();
     for stream in [
