@@ -15,6 +15,7 @@ mod list;
 
 pub use detail::detail;
 pub use edit::{create, form, update};
+pub use history::display_names;
 pub use lifecycle::{submit, transition, withdraw};
 pub use list::{
     Filter, PAGE_SIZE, approved_volunteer, list_all, list_open_in_database, list_own, organisation_detail,

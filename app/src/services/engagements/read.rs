@@ -22,10 +22,7 @@ use crate::{
     model::utc,
     services::deps::Deps,
 };
-use entity::{
-    account::{self, Role},
-    ecsf_role, engagement, need, volunteer,
-};
+use entity::{account::Role, ecsf_role, engagement, need, volunteer};
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
     QueryTrait as _,
@@ -69,15 +66,7 @@ impl Around {
             return Ok(Self::default());
         }
         let volunteers: Vec<i64> = distinct(rows.iter().map(|(e, _)| e.volunteer_id));
-        let names = account::Entity::find()
-            .select_only()
-            .columns([account::Column::Id, account::Column::DisplayName])
-            .filter(account::Column::Id.is_in(volunteers.clone()))
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect();
+        let names = needs::display_names(db, volunteers.clone()).await?;
         let profiles: Vec<(i64, Option<i64>, String)> = volunteer::Entity::find()
             .select_only()
             .columns([

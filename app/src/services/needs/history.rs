@@ -36,6 +36,28 @@ pub(super) async fn engagements_of<C: ConnectionTrait>(
         .await?)
 }
 
+/// The display names of accounts `ids` (none read when there are none).
+///
+/// # Errors
+/// Database errors.
+pub async fn display_names<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, ServiceError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(account::Entity::find()
+        .select_only()
+        .columns([account::Column::Id, account::Column::DisplayName])
+        .filter(account::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// The history of `need` with its `engagements`, oldest first.
 pub(super) async fn history<C: ConnectionTrait>(
     db: &C,
@@ -43,19 +65,7 @@ pub(super) async fn history<C: ConnectionTrait>(
     engagements: &[engagement::Model],
 ) -> Result<Vec<NeedEvent>, ServiceError> {
     let ids: Vec<i64> = engagements.iter().map(|e| e.volunteer_id).collect();
-    let names: HashMap<i64, String> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        account::Entity::find()
-            .select_only()
-            .columns([account::Column::Id, account::Column::DisplayName])
-            .filter(account::Column::Id.is_in(ids))
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let names = display_names(db, ids).await?;
     // When the first proposal was accepted: fast-path proposals called off then
     // were withdrawn because another volunteer accepted first.
     let first_accepted = engagements
