@@ -53,8 +53,31 @@ db_tests! {
         let app = TestApp::spawn(db).await;
         let c = world::cast(&app).await;
         let v = c.volunteer_user.id;
+        let role = entity::ecsf_role::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("no ECSF role"));
+        app.db
+            .execute_unprepared(&format!("UPDATE volunteer SET ecsf_role_id = {} WHERE account_id = {v}", role.id))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let view = console(&c.coordinator, c.need).await;
         assert_eq!(view["open"], true, "{view}");
+        // Who the candidate is: the name and role the pool keeps beside the
+        // index, the country and languages of the index's profile.
+        let name = entity::account::Entity::find_by_id(v)
+            .one(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("account {v}"))
+            .display_name;
+        let shown = &view["candidates"][0];
+        assert_eq!(
+            [&shown["name"], &shown["role"], &shown["country"], &shown["languages"]],
+            [&Value::from(name), &Value::from(role.name), &Value::from("FR"), &serde_json::json!(["en", "fr"])],
+            "{shown}"
+        );
         assert_eq!(view["eligible"], 1);
         assert_eq!(candidate_ids(&view), vec![v]);
         let factors = view["candidates"][0]["factors"].as_array().cloned().unwrap_or_default();

@@ -164,7 +164,7 @@ pub(super) fn preview(assignment: &Assignment, needs: &NeedPool, pool: &Voluntee
             .map(|s| s.title.clone())
             .unwrap_or_default()
     };
-    let name = |id: i64| pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
+    let name = |id: i64| pool.name(id);
     let runner_up = |r: &crate::matcher::RunnerUp| {
         let (reason, taken_by, gate) = match &r.reason {
             LostReason::CapacityTakenBy {

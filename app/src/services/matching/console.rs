@@ -53,7 +53,7 @@ pub async fn console(state: &Deps, need_id: i64, ask: Option<&str>) -> Result<Co
         .top
         .iter()
         .enumerate()
-        .map(|(i, c)| candidate_view(i + 1, c, &pool.people, &engaged))
+        .map(|(i, c)| candidate_view(i + 1, c, &pool, &engaged))
         .collect();
     let excluded_by_gate = GateKind::ALL
         .iter()
@@ -111,7 +111,7 @@ pub(super) fn near_misses(
             let g = gate::check(&volunteers[i], need).err()?;
             Some(ExcludedView {
                 volunteer_id: id,
-                name: pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default(),
+                name: pool.name(id),
                 gate: gate_view(&g, skills),
             })
         })
@@ -136,11 +136,11 @@ pub(super) async fn ask_about(
             });
         }
     };
-    let name = pool.people.get(&id).map(|p| p.name.clone()).unwrap_or_default();
+    let name = pool.name(id);
     Ok(match explain_volunteer(&pool.index, need, id) {
         Ok(c) => AskedView {
             query: query.to_owned(),
-            candidate: Some(candidate_view(0, &c, &pool.people, engaged)),
+            candidate: Some(candidate_view(0, &c, pool, engaged)),
             excluded: None,
         },
         Err(crate::matcher::Exclusion::Gate(g)) => AskedView {

@@ -73,18 +73,28 @@ pub(super) fn reason_line(c: &Candidate) -> String {
     format!("Matcher: fit {:.0}% ({})", c.fit * 100.0, top.join(", "))
 }
 
-pub(super) fn candidate_view(rank: usize, c: &Candidate, people: &People, engaged: &[i64]) -> CandidateView {
-    let person = people
-        .get(&c.volunteer_id)
-        .map(|p| Person::clone(p))
-        .unwrap_or_default();
+/// A candidate as the console shows them: the name and role the pool keeps,
+/// the country and languages of the index's profile.
+pub(super) fn candidate_view(
+    rank: usize,
+    c: &Candidate,
+    pool: &VolunteerPool,
+    engaged: &[i64],
+) -> CandidateView {
+    let person = pool.people.get(&c.volunteer_id);
+    let profile = pool
+        .index
+        .position(c.volunteer_id)
+        .and_then(|i| pool.index.volunteers().get(i));
     CandidateView {
         rank,
         volunteer_id: c.volunteer_id,
-        name: person.name,
-        role: person.role,
-        country: person.country,
-        languages: person.languages,
+        name: pool.name(c.volunteer_id),
+        role: person.map(|p| p.role.to_string()).unwrap_or_default(),
+        country: profile
+            .map(|p| String::from_utf8_lossy(&p.country).into_owned())
+            .unwrap_or_default(),
+        languages: profile.map(|p| p.languages.clone()).unwrap_or_default(),
         fit: c.fit,
         factors: factor_views(c),
         lowered: c.lowered_factor,

@@ -20,21 +20,30 @@ pub struct VolunteerPool {
     pub(super) employers: Arc<super::places::Employers>,
 }
 
+impl VolunteerPool {
+    /// A volunteer's display name (empty when not in the pool).
+    #[must_use]
+    pub fn name(&self, volunteer_id: i64) -> String {
+        self.people
+            .get(&volunteer_id)
+            .map(|p| p.name.to_string())
+            .unwrap_or_default()
+    }
+}
+
 /// What the pages show of each volunteer, by id: shared, so that bringing the
 /// pool up to date after a change copies pointers, not 85 000 names.
 pub type People = HashMap<i64, Arc<Person>>;
 
-/// What the pages show of a volunteer.
+/// What the pages show of a volunteer beyond the index's profile (whose
+/// country and languages they show): 85 000 of these are held, so the name is
+/// a boxed string and the role one of the few roles' shared names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Person {
     /// Display name.
-    pub name: String,
-    /// ECSF role.
-    pub role: String,
-    /// Country code.
-    pub country: String,
-    /// Languages.
-    pub languages: Vec<String>,
+    pub name: Box<str>,
+    /// ECSF role (shared by every volunteer in it).
+    pub role: Arc<str>,
 }
 
 /// Open needs of approved organisations, profiled.

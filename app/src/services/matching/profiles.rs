@@ -136,7 +136,7 @@ async fn profiles_among<C: ConnectionTrait>(
         .all(db)
         .await?;
     // Disabled accounts are not matched.
-    let names: HashMap<i64, String> = account::Entity::find()
+    let mut names: HashMap<i64, String> = account::Entity::find()
         .select_only()
         .columns([account::Column::Id, account::Column::DisplayName])
         .filter(account::Column::Role.eq(Role::Volunteer))
@@ -150,11 +150,11 @@ async fn profiles_among<C: ConnectionTrait>(
     let mut rows = rows;
     rows.retain(|r| names.contains_key(&r.0));
     let kept: HashSet<i64> = rows.iter().map(|r| r.0).collect();
-    let roles: HashMap<i64, String> = ecsf_role::Entity::find()
+    let roles: HashMap<i64, Arc<str>> = ecsf_role::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.name))
+        .map(|r| (r.id, Arc::from(r.name)))
         .collect();
     let mut skills: HashMap<i64, Vec<(u32, u8)>> = HashMap::new();
     let held: Vec<(i64, i64, i16)> = volunteer_skill::Entity::find()
@@ -272,12 +272,11 @@ async fn profiles_among<C: ConnectionTrait>(
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-        let spoken = languages::split(&langs);
         profiles.push(VolunteerProfile {
             id,
             approved: true,
             skills: skills.remove(&id).unwrap_or_default(),
-            languages: spoken.clone(),
+            languages: languages::split(&langs),
             country: code(&iso),
             sub_region: place.local_code,
             region: place.region_code,
@@ -298,10 +297,8 @@ async fn profiles_among<C: ConnectionTrait>(
         people.insert(
             id,
             Arc::new(Person {
-                name: names.get(&id).cloned().unwrap_or_default(),
+                name: names.remove(&id).unwrap_or_default().into_boxed_str(),
                 role: role.and_then(|r| roles.get(&r).cloned()).unwrap_or_default(),
-                country: iso,
-                languages: spoken,
             }),
         );
     }
