@@ -163,8 +163,16 @@ pub fn run() -> anyhow::Result<()> {
         Err(e) => return Err(e).context("cannot read .env"),
     }
     let cli = Cli::parse();
+    // A long-running server: see `allocator` (returns only when configured,
+    // or when it cannot be).
+    let allocator = matches!(cli.command, Command::Serve)
+        .then(crate::allocator::configure)
+        .flatten();
     let settings = Settings::load(cli.config.as_deref()).context("invalid settings")?;
     telemetry::init(settings.log_format, &settings.log_filter);
+    if let Some(reason) = allocator {
+        tracing::warn!(%reason, "freed memory is returned to the system on mimalloc's default delay");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
