@@ -42,7 +42,14 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .connect_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
         .acquire_timeout(Duration::from_secs(settings.db_acquire_timeout_secs))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_pool_opts(|pool| pool.after_release(sqlite_connection_is_clean))
+        // A SQLite connection is a thread of this process: the ping sqlx
+        // sends before lending one (a round trip to that thread, as long as
+        // the statement itself) can only find it alive. Releases still ping
+        // and check for a transaction left open.
+        .map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_release(sqlite_connection_is_clean)
+                .test_before_acquire(false)
+        })
         .map_sqlx_postgres_pool_opts(|pool| pool.after_release(postgres_connection_is_clean))
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
