@@ -636,6 +636,63 @@ async fn console_after_changes_on(db: DbKind) {
         times.push(timed().await);
     }
     report("a rating", times, refusals);
+
+    batch_at_full_scale(&app, &coordinator_user, db).await;
+}
+
+/// Goal 5 of the performance issue: a batch run over every open need without
+/// a live engagement and every approved volunteer, from the request to a
+/// preview the coordinator can view, read from the database (a server started
+/// without warming its pools, so the run reads them) and again with the pools
+/// in memory; then applying the second preview.
+async fn batch_at_full_scale(app: &TestApp, coordinator_user: &TestUser, db: DbKind) {
+    let cold = TestApp::spawn_on_with_clock(app.database().shared(), app.clock.clone(), |s| {
+        s.db_max_connections = 10;
+        s.matcher_warm_up = false;
+    })
+    .await;
+    let coordinator = cold.client();
+    cold.sign_in(&coordinator, coordinator_user).await;
+    let batch = async |kind: &str| {
+        let started = Instant::now();
+        let res = coordinator.call("/api/matching/batch_start", &[]).await;
+        let run = frontline_tests::world::created_id(res, "batch_start").await;
+        let view = loop {
+            let view = coordinator
+                .call_json("/api/matching/batch", &[("id", &run.to_string())])
+                .await;
+            match view["status"].as_str() {
+                Some("running") => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+                Some("ready") => break view,
+                other => panic!("batch run {run}: {other:?}: {view}"),
+            }
+        };
+        let summary = &view["summary"];
+        println!(
+            "{db:?}: batch run {kind}: {} needs x {} volunteers, {} pairs; viewable preview {:.0} ms after the request (computed in {:.0} ms)",
+            summary["needs"],
+            summary["volunteers"],
+            view["pairs_total"],
+            started.elapsed().as_secs_f64() * 1000.0,
+            summary["seconds"].as_f64().unwrap_or(f64::NAN) * 1000.0,
+        );
+        run
+    };
+    batch("reading the pools from the database").await;
+    let run = batch("with the pools in memory").await;
+    let (started, statements) = (Instant::now(), server::db::statements_run());
+    let outcome = coordinator
+        .call_json("/api/matching/batch_apply", &[("id", &run.to_string())])
+        .await;
+    let (elapsed, statements) = (started.elapsed(), server::db::statements_run() - statements);
+    let created = outcome["created"].as_u64().unwrap_or_default();
+    println!(
+        "{db:?}: applying the batch: {:.0} ms ({created} proposals created, {} and {} skipped as stale; {statements} statements, {:.1} per proposal)",
+        elapsed.as_secs_f64() * 1000.0,
+        outcome["stale_need"],
+        outcome["stale_volunteer"],
+        statements as f64 / created.max(1) as f64,
+    );
 }
 
 /// Goal 3 of the performance issue as an operator sees it: the resident
