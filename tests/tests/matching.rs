@@ -301,6 +301,41 @@ db_tests! {
             .await
             .unwrap_or_default();
         assert_eq!(notified, 2, "each proposed volunteer is told");
+        // Made in one go, each proposal still has its own audit entry, notifications
+        // and mail, each about the right engagement.
+        let member = "it@stluc.example";
+        for e in &created {
+            let entries = entity::audit_log::Entity::find()
+                .filter(entity::audit_log::Column::Action.eq("engagement.proposed"))
+                .filter(entity::audit_log::Column::ObjectId.eq(e.id))
+                .all(&app.db)
+                .await
+                .unwrap_or_default();
+            assert_eq!(entries.len(), 1, "one entry for engagement {}", e.id);
+            let details: Value = serde_json::from_str(&entries[0].details).unwrap_or_default();
+            assert_eq!(
+                (details["need"].as_i64(), details["volunteer"].as_i64(), details["run"].as_i64(), details["by"].as_str()),
+                (Some(e.need_id), Some(e.volunteer_id), Some(run), Some("matcher")),
+                "{details}"
+            );
+            let told = entity::notification::Entity::find()
+                .filter(entity::notification::Column::EngagementId.eq(e.id))
+                .filter(entity::notification::Column::NeedId.eq(e.need_id))
+                .count(&app.db)
+                .await
+                .unwrap_or_default();
+            assert_eq!(told, 2, "the volunteer and the member (not the coordinator, who applied) of engagement {}", e.id);
+            let volunteer = if e.volunteer_id == grace.id { &grace.email } else { &c.volunteer_user.email };
+            for to in [volunteer.as_str(), member] {
+                let mails = entity::mail_outbox::Entity::find()
+                    .filter(entity::mail_outbox::Column::Recipient.eq(to))
+                    .filter(entity::mail_outbox::Column::BodyText.contains(format!("/engagements/{}", e.id)))
+                    .count(&app.db)
+                    .await
+                    .unwrap_or_default();
+                assert_eq!(mails, 1, "{to} is mailed of engagement {}", e.id);
+            }
+        }
         let again = c.coordinator.call("/api/matching/batch_apply", &[("id", &run.to_string())]).await;
         assert_eq!(again.status(), 409, "applied once");
         let view = c.coordinator.call_json("/api/matching/batch", &[("id", &run.to_string())]).await;

@@ -10,8 +10,8 @@ use crate::{
 };
 use entity::audit_log;
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -274,19 +274,45 @@ pub async fn record<C: ConnectionTrait>(
     object: Option<(AuditObject, i64)>,
     details: serde_json::Value,
 ) -> Result<(), ServiceError> {
-    audit_log::ActiveModel {
-        at: Set(at),
-        actor_account_id: Set(actor.account_id),
-        actor_address: Set(actor.address.clone()),
-        action: Set(action.as_str().to_owned()),
-        object_type: Set(object.map(|(t, _)| t.code().to_owned())),
-        object_id: Set(object.map(|(_, id)| id)),
-        details: Set(details.to_string()),
-        ..Default::default()
+    record_all(db, at, actor, action, [(object, details)]).await
+}
+
+/// Writes one entry of `action` for each object and its details, in a few
+/// statements however many there are (a batch run's proposals).
+///
+/// # Errors
+/// Database errors, as [`record`].
+#[tracing::instrument(skip_all)]
+pub async fn record_all<C: ConnectionTrait>(
+    db: &C,
+    at: OffsetDateTime,
+    actor: &Actor,
+    action: Action,
+    entries: impl IntoIterator<Item = (Option<(AuditObject, i64)>, serde_json::Value)>,
+) -> Result<(), ServiceError> {
+    // Under SQLite's limit of bound values per statement (7 columns a row).
+    const CHUNK: usize = 1000;
+    let mut rows = entries
+        .into_iter()
+        .map(|(object, details)| audit_log::ActiveModel {
+            at: Set(at),
+            actor_account_id: Set(actor.account_id),
+            actor_address: Set(actor.address.clone()),
+            action: Set(action.as_str().to_owned()),
+            object_type: Set(object.map(|(t, _)| t.code().to_owned())),
+            object_id: Set(object.map(|(_, id)| id)),
+            details: Set(details.to_string()),
+            ..Default::default()
+        });
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        audit_log::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// What the audit page asks for.

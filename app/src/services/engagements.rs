@@ -31,7 +31,9 @@ mod work;
 
 pub use answer::{accept, confirm, decline};
 pub use lifecycle::{call_off, release_capacity, room_left, take_capacity};
-pub use propose::{Proposal, offer, proposal_hours, propose, propose_by_reference, propose_in};
+pub use propose::{
+    PairChecks, Proposal, offer, proposal_hours, propose, propose_all, propose_by_reference, propose_in,
+};
 pub use read::{detail, history, list, page};
 pub use thread::{hours, messages, post_message};
 pub use withdraw::{Withdrawal, withdraw_for};

@@ -10,10 +10,10 @@
 //! [`MESSAGE_MAIL_GAP`]; a proposal for a critical need skips the digest.
 
 use super::ServiceError;
-use crate::domain::codes::{MailMode, NotificationKind};
+use crate::domain::codes::{MailMode, MailTopic, NotificationKind};
 use crate::{
     domain::views::NotificationView,
-    infra::outbox,
+    infra::outbox::{self, NewMail},
     model::utc,
     services::{
         deps::Deps,
@@ -25,7 +25,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, PaginatorTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, sea_query::Expr,
 };
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use time::OffsetDateTime;
 
 /// Shortest time between two mails about new messages on one engagement, per
@@ -47,7 +47,8 @@ pub struct About<'a> {
     pub subject: &'a str,
 }
 
-/// Notifies each account once (duplicates and `except` skipped).
+/// Notifies each account once (duplicates and `except` skipped), reading what
+/// its mail tells of (the engagement, need and organisation) from `db`.
 ///
 /// # Errors
 /// Database errors (the caller's transaction fails with them).
@@ -60,22 +61,99 @@ pub async fn notify<C: ConnectionTrait>(
     except: Option<i64>,
     about: About<'_>,
 ) -> Result<(), ServiceError> {
-    let recipients: BTreeSet<i64> = accounts.into_iter().filter(|a| Some(*a) != except).collect();
+    let recipients: Vec<i64> = accounts.into_iter().filter(|a| Some(*a) != except).collect();
     if recipients.is_empty() {
         return Ok(());
     }
-    // Before this notification is written: who was told of a message lately.
-    let recently_told = if about.kind == NotificationKind::Message {
-        told_of_messages_since(db, &recipients, about.engagement_id, now - MESSAGE_MAIL_GAP).await?
-    } else {
-        HashSet::new()
+    let engagement = match about.engagement_id {
+        Some(id) => engagement::Entity::find_by_id(id).one(db).await?,
+        None => None,
     };
-    let subject: String = about.subject.chars().take(200).collect();
-    let rows: Vec<notification::ActiveModel> = recipients
-        .iter()
-        .copied()
-        .map(|account_id| notification::ActiveModel {
-            account_id: Set(account_id),
+    let need = match about.need_id.or(engagement.as_ref().map(|e| e.need_id)) {
+        Some(id) => need::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let organisation = match &need {
+        Some(n) => organisation::Entity::find_by_id(n.organisation_id)
+            .one(db)
+            .await?
+            .map(|o| o.name),
+        None => None,
+    };
+    let event = Announcement {
+        recipients,
+        except: None,
+        about,
+        context: Context {
+            engagement: engagement.as_ref(),
+            need: need.as_ref(),
+            organisation: organisation.as_deref(),
+        },
+    };
+    notify_all(db, state, now, &[event]).await
+}
+
+/// What a notification's mail tells beside its kind, as the event read it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'a> {
+    /// The engagement it is about (its volunteer, its answer-by time).
+    pub engagement: Option<&'a engagement::Model>,
+    /// The need it is about (its urgency).
+    pub need: Option<&'a need::Model>,
+    /// The name of the organisation asking for help.
+    pub organisation: Option<&'a str>,
+}
+
+/// One event to notify of: who is told, and of what.
+#[derive(Debug, Clone)]
+pub struct Announcement<'a> {
+    /// The accounts concerned (duplicates are told once).
+    pub recipients: Vec<i64>,
+    /// One of them not to tell (who acted).
+    pub except: Option<i64>,
+    /// What it is about.
+    pub about: About<'a>,
+    /// What its mail tells of.
+    pub context: Context<'a>,
+}
+
+/// Notifies of many events at once — a batch run's thousands of proposals — in
+/// a few statements: the notifications, the recipients' accounts and mail
+/// preferences, and the outbox rows, each written or read in chunks.
+///
+/// # Errors
+/// Database errors (the caller's transaction fails with them).
+#[tracing::instrument(skip_all, fields(events = events.len()))]
+pub async fn notify_all<C: ConnectionTrait>(
+    db: &C,
+    state: &Deps,
+    now: OffsetDateTime,
+    events: &[Announcement<'_>],
+) -> Result<(), ServiceError> {
+    // Under SQLite's limit of bound values per statement (7 columns a row).
+    const CHUNK: usize = 1000;
+    let mut rows = Vec::new();
+    let mut mail_to: Vec<(&Announcement<'_>, Vec<i64>)> = Vec::with_capacity(events.len());
+    for event in events {
+        let recipients: BTreeSet<i64> = event
+            .recipients
+            .iter()
+            .copied()
+            .filter(|a| Some(*a) != event.except)
+            .collect();
+        if recipients.is_empty() {
+            continue;
+        }
+        let about = &event.about;
+        // Before this notification is written: who was told of a message lately.
+        let recently_told = if about.kind == NotificationKind::Message {
+            told_of_messages_since(db, &recipients, about.engagement_id, now - MESSAGE_MAIL_GAP).await?
+        } else {
+            HashSet::new()
+        };
+        let subject: String = about.subject.chars().take(200).collect();
+        rows.extend(recipients.iter().map(|account_id| notification::ActiveModel {
+            account_id: Set(*account_id),
             kind: Set(about.kind.code().to_owned()),
             engagement_id: Set(about.engagement_id),
             need_id: Set(about.need_id),
@@ -83,17 +161,24 @@ pub async fn notify<C: ConnectionTrait>(
             created_at: Set(now),
             read_at: Set(None),
             ..Default::default()
-        })
-        .collect();
-    notification::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
-    let mail_to: Vec<i64> = recipients
-        .iter()
-        .copied()
-        .filter(|a| !recently_told.contains(a))
-        .collect();
-    mail(db, state, now, &mail_to, about).await
+        }));
+        let told = recipients
+            .into_iter()
+            .filter(|a| !recently_told.contains(a))
+            .collect();
+        mail_to.push((event, told));
+    }
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        notification::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    mail(db, state, now, &mail_to).await
 }
 
 /// Those of `recipients` notified of a message on `engagement_id` since `since`.
@@ -120,52 +205,70 @@ async fn told_of_messages_since<C: ConnectionTrait>(
         .collect())
 }
 
-/// Queues the mail of a notification for those of `accounts` who get it now.
+/// Queues the mail of each event for those of its accounts who get it now:
+/// active accounts with a verified address, as each chose for its topic.
 async fn mail<C: ConnectionTrait>(
     db: &C,
     state: &Deps,
     now: OffsetDateTime,
-    accounts: &[i64],
-    about: About<'_>,
+    events: &[(&Announcement<'_>, Vec<i64>)],
 ) -> Result<(), ServiceError> {
-    if accounts.is_empty() {
-        return Ok(());
+    let wanted: BTreeSet<i64> = events.iter().flat_map(|(_, a)| a.iter().copied()).collect();
+    let wanted: Vec<i64> = wanted.into_iter().collect();
+    let mut people: HashMap<i64, account::Model> = HashMap::new();
+    for chunk in wanted.chunks(1000) {
+        for person in account::Entity::find()
+            .filter(account::Column::Id.is_in(chunk.iter().copied()))
+            .filter(account::Column::Status.eq(account::Status::Active))
+            .filter(account::Column::EmailVerifiedAt.is_not_null())
+            .all(db)
+            .await?
+        {
+            people.insert(person.id, person);
+        }
     }
-    let people = account::Entity::find()
-        .filter(account::Column::Id.is_in(accounts.iter().copied()))
-        .filter(account::Column::Status.eq(account::Status::Active))
-        .filter(account::Column::EmailVerifiedAt.is_not_null())
-        .all(db)
-        .await?;
     if people.is_empty() {
         return Ok(());
     }
-    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let topic = about.kind.topic();
-    let modes = match topic {
-        Some(topic) => preferences::modes(db, &ids, topic).await?,
-        None => ids.iter().map(|id| (*id, MailMode::Immediately)).collect(),
-    };
-    let engagement = match about.engagement_id {
-        Some(id) => engagement::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    let need = match about.need_id.or(engagement.as_ref().map(|e| e.need_id)) {
-        Some(id) => need::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    let organisation = match &need {
-        Some(n) => organisation::Entity::find_by_id(n.organisation_id)
-            .one(db)
-            .await?
-            .map(|o| o.name),
-        None => None,
-    };
+    let ids: Vec<i64> = people.keys().copied().collect();
+    let mut modes: Vec<(MailTopic, HashMap<i64, MailMode>)> = Vec::new();
+    for (event, _) in events {
+        if let Some(topic) = event.about.kind.topic()
+            && !modes.iter().any(|(t, _)| *t == topic)
+        {
+            modes.push((topic, preferences::modes(db, &ids, topic).await?));
+        }
+    }
+    let mut mails = Vec::new();
+    for (event, accounts) in events {
+        let topic = event.about.kind.topic();
+        let modes = modes.iter().find(|(t, _)| Some(*t) == topic).map(|(_, m)| m);
+        for person in accounts.iter().filter_map(|id| people.get(id)) {
+            let mode = modes
+                .and_then(|m| m.get(&person.id).copied())
+                .unwrap_or(MailMode::Immediately);
+            mails.extend(compose(state, person, mode, event));
+        }
+    }
+    outbox::enqueue_many(db, &state.config.mail, now, mails).await
+}
+
+/// The mail telling `person` of `event`, unless their `mode` for its topic
+/// keeps it for the digest (or never).
+fn compose(
+    state: &Deps,
+    person: &account::Model,
+    mode: MailMode,
+    event: &Announcement<'_>,
+) -> Option<NewMail> {
+    let (about, context) = (&event.about, &event.context);
     // A proposal for a critical need cannot wait for tomorrow's digest.
     let urgent = about.kind == NotificationKind::Proposed
-        && need
-            .as_ref()
-            .is_some_and(|n| n.urgency == need::Urgency::Critical);
+        && context.need.is_some_and(|n| n.urgency == need::Urgency::Critical);
+    let goes_now = mode == MailMode::Immediately || (urgent && mode == MailMode::Daily);
+    if !goes_now {
+        return None;
+    }
     let site = state.config.public_url.trim_end_matches('/');
     let link = match (about.engagement_id, about.need_id) {
         (Some(id), _) => format!("{site}/engagements/{id}"),
@@ -173,39 +276,34 @@ async fn mail<C: ConnectionTrait>(
         (None, None) if about.kind == NotificationKind::FailedSignIns => format!("{site}/account/sessions"),
         (None, None) => format!("{site}/notifications"),
     };
+    let to_volunteer = context.engagement.is_some_and(|e| e.volunteer_id == person.id);
     let answer_by = match about.kind {
         NotificationKind::Proposed | NotificationKind::Reminder => {
-            engagement.as_ref().and_then(|e| e.expires_at).map(utc)
+            context.engagement.and_then(|e| e.expires_at).map(utc)
         }
         _ => None,
     };
-    for person in people {
-        let mode = modes.get(&person.id).copied().unwrap_or(MailMode::Immediately);
-        let goes_now = mode == MailMode::Immediately || (urgent && mode == MailMode::Daily);
-        if !goes_now {
-            continue;
-        }
-        let to_volunteer = engagement.as_ref().is_some_and(|e| e.volunteer_id == person.id);
-        let notice = templates::Notice {
-            name: &person.display_name,
-            subject: about.subject,
-            organisation: organisation.as_deref(),
-            // An organisation's reminder is to confirm: its lead says by when.
-            answer_by: answer_by
-                .clone()
-                .filter(|_| to_volunteer || about.kind != NotificationKind::Reminder),
-            to_volunteer,
-            link: link.clone(),
-            settings_link: format!("{site}/account/mail"),
-            // Security notices carry no unsubscribe link.
-            unsubscribe: topic
-                .map(|t| preferences::unsubscribe_link(state, person.id, Some(t)))
-                .unwrap_or_default(),
-        };
-        let mail = templates::notice(templates::locale_of(&person), about.kind, &person.email, &notice);
-        outbox::enqueue(db, &state.config.mail, now, mail).await?;
-    }
-    Ok(())
+    let topic = about.kind.topic();
+    let notice = templates::Notice {
+        name: &person.display_name,
+        subject: about.subject,
+        organisation: context.organisation,
+        // An organisation's reminder is to confirm: its lead says by when.
+        answer_by: answer_by.filter(|_| to_volunteer || about.kind != NotificationKind::Reminder),
+        to_volunteer,
+        link,
+        settings_link: format!("{site}/account/mail"),
+        // Security notices carry no unsubscribe link.
+        unsubscribe: topic
+            .map(|t| preferences::unsubscribe_link(state, person.id, Some(t)))
+            .unwrap_or_default(),
+    };
+    Some(templates::notice(
+        templates::locale_of(person),
+        about.kind,
+        &person.email,
+        &notice,
+    ))
 }
 
 /// How many unread notifications an account has.

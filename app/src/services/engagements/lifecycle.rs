@@ -6,7 +6,7 @@ use crate::domain::codes::{AuditObject, NotificationKind};
 use crate::services::{
     ServiceError,
     audit::{self, Action, Actor},
-    notifications::{self, About},
+    notifications::{self, About, Announcement, Context},
     organisations::membership,
     standing,
 };
@@ -20,7 +20,7 @@ use entity::{
     account::Role,
     engagement,
     engagement::{ProposerKind, Status},
-    need, organisation_member,
+    need, organisation, organisation_member,
     vetting::VettingStatus,
     volunteer,
 };
@@ -30,7 +30,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait as _},
 };
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use time::OffsetDateTime;
 
 /// Takes one slot and `hours` weekly hours of an approved volunteer, or fails
@@ -106,20 +106,38 @@ pub(super) async fn participants<C: ConnectionTrait>(
     e: &engagement::Model,
     organisation_id: i64,
 ) -> Result<Vec<i64>, ServiceError> {
-    let mut ids: Vec<i64> = organisation_member::Entity::find()
-        .filter(organisation_member::Column::OrganisationId.eq(organisation_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| m.account_id)
-        .collect();
+    let members = members_of(db, &[organisation_id]).await?;
+    Ok(concerned(e, members.get(&organisation_id)))
+}
+
+/// The accounts of each organisation's members.
+async fn members_of<C: ConnectionTrait>(
+    db: &C,
+    organisations: &[i64],
+) -> Result<HashMap<i64, Vec<i64>>, ServiceError> {
+    let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in organisations.chunks(1000) {
+        for m in organisation_member::Entity::find()
+            .filter(organisation_member::Column::OrganisationId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            members.entry(m.organisation_id).or_default().push(m.account_id);
+        }
+    }
+    Ok(members)
+}
+
+/// Everyone `e` concerns, given its organisation's `members`.
+fn concerned(e: &engagement::Model, members: Option<&Vec<i64>>) -> Vec<i64> {
+    let mut ids = members.cloned().unwrap_or_default();
     ids.push(e.volunteer_id);
     if e.proposer_kind == ProposerKind::Coordinator
         && let Some(p) = e.proposed_by
     {
         ids.push(p);
     }
-    Ok(ids)
+    ids
 }
 
 /// The viewer's side of an engagement, or not found when they have none. It
@@ -328,6 +346,7 @@ pub(super) async fn give_back(txn: &DatabaseTransaction, e: &engagement::Model) 
     Ok(())
 }
 
+/// Tells the people `e` concerns of `kind`, but `except` (who acted).
 pub(super) async fn announce(
     txn: &DatabaseTransaction,
     state: &Deps,
@@ -337,21 +356,61 @@ pub(super) async fn announce(
     kind: NotificationKind,
     except: Option<i64>,
 ) -> Result<(), ServiceError> {
-    let people = participants(txn, e, n.organisation_id).await?;
-    notifications::notify(
-        txn,
-        state,
-        now,
-        people,
-        except,
-        About {
-            kind,
-            engagement_id: Some(e.id),
-            need_id: Some(n.id),
-            subject: &n.title,
-        },
-    )
-    .await
+    announce_all(txn, state, now, &[(e, n)], kind, except).await
+}
+
+/// Tells the people concerned of each engagement (with its need, as read) of
+/// `kind` — but `except`, who acted — in a few statements however many there are.
+///
+/// # Errors
+/// Database errors.
+pub(super) async fn announce_all(
+    txn: &DatabaseTransaction,
+    state: &Deps,
+    now: OffsetDateTime,
+    events: &[(&engagement::Model, &need::Model)],
+    kind: NotificationKind,
+    except: Option<i64>,
+) -> Result<(), ServiceError> {
+    let organisations: Vec<i64> = events
+        .iter()
+        .map(|(_, n)| n.organisation_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let members = members_of(txn, &organisations).await?;
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for chunk in organisations.chunks(1000) {
+        names.extend(
+            organisation::Entity::find()
+                .select_only()
+                .column(organisation::Column::Id)
+                .column(organisation::Column::Name)
+                .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple::<(i64, String)>()
+                .all(txn)
+                .await?,
+        );
+    }
+    let announcements: Vec<Announcement<'_>> = events
+        .iter()
+        .map(|&(e, n)| Announcement {
+            recipients: concerned(e, members.get(&n.organisation_id)),
+            except,
+            about: About {
+                kind,
+                engagement_id: Some(e.id),
+                need_id: Some(n.id),
+                subject: &n.title,
+            },
+            context: Context {
+                engagement: Some(e),
+                need: Some(n),
+                organisation: names.get(&n.organisation_id).map(String::as_str),
+            },
+        })
+        .collect();
+    notifications::notify_all(txn, state, now, &announcements).await
 }
 
 /// Calls off the live proposals for a need (but `except`), giving back the

@@ -17,13 +17,16 @@ use entity::{
     account::Role,
     engagement,
     engagement::{ProposerKind, Status},
-    need, organisation, volunteer,
+    need, organisation,
+    vetting::VettingStatus,
+    volunteer,
 };
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseTransaction,
-    EntityTrait as _, QueryFilter as _,
+    EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use serde_json::json;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use time::OffsetDateTime;
 
 use super::lifecycle::*;
@@ -33,32 +36,116 @@ pub(super) async fn check_pair<C: ConnectionTrait>(
     db: &C,
     n: &need::Model,
     volunteer_id: i64,
-) -> Result<volunteer::Model, ServiceError> {
-    if n.status != need::Status::Open {
-        return Err(ServiceError::Conflict("the need is not open"));
-    }
-    let org = organisation::Entity::find_by_id(n.organisation_id)
-        .one(db)
+) -> Result<(), ServiceError> {
+    PairChecks::read(db, &[(n, volunteer_id)])
         .await?
-        .ok_or(ServiceError::NotFound)?;
-    if !standing::organisation_allows(org.status, standing::Right::Act) {
-        return Err(ServiceError::Conflict("the organisation is not approved"));
+        .check(n, volunteer_id)
+}
+
+/// What the checks of a proposal read, for many pairs at once: the standing
+/// of the needs' organisations and of the volunteers, and the live proposals
+/// of the needs.
+#[derive(Debug, Default)]
+pub struct PairChecks {
+    organisations: HashMap<i64, VettingStatus>,
+    volunteers: HashMap<i64, VettingStatus>,
+    live: HashSet<(i64, i64)>,
+}
+
+impl PairChecks {
+    /// Reads what checking `pairs` (a need, as read, and a volunteer) takes,
+    /// in a few statements however many pairs there are.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn read<C: ConnectionTrait>(
+        db: &C,
+        pairs: &[(&need::Model, i64)],
+    ) -> Result<Self, ServiceError> {
+        const CHUNK: usize = 1000;
+        let ids = |of: &dyn Fn(&(&need::Model, i64)) -> i64| -> Vec<i64> {
+            pairs
+                .iter()
+                .map(of)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        };
+        let mut checks = Self::default();
+        for chunk in ids(&|(n, _)| n.organisation_id).chunks(CHUNK) {
+            checks.organisations.extend(
+                organisation::Entity::find()
+                    .select_only()
+                    .column(organisation::Column::Id)
+                    .column(organisation::Column::Status)
+                    .filter(organisation::Column::Id.is_in(chunk.iter().copied()))
+                    .into_tuple::<(i64, VettingStatus)>()
+                    .all(db)
+                    .await?,
+            );
+        }
+        for chunk in ids(&|(_, v)| *v).chunks(CHUNK) {
+            checks.volunteers.extend(
+                volunteer::Entity::find()
+                    .select_only()
+                    .column(volunteer::Column::AccountId)
+                    .column(volunteer::Column::Status)
+                    .filter(volunteer::Column::AccountId.is_in(chunk.iter().copied()))
+                    .into_tuple::<(i64, VettingStatus)>()
+                    .all(db)
+                    .await?,
+            );
+        }
+        for chunk in ids(&|(n, _)| n.id).chunks(CHUNK) {
+            checks.live.extend(
+                engagement::Entity::find()
+                    .select_only()
+                    .column(engagement::Column::NeedId)
+                    .column(engagement::Column::VolunteerId)
+                    .filter(engagement::Column::NeedId.is_in(chunk.iter().copied()))
+                    .filter(engagement::Column::Status.is_in([
+                        Status::Proposed,
+                        Status::Accepted,
+                        Status::Active,
+                    ]))
+                    .into_tuple::<(i64, i64)>()
+                    .all(db)
+                    .await?,
+            );
+        }
+        Ok(checks)
     }
-    let v = volunteer::Entity::find_by_id(volunteer_id)
-        .one(db)
-        .await?
-        .filter(|v| standing::volunteer_allows(v.status))
-        .ok_or_else(|| ServiceError::field("volunteer", Message::InvalidChoice))?;
-    let live = engagement::Entity::find()
-        .filter(engagement::Column::NeedId.eq(n.id))
-        .filter(engagement::Column::VolunteerId.eq(volunteer_id))
-        .filter(engagement::Column::Status.is_in([Status::Proposed, Status::Accepted, Status::Active]))
-        .one(db)
-        .await?;
-    if live.is_some() {
-        return Err(ServiceError::field("volunteer", Message::AlreadyProposed));
+
+    /// Whether `volunteer_id` may be proposed for `n` (one of the pairs read):
+    /// the need open, its organisation and the volunteer approved, and no live
+    /// proposal of the pair.
+    ///
+    /// # Errors
+    /// [`ServiceError::Conflict`] (need or organisation), [`ServiceError::Validation`]
+    /// (`volunteer`), [`ServiceError::NotFound`] (no such organisation).
+    pub fn check(&self, n: &need::Model, volunteer_id: i64) -> Result<(), ServiceError> {
+        if n.status != need::Status::Open {
+            return Err(ServiceError::Conflict("the need is not open"));
+        }
+        let organisation = self
+            .organisations
+            .get(&n.organisation_id)
+            .ok_or(ServiceError::NotFound)?;
+        if !standing::organisation_allows(*organisation, standing::Right::Act) {
+            return Err(ServiceError::Conflict("the organisation is not approved"));
+        }
+        if !self
+            .volunteers
+            .get(&volunteer_id)
+            .is_some_and(|s| standing::volunteer_allows(*s))
+        {
+            return Err(ServiceError::field("volunteer", Message::InvalidChoice));
+        }
+        if self.live.contains(&(n.id, volunteer_id)) {
+            return Err(ServiceError::field("volunteer", Message::AlreadyProposed));
+        }
+        Ok(())
     }
-    Ok(v)
 }
 
 pub(super) fn days_to(deadline: Option<time::Date>, now: OffsetDateTime) -> Option<i64> {
@@ -85,8 +172,9 @@ pub struct Proposal<'a> {
 
 /// Makes one proposal inside `txn`: checks the pair (need open, organisation and
 /// volunteer approved, no live proposal of the pair), inserts it, audits it and
-/// tells the people concerned. Used by [`propose`] and by a batch run's apply,
-/// so both follow the same rules.
+/// tells the people concerned. Used by [`propose`]; a batch run's apply checks
+/// its pairs with [`PairChecks`] and makes them with [`propose_all`], so both
+/// follow the same rules.
 ///
 /// # Errors
 /// [`ServiceError::Validation`] (`volunteer`), [`ServiceError::Conflict`],
@@ -100,56 +188,90 @@ pub async fn propose_in(
     actor: &Actor,
     proposal: Proposal<'_>,
 ) -> Result<i64, ServiceError> {
-    let n = proposal.need;
-    check_pair(txn, n, proposal.volunteer_id).await?;
-    let e = engagement::ActiveModel {
-        need_id: Set(n.id),
-        volunteer_id: Set(proposal.volunteer_id),
-        status: Set(Status::Proposed),
-        proposed_by: Set(actor.account_id),
-        proposer_kind: Set(proposal.kind),
-        reason: Set(proposal.reason.to_owned()),
-        weekly_hours: Set(proposal_hours(n, now)),
-        holds_capacity: Set(false),
-        fast_path: Set(proposal.fast_path),
-        expires_at: Set(Some(expires_at)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
+    check_pair(txn, proposal.need, proposal.volunteer_id).await?;
+    let ids = propose_all(txn, state, now, expires_at, actor, &[proposal]).await?;
+    ids.first().copied().ok_or(ServiceError::NotFound)
+}
+
+/// Makes proposals already checked ([`PairChecks`]) inside `txn`, in a few
+/// statements however many there are: inserts them, audits each and tells the
+/// people concerned. Returns their ids, in order.
+///
+/// # Errors
+/// Database errors.
+#[tracing::instrument(skip_all, fields(proposals = proposals.len()))]
+pub async fn propose_all(
+    txn: &DatabaseTransaction,
+    state: &Deps,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+    actor: &Actor,
+    proposals: &[Proposal<'_>],
+) -> Result<Vec<i64>, ServiceError> {
+    // Under SQLite's limit of bound values per statement (12 columns a row).
+    const CHUNK: usize = 500;
+    let mut made: Vec<engagement::Model> = Vec::with_capacity(proposals.len());
+    for chunk in proposals.chunks(CHUNK) {
+        let rows = chunk.iter().map(|p| engagement::ActiveModel {
+            need_id: Set(p.need.id),
+            volunteer_id: Set(p.volunteer_id),
+            status: Set(Status::Proposed),
+            proposed_by: Set(actor.account_id),
+            proposer_kind: Set(p.kind),
+            reason: Set(p.reason.to_owned()),
+            weekly_hours: Set(proposal_hours(p.need, now)),
+            holds_capacity: Set(false),
+            fast_path: Set(p.fast_path),
+            expires_at: Set(Some(expires_at)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        });
+        let mut inserted = engagement::Entity::insert_many(rows)
+            .exec_with_returning(txn)
+            .await?;
+        // RETURNING promises no order: a live pair is unique, so it finds its proposal.
+        let place: HashMap<(i64, i64), usize> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ((p.need.id, p.volunteer_id), i))
+            .collect();
+        inserted.sort_by_key(|e| place.get(&(e.need_id, e.volunteer_id)).copied());
+        made.extend(inserted);
     }
-    .insert(txn)
-    .await?;
-    let mut detail = json!({
-        "need": n.id,
-        "volunteer": proposal.volunteer_id,
-        "by": Proposer::from(proposal.kind).code(),
-    });
-    if let Some(run) = proposal.run {
-        detail["run"] = json!(run);
+    if made.len() != proposals.len() {
+        return Err(ServiceError::Conflict("a proposal was not made"));
     }
-    if proposal.fast_path {
-        detail["fast_path"] = json!(true);
-    }
-    audit::record(
-        txn,
-        now,
-        actor,
-        Action::EngagementProposed,
-        Some((AuditObject::Engagement, e.id)),
-        detail,
-    )
-    .await?;
-    announce(
+    let entries: Vec<_> = made
+        .iter()
+        .zip(proposals)
+        .map(|(e, p)| {
+            let mut detail = json!({
+                "need": p.need.id,
+                "volunteer": p.volunteer_id,
+                "by": Proposer::from(p.kind).code(),
+            });
+            if let Some(run) = p.run {
+                detail["run"] = json!(run);
+            }
+            if p.fast_path {
+                detail["fast_path"] = json!(true);
+            }
+            (Some((AuditObject::Engagement, e.id)), detail)
+        })
+        .collect();
+    audit::record_all(txn, now, actor, Action::EngagementProposed, entries).await?;
+    let events: Vec<_> = made.iter().zip(proposals).map(|(e, p)| (e, p.need)).collect();
+    announce_all(
         txn,
         state,
         now,
-        &e,
-        n,
+        &events,
         NotificationKind::Proposed,
         actor.account_id,
     )
     .await?;
-    Ok(e.id)
+    Ok(made.iter().map(|e| e.id).collect())
 }
 
 /// The weekly hours a proposal for `n` asks of its volunteer, as of `now`.

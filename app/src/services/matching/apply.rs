@@ -88,8 +88,14 @@ pub async fn apply(
         );
     }
     let mut capacity = engagements::room_left(&txn, &volunteer_ids).await?;
+    let candidates: Vec<(&need::Model, i64)> = preview
+        .pairs
+        .iter()
+        .filter_map(|p| open.get(&p.need_id).map(|n| (n, p.volunteer_id)))
+        .collect();
+    let checks = engagements::PairChecks::read(&txn, &candidates).await?;
     let mut outcome = RunOutcome::default();
-    let expires_at = now + state.config.response_window;
+    let mut chosen: Vec<(&need::Model, i64, String)> = Vec::new();
     for pair in &preview.pairs {
         let Some(n) = open
             .get(&pair.need_id)
@@ -106,39 +112,44 @@ pub async fn apply(
             outcome.stale_volunteer += 1;
             continue;
         };
-        let reason = format!(
-            "Matcher (batch run #{id}): fit {:.0}% ({}).",
-            pair.fit * 100.0,
-            top_factors(&pair.factors)
-        );
-        let proposal = Proposal {
-            kind: ProposerKind::Matcher,
-            need: n,
-            volunteer_id: pair.volunteer_id,
-            reason: &reason,
-            run: Some(id),
-            fast_path: false,
-        };
-        match engagements::propose_in(&txn, state, now, expires_at, actor, proposal).await {
-            Ok(_) => {}
+        match checks.check(n, pair.volunteer_id) {
+            Ok(()) => {}
             // The pair's own checks (organisation or volunteer no longer approved, a
             // proposal of the pair made by hand since) make it stale, as the room does.
-            Err(ServiceError::Conflict(_)) => {
+            Err(ServiceError::Conflict(_) | ServiceError::NotFound) => {
                 outcome.stale_need += 1;
                 continue;
             }
-            Err(ServiceError::Validation(_)) => {
+            Err(_) => {
                 outcome.stale_volunteer += 1;
                 continue;
             }
-            Err(e) => return Err(e),
         }
         // Later pairs of this run see the room this proposal would take if accepted.
         room.0 -= 1;
         room.1 -= hours;
         engaged.insert(n.id);
-        outcome.created += 1;
+        let reason = format!(
+            "Matcher (batch run #{id}): fit {:.0}% ({}).",
+            pair.fit * 100.0,
+            top_factors(&pair.factors)
+        );
+        chosen.push((n, pair.volunteer_id, reason));
     }
+    let proposals: Vec<Proposal<'_>> = chosen
+        .iter()
+        .map(|(n, volunteer_id, reason)| Proposal {
+            kind: ProposerKind::Matcher,
+            need: n,
+            volunteer_id: *volunteer_id,
+            reason,
+            run: Some(id),
+            fast_path: false,
+        })
+        .collect();
+    let expires_at = now + state.config.response_window;
+    let made = engagements::propose_all(&txn, state, now, expires_at, actor, &proposals).await?;
+    outcome.created = u32::try_from(made.len()).unwrap_or(u32::MAX);
     let text = to_json(&outcome);
     match_run::Entity::update_many()
         .col_expr(match_run::Column::Outcome, Expr::value(text))
