@@ -226,8 +226,11 @@ async fn housekeeping(state: AppState, sessions: DbSessionStore) {
 /// console or triage board after start finds them ready.
 async fn warm_up_matcher(state: AppState) {
     let started = std::time::Instant::now();
-    let volunteers = app::services::matching::volunteers(&state).await;
-    let needs = app::services::matching::open_needs(&state).await;
+    // Both at once: each pool has its own lock and reads on its own connections.
+    let (volunteers, needs) = tokio::join!(
+        app::services::matching::volunteers(&state),
+        app::services::matching::open_needs(&state)
+    );
     match (volunteers, needs) {
         (Ok(volunteers), Ok(needs)) => tracing::info!(
             volunteers = volunteers.index.len(),

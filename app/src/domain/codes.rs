@@ -136,7 +136,8 @@ coded! {
         Queued = "queued",
         /// Reading the pools.
         Loading = "loading",
-        /// Indexing the volunteers.
+        /// Indexing the volunteers (no longer a stage of its own: the pools are
+        /// read at once; kept for runs recorded with it).
         Indexing = "indexing",
         /// Solving the assignment.
         Solving = "solving",

@@ -112,9 +112,8 @@ pub async fn start_batch(state: &Deps, actor: &Actor, user: &CurrentUser) -> Res
 pub(super) async fn compute(state: &Deps, id: i64) -> Result<(), ServiceError> {
     let started = std::time::Instant::now();
     progress(state, id, RunStage::Loading, 5).await?;
-    let needs_pool = open_needs(state).await?;
-    progress(state, id, RunStage::Indexing, 25).await?;
-    let pool = volunteers(state).await?;
+    // Both pools at once (each behind its own lock, read on its own connections).
+    let (needs_pool, pool) = tokio::try_join!(open_needs(state), volunteers(state))?;
     progress(state, id, RunStage::Solving, 50).await?;
     let needs: Vec<NeedProfile> = needs_pool
         .profiles

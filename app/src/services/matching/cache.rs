@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 /// that is, at a restart).
 #[derive(Clone, Default)]
 pub struct Cache(
-    pub(super) Arc<Mutex<CacheState>>,
+    pub(super) Arc<Entries>,
     pub(super) Arc<tokio::sync::OnceCell<Arc<Geography>>>,
 );
 
@@ -22,12 +22,29 @@ impl fmt::Debug for Cache {
     }
 }
 
+/// A cached pool and what it has seen of the log.
+pub(super) type Entry<P> = Option<(Seen, Arc<P>)>;
+
+/// Each pool behind its own lock: reading one (the whole volunteer pool takes
+/// seconds) holds up neither the others nor the requests that use them.
 #[derive(Default)]
-pub(super) struct CacheState {
-    pub(super) volunteers: Option<(Seen, Arc<VolunteerPool>)>,
-    pub(super) needs: Option<(Seen, Arc<NeedPool>)>,
-    pub(super) catalogue: Option<(Seen, Arc<Catalogue>)>,
-    pub(super) stats: CacheStats,
+pub(super) struct Entries {
+    pub(super) volunteers: Mutex<Entry<VolunteerPool>>,
+    pub(super) needs: Mutex<Entry<NeedPool>>,
+    pub(super) catalogue: Mutex<Entry<Catalogue>>,
+    stats: std::sync::Mutex<CacheStats>,
+}
+
+impl Entries {
+    /// Counts a read of a pool.
+    pub(super) fn count(&self, read: impl FnOnce(&mut CacheStats)) {
+        read(
+            &mut self
+                .stats
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+    }
 }
 
 /// How the pools were brought up to date so far.
@@ -46,7 +63,11 @@ pub struct CacheStats {
 impl Cache {
     /// How the volunteer pool was brought up to date so far.
     pub async fn stats(&self) -> CacheStats {
-        self.0.lock().await.stats
+        *self
+            .0
+            .stats
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

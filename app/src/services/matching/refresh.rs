@@ -15,7 +15,7 @@ use sea_orm::{
 use std::{collections::HashSet, sync::Arc};
 
 use super::{
-    cache::{CacheState, Seen},
+    cache::{Entry, Seen},
     places::*,
     pools::*,
     profiles::*,
@@ -122,10 +122,14 @@ pub(super) async fn unseen<C: ConnectionTrait>(
 /// change is then taken under the lock, once.
 async fn unchanged<P>(
     state: &Deps,
-    pick: impl FnOnce(&CacheState) -> Option<&(Seen, Arc<P>)>,
+    entry: &tokio::sync::Mutex<Entry<P>>,
     actions: &[Action],
 ) -> Result<Option<Arc<P>>, ServiceError> {
-    let kept = pick(&*state.matching.0.lock().await).map(|(seen, pool)| (seen.clone(), Arc::clone(pool)));
+    let kept = entry
+        .lock()
+        .await
+        .as_ref()
+        .map(|(seen, pool)| (seen.clone(), Arc::clone(pool)));
     let Some((seen, pool)) = kept else {
         return Ok(None);
     };
@@ -183,14 +187,14 @@ pub(super) const NEED_CHANGES: [Action; 9] = [
 /// Database errors; [`ServiceError::Internal`] if the matcher refuses the data.
 #[tracing::instrument(skip_all)]
 pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError> {
-    if let Some(pool) = unchanged(state, |c| c.volunteers.as_ref(), &VOLUNTEER_CHANGES).await? {
+    if let Some(pool) = unchanged(state, &state.matching.0.volunteers, &VOLUNTEER_CHANGES).await? {
         return Ok(pool);
     }
-    let mut cache = state.matching.0.lock().await;
+    let mut cache = state.matching.0.volunteers.lock().await;
     let config = state.config.matcher;
-    let seen = seen_by(cache.volunteers.as_ref());
+    let seen = seen_by(cache.as_ref());
     let (changes, now) = unseen(&state.db, &seen, &VOLUNTEER_CHANGES).await?;
-    if let Some((_, pool)) = &mut cache.volunteers {
+    if let Some((_, pool)) = &mut *cache {
         if changes.is_empty() {
             return Ok(Arc::clone(pool));
         }
@@ -201,8 +205,8 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
             let updated = Arc::make_mut(pool);
             refresh_volunteers(updated, &ids, fresh);
             let pool = Arc::clone(pool);
-            cache.volunteers = Some((now, Arc::clone(&pool)));
-            cache.stats.partial_reads += 1;
+            *cache = Some((now, Arc::clone(&pool)));
+            state.matching.0.count(|s| s.partial_reads += 1);
             return Ok(pool);
         }
     }
@@ -210,8 +214,8 @@ pub async fn volunteers(state: &Deps) -> Result<Arc<VolunteerPool>, ServiceError
     let (profiles, people) =
         volunteer_profiles(&state.db, &*geography(state).await?, &employers, None).await?;
     let pool = Arc::new(volunteer_pool(config, profiles, people, employers)?);
-    cache.volunteers = Some((now, Arc::clone(&pool)));
-    cache.stats.full_reads += 1;
+    *cache = Some((now, Arc::clone(&pool)));
+    state.matching.0.count(|s| s.full_reads += 1);
     Ok(pool)
 }
 
@@ -297,27 +301,27 @@ pub(super) fn volunteer_pool(
 /// Database errors.
 #[tracing::instrument(skip_all)]
 pub async fn open_needs(state: &Deps) -> Result<Arc<NeedPool>, ServiceError> {
-    if let Some(pool) = unchanged(state, |c| c.needs.as_ref(), &NEED_CHANGES).await? {
+    if let Some(pool) = unchanged(state, &state.matching.0.needs, &NEED_CHANGES).await? {
         return Ok(pool);
     }
-    let mut cache = state.matching.0.lock().await;
-    let seen = seen_by(cache.needs.as_ref());
+    let mut cache = state.matching.0.needs.lock().await;
+    let seen = seen_by(cache.as_ref());
     let (changes, now) = unseen(&state.db, &seen, &NEED_CHANGES).await?;
-    if let Some((_, pool)) = &cache.needs {
+    if let Some((_, pool)) = &*cache {
         if changes.is_empty() {
             return Ok(Arc::clone(pool));
         }
         if let Some(orgs) = changed_organisations(&state.db, &changes).await? {
             let fresh = build_needs(&state.db, &*geography(state).await?, Some(&orgs)).await?;
             let pool = Arc::new(merge_needs(pool, &orgs, fresh));
-            cache.needs = Some((now, Arc::clone(&pool)));
-            cache.stats.need_partial_reads += 1;
+            *cache = Some((now, Arc::clone(&pool)));
+            state.matching.0.count(|s| s.need_partial_reads += 1);
             return Ok(pool);
         }
     }
     let pool = Arc::new(build_needs(&state.db, &*geography(state).await?, None).await?);
-    cache.needs = Some((now, Arc::clone(&pool)));
-    cache.stats.need_full_reads += 1;
+    *cache = Some((now, Arc::clone(&pool)));
+    state.matching.0.count(|s| s.need_full_reads += 1);
     Ok(pool)
 }
 
@@ -333,19 +337,19 @@ const CATALOGUE_CHANGES: [Action; 1] = [Action::CatalogueChanged];
 /// Database errors.
 #[tracing::instrument(skip_all)]
 pub async fn catalogue(state: &Deps) -> Result<Arc<Catalogue>, ServiceError> {
-    if let Some(catalogue) = unchanged(state, |c| c.catalogue.as_ref(), &CATALOGUE_CHANGES).await? {
+    if let Some(catalogue) = unchanged(state, &state.matching.0.catalogue, &CATALOGUE_CHANGES).await? {
         return Ok(catalogue);
     }
-    let mut cache = state.matching.0.lock().await;
-    let seen = seen_by(cache.catalogue.as_ref());
+    let mut cache = state.matching.0.catalogue.lock().await;
+    let seen = seen_by(cache.as_ref());
     let (changes, now) = unseen(&state.db, &seen, &CATALOGUE_CHANGES).await?;
-    if let Some((_, catalogue)) = &cache.catalogue
+    if let Some((_, catalogue)) = &*cache
         && changes.is_empty()
     {
         return Ok(Arc::clone(catalogue));
     }
     let catalogue = Arc::new(crate::services::catalogue::load(&state.db).await?);
-    cache.catalogue = Some((now, Arc::clone(&catalogue)));
+    *cache = Some((now, Arc::clone(&catalogue)));
     Ok(catalogue)
 }
 
