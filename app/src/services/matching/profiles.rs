@@ -10,11 +10,12 @@ use entity::{
     account::{self, Role},
     ecsf_role, engagement, need, need_skill, organisation, skill,
     vetting::VettingStatus,
-    volunteer, volunteer_skill,
+    volunteer,
 };
+use futures_util::{StreamExt as _, stream};
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
-    QueryTrait as _,
+    ColumnTrait as _, ConnectionTrait, EntityTrait as _, JoinType, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, QueryTrait as _,
 };
 use std::{
     collections::{HashMap, HashSet},
@@ -32,19 +33,74 @@ pub(super) const ORGANISATION_DECLINED: f64 = 0.6;
 /// weekly hours, the organisation's rating, the decline reason.
 pub(super) type EngagementFacts = (i64, i64, engagement::Status, i16, Option<i16>, Option<String>);
 
-pub(super) type VolunteerRow = (
-    i64,
-    String,
-    i16,
-    i16,
-    i16,
-    String,
-    String,
-    String,
-    i16,
-    i16,
-    Option<i64>,
-);
+/// What a volunteer's profile takes from their row, their account's name and
+/// their skills (`skill:level`, comma-separated, aggregated by the database: a
+/// row per volunteer rather than one per skill held).
+struct VolunteerRow {
+    id: i64,
+    iso: String,
+    offset: i16,
+    hours: i16,
+    max: i16,
+    scope: String,
+    languages: String,
+    employer: String,
+    active: i16,
+    committed: i16,
+    role: Option<i64>,
+    name: String,
+    skills: Option<String>,
+}
+
+impl sea_orm::FromQueryResult for VolunteerRow {
+    fn from_query_result(row: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: row.try_get_by_index(0)?,
+            iso: row.try_get_by_index(1)?,
+            offset: row.try_get_by_index(2)?,
+            hours: row.try_get_by_index(3)?,
+            max: row.try_get_by_index(4)?,
+            scope: row.try_get_by_index(5)?,
+            languages: row.try_get_by_index(6)?,
+            employer: row.try_get_by_index(7)?,
+            active: row.try_get_by_index(8)?,
+            committed: row.try_get_by_index(9)?,
+            role: row.try_get_by_index(10)?,
+            name: row.try_get_by_index(11)?,
+            skills: row.try_get_by_index(12)?,
+        })
+    }
+}
+
+/// The skills a volunteer holds, as [`skills_held`] aggregates them: `(skill, level)`.
+fn parse_skills(text: Option<&str>) -> Vec<(u32, u8)> {
+    let mut skills: Vec<(u32, u8)> = text
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|pair| {
+            let (skill, level) = pair.split_once(':')?;
+            Some((skill.trim().parse().ok()?, level.trim().parse().ok()?))
+        })
+        .collect();
+    // The database aggregates in no set order.
+    skills.sort_unstable();
+    skills
+}
+
+/// A volunteer row's skills as one text (`skill:level,…`, or NULL for none), in
+/// the SQL of the database at hand.
+fn skills_held(backend: sea_orm::DbBackend) -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::Expr::cust(match backend {
+        sea_orm::DbBackend::Postgres => {
+            "(SELECT string_agg(s.skill_id::text || ':' || s.level::text, ',') \
+             FROM volunteer_skill s WHERE s.account_id = volunteer.account_id)"
+        }
+        _ => {
+            "(SELECT group_concat(s.skill_id || ':' || s.level, ',') \
+             FROM volunteer_skill s WHERE s.account_id = volunteer.account_id)"
+        }
+    })
+}
 
 /// How many volunteers the whole pool is read at a time.
 const VOLUNTEERS_PER_READ: usize = 5000;
@@ -63,7 +119,7 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     only: Option<&HashSet<i64>>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
     if let Some(ids) = only {
-        return profiles_among(db, geo, employers, Among::Ids(ids)).await;
+        return profiles_among(db, geo, employers, &roles(db).await?, Among::Ids(ids)).await;
     }
     let approved: Vec<i64> = volunteer::Entity::find()
         .select_only()
@@ -73,17 +129,37 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
+    let roles = roles(db).await?;
+    let ranges: Vec<(i64, i64)> = approved
+        .chunks(VOLUNTEERS_PER_READ)
+        .filter_map(|chunk| Some((*chunk.first()?, *chunk.last()?)))
+        .collect();
+    // Two ranges at a time, each on its own connections: one range's rows are
+    // turned into profiles while the database reads the next.
+    let mut reads = stream::iter(ranges)
+        .map(|(first, last)| profiles_among(db, geo, employers, &roles, Among::Range(first, last)))
+        .buffered(RANGES_AT_ONCE);
     let mut profiles = Vec::with_capacity(approved.len());
     let mut people = People::with_capacity(approved.len());
-    for chunk in approved.chunks(VOLUNTEERS_PER_READ) {
-        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
-            continue;
-        };
-        let (some, their) = profiles_among(db, geo, employers, Among::Range(*first, *last)).await?;
+    while let Some(read) = reads.next().await {
+        let (some, their) = read?;
         profiles.extend(some);
         people.extend(their);
     }
     Ok((profiles, people))
+}
+
+/// How many ranges of the whole pool are read at once.
+const RANGES_AT_ONCE: usize = 2;
+
+/// The name of each ECSF role, by id.
+async fn roles<C: ConnectionTrait>(db: &C) -> Result<HashMap<i64, Arc<str>>, ServiceError> {
+    Ok(ecsf_role::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, Arc::from(r.name)))
+        .collect())
 }
 
 /// Which volunteers a read is about.
@@ -112,9 +188,11 @@ async fn profiles_among<C: ConnectionTrait>(
     db: &C,
     geo: &Geography,
     employers: &Employers,
+    roles: &HashMap<i64, Arc<str>>,
     among: Among<'_>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
-    let rows: Vec<VolunteerRow> = volunteer::Entity::find()
+    // Disabled accounts are not matched.
+    let rows = volunteer::Entity::find()
         .select_only()
         .columns([
             volunteer::Column::AccountId,
@@ -129,56 +207,25 @@ async fn profiles_among<C: ConnectionTrait>(
             volunteer::Column::CommittedHours,
             volunteer::Column::EcsfRoleId,
         ])
+        .column(account::Column::DisplayName)
+        .column_as(skills_held(db.get_database_backend()), "skills")
+        .join(
+            JoinType::InnerJoin,
+            volunteer::Entity::belongs_to(account::Entity)
+                .from(volunteer::Column::AccountId)
+                .to(account::Column::Id)
+                .into(),
+        )
+        .filter(account::Column::Role.eq(Role::Volunteer))
+        .filter(account::Column::Status.eq(account::Status::Active))
         .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
         .filter(among.holds(volunteer::Column::AccountId))
         .order_by_asc(volunteer::Column::AccountId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    // Disabled accounts are not matched.
-    let mut names: HashMap<i64, String> = account::Entity::find()
-        .select_only()
-        .columns([account::Column::Id, account::Column::DisplayName])
-        .filter(account::Column::Role.eq(Role::Volunteer))
-        .filter(account::Column::Status.eq(account::Status::Active))
-        .filter(among.holds(account::Column::Id))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut rows = rows;
-    rows.retain(|r| names.contains_key(&r.0));
-    let kept: HashSet<i64> = rows.iter().map(|r| r.0).collect();
-    let roles: HashMap<i64, Arc<str>> = ecsf_role::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, Arc::from(r.name)))
-        .collect();
-    let mut skills: HashMap<i64, Vec<(u32, u8)>> = HashMap::new();
-    let held: Vec<(i64, i64, i16)> = volunteer_skill::Entity::find()
-        .select_only()
-        .columns([
-            volunteer_skill::Column::AccountId,
-            volunteer_skill::Column::SkillId,
-            volunteer_skill::Column::Level,
-        ])
-        .filter(among.holds(volunteer_skill::Column::AccountId))
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (account, skill, level) in held {
-        if kept.contains(&account) {
-            skills.entry(account).or_default().push((
-                u32::try_from(skill).unwrap_or(u32::MAX),
-                u8::try_from(level).unwrap_or(0),
-            ));
-        }
-    }
+        .into_model::<VolunteerRow>()
+        .all(db);
     // Proposals waiting for an answer count against capacity; completed work
     // makes the track record; conflict-of-interest declines make conflicts.
-    let engagements: Vec<EngagementFacts> = engagement::Entity::find()
+    let engagements = engagement::Entity::find()
         .select_only()
         .columns([
             engagement::Column::VolunteerId,
@@ -194,9 +241,10 @@ async fn profiles_among<C: ConnectionTrait>(
             engagement::Status::Declined,
         ]))
         .filter(among.holds(engagement::Column::VolunteerId))
-        .into_tuple()
-        .all(db)
-        .await?;
+        .into_tuple::<EngagementFacts>()
+        .all(db);
+    // Both reads on their own connections, at once.
+    let (rows, engagements) = tokio::try_join!(rows, engagements)?;
     let declined_needs: HashSet<i64> = engagements
         .iter()
         .filter(|e| e.5.as_deref() == Some("conflict_of_interest"))
@@ -250,7 +298,22 @@ async fn profiles_among<C: ConnectionTrait>(
 
     let mut profiles = Vec::with_capacity(rows.len());
     let mut people = HashMap::with_capacity(rows.len());
-    for (id, iso, offset, hours, max, scope, langs, employer, active, committed, role) in rows {
+    for row in rows {
+        let VolunteerRow {
+            id,
+            iso,
+            offset,
+            hours,
+            max,
+            scope,
+            languages: langs,
+            employer,
+            active,
+            committed,
+            role,
+            name,
+            skills,
+        } = row;
         let place = geo.by_iso.get(&iso).cloned().unwrap_or_default();
         let h = history.remove(&id).unwrap_or_default();
         let mut conflicted = h.conflicts;
@@ -275,7 +338,7 @@ async fn profiles_among<C: ConnectionTrait>(
         profiles.push(VolunteerProfile {
             id,
             approved: true,
-            skills: skills.remove(&id).unwrap_or_default(),
+            skills: parse_skills(skills.as_deref()),
             languages: languages::split(&langs),
             country: code(&iso),
             sub_region: place.local_code,
@@ -297,7 +360,7 @@ async fn profiles_among<C: ConnectionTrait>(
         people.insert(
             id,
             Arc::new(Person {
-                name: names.remove(&id).unwrap_or_default().into_boxed_str(),
+                name: name.into_boxed_str(),
                 role: role.and_then(|r| roles.get(&r).cloned()).unwrap_or_default(),
             }),
         );
@@ -668,4 +731,18 @@ pub async fn need_profile<C: ConnectionTrait>(
             .map(|v| (v, ORGANISATION_DECLINED)),
     );
     Ok(Some(profile_of(n, &org, &geo, skills, lowered).0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_skills;
+
+    #[test]
+    fn skills_aggregated_by_the_database_are_read_back_sorted() {
+        assert_eq!(parse_skills(None), Vec::<(u32, u8)>::new(), "no skill held (NULL)");
+        assert_eq!(parse_skills(Some("")), Vec::<(u32, u8)>::new());
+        assert_eq!(parse_skills(Some("12:3,4:1,7:5")), vec![(4, 1), (7, 5), (12, 3)]);
+        // Nothing the database could hand back makes a skill up or panics.
+        assert_eq!(parse_skills(Some("12:3,:1,x:2,9:,5:300,6:2")), vec![(6, 2), (12, 3)]);
+    }
 }
