@@ -687,7 +687,7 @@ async fn batch_at_full_scale(app: &TestApp, coordinator_user: &TestUser, db: DbK
     let (elapsed, statements) = (started.elapsed(), server::db::statements_run() - statements);
     let created = outcome["created"].as_u64().unwrap_or_default();
     println!(
-        "{db:?}: applying the batch: {:.0} ms ({created} proposals created, {} and {} skipped as stale; {statements} statements, {:.1} per proposal)",
+        "{db:?}: applying the batch: {:.0} ms ({created} proposals created, {} and {} skipped as stale; {statements} statements, {:.3} per proposal)",
         elapsed.as_secs_f64() * 1000.0,
         outcome["stale_need"],
         outcome["stale_volunteer"],
