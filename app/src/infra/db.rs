@@ -2,8 +2,8 @@
 //! failure classification.
 
 use sea_orm::{
-    ConnAcquireErr, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ConnAcquireErr, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait as _, SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::sync::{
     Arc,
@@ -14,6 +14,30 @@ use std::sync::{
 /// write (its error type carries only a string): the services answer 503 for
 /// it, not 500.
 pub const UNAVAILABLE: &str = "database unavailable";
+
+/// Inserts `rows` in statements of at most `chunk` rows each (under SQLite's
+/// limit of bound values per statement: `chunk` times the columns set).
+///
+/// # Errors
+/// Database errors (the caller's transaction fails with them).
+pub async fn insert_in_chunks<A, C>(
+    conn: &C,
+    rows: impl IntoIterator<Item = A>,
+    chunk: usize,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait,
+    C: ConnectionTrait,
+{
+    let mut rows = rows.into_iter();
+    loop {
+        let some: Vec<A> = rows.by_ref().take(chunk).collect();
+        if some.is_empty() {
+            return Ok(());
+        }
+        A::Entity::insert_many(some).exec_without_returning(conn).await?;
+    }
+}
 
 /// Starts a transaction that will write.
 ///

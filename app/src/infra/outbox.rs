@@ -76,18 +76,9 @@ pub async fn enqueue_many<C: ConnectionTrait>(
     now: OffsetDateTime,
     mails: Vec<NewMail>,
 ) -> Result<(), ServiceError> {
-    // Under SQLite's limit of bound values per statement (16 columns a row).
-    const CHUNK: usize = 500;
-    let mut rows = mails.into_iter().map(|mail| new_row(config, now, mail));
-    loop {
-        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        mail_outbox::Entity::insert_many(chunk)
-            .exec_without_returning(conn)
-            .await?;
-    }
+    // 16 columns a row.
+    let rows = mails.into_iter().map(|mail| new_row(config, now, mail));
+    Ok(crate::infra::db::insert_in_chunks(conn, rows, 500).await?)
 }
 
 /// The outbox row of a new mail, due at once.

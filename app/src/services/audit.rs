@@ -290,9 +290,7 @@ pub async fn record_all<C: ConnectionTrait>(
     action: Action,
     entries: impl IntoIterator<Item = (Option<(AuditObject, i64)>, serde_json::Value)>,
 ) -> Result<(), ServiceError> {
-    // Under SQLite's limit of bound values per statement (7 columns a row).
-    const CHUNK: usize = 1000;
-    let mut rows = entries
+    let rows = entries
         .into_iter()
         .map(|(object, details)| audit_log::ActiveModel {
             at: Set(at),
@@ -304,15 +302,8 @@ pub async fn record_all<C: ConnectionTrait>(
             details: Set(details.to_string()),
             ..Default::default()
         });
-    loop {
-        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        audit_log::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
+    // 7 columns a row.
+    Ok(crate::infra::db::insert_in_chunks(db, rows, 1000).await?)
 }
 
 /// What the audit page asks for.

@@ -168,16 +168,7 @@ pub async fn notify_all<C: ConnectionTrait>(
             .collect();
         mail_to.push((event, told));
     }
-    let mut rows = rows.into_iter();
-    loop {
-        let chunk: Vec<_> = rows.by_ref().take(CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        notification::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
+    crate::infra::db::insert_in_chunks(db, rows, CHUNK).await?;
     mail(db, state, now, &mail_to).await
 }
 

@@ -26,7 +26,7 @@ use sea_orm::{
     EntityTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use serde_json::json;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use time::OffsetDateTime;
 
 use super::lifecycle::*;
@@ -49,7 +49,7 @@ pub(super) async fn check_pair<C: ConnectionTrait>(
 pub struct PairChecks {
     organisations: HashMap<i64, VettingStatus>,
     volunteers: HashMap<i64, VettingStatus>,
-    live: HashSet<(i64, i64)>,
+    live: HashMap<i64, Vec<i64>>,
 }
 
 impl PairChecks {
@@ -97,21 +97,22 @@ impl PairChecks {
             );
         }
         for chunk in ids(&|(n, _)| n.id).chunks(CHUNK) {
-            checks.live.extend(
-                engagement::Entity::find()
-                    .select_only()
-                    .column(engagement::Column::NeedId)
-                    .column(engagement::Column::VolunteerId)
-                    .filter(engagement::Column::NeedId.is_in(chunk.iter().copied()))
-                    .filter(engagement::Column::Status.is_in([
-                        Status::Proposed,
-                        Status::Accepted,
-                        Status::Active,
-                    ]))
-                    .into_tuple::<(i64, i64)>()
-                    .all(db)
-                    .await?,
-            );
+            for (need, volunteer) in engagement::Entity::find()
+                .select_only()
+                .column(engagement::Column::NeedId)
+                .column(engagement::Column::VolunteerId)
+                .filter(engagement::Column::NeedId.is_in(chunk.iter().copied()))
+                .filter(engagement::Column::Status.is_in([
+                    Status::Proposed,
+                    Status::Accepted,
+                    Status::Active,
+                ]))
+                .into_tuple::<(i64, i64)>()
+                .all(db)
+                .await?
+            {
+                checks.live.entry(need).or_default().push(volunteer);
+            }
         }
         Ok(checks)
     }
@@ -141,10 +142,17 @@ impl PairChecks {
         {
             return Err(ServiceError::field("volunteer", Message::InvalidChoice));
         }
-        if self.live.contains(&(n.id, volunteer_id)) {
+        if self.live.get(&n.id).is_some_and(|v| v.contains(&volunteer_id)) {
             return Err(ServiceError::field("volunteer", Message::AlreadyProposed));
         }
         Ok(())
+    }
+
+    /// Whether one of the needs read has a live engagement (proposed, accepted
+    /// or active), with any volunteer.
+    #[must_use]
+    pub fn engaged(&self, need_id: i64) -> bool {
+        self.live.contains_key(&need_id)
     }
 }
 

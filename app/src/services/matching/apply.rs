@@ -9,11 +9,8 @@ use crate::services::{
 };
 use crate::session::CurrentUser;
 use crate::{domain::views::RunOutcome, services::deps::Deps};
-use entity::{
-    engagement::{self, ProposerKind},
-    match_run, need,
-};
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QuerySelect as _, sea_query::Expr};
+use entity::{engagement::ProposerKind, match_run, need};
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, sea_query::Expr};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -70,23 +67,6 @@ pub async fn apply(
             open.insert(n.id, n);
         }
     }
-    let mut engaged: HashSet<i64> = HashSet::new();
-    for chunk in need_ids.chunks(5000) {
-        engaged.extend(
-            engagement::Entity::find()
-                .select_only()
-                .column(engagement::Column::NeedId)
-                .filter(engagement::Column::NeedId.is_in(chunk.to_vec()))
-                .filter(engagement::Column::Status.is_in([
-                    engagement::Status::Proposed,
-                    engagement::Status::Accepted,
-                    engagement::Status::Active,
-                ]))
-                .into_tuple::<i64>()
-                .all(&txn)
-                .await?,
-        );
-    }
     let mut capacity = engagements::room_left(&txn, &volunteer_ids).await?;
     let candidates: Vec<(&need::Model, i64)> = preview
         .pairs
@@ -96,10 +76,12 @@ pub async fn apply(
     let checks = engagements::PairChecks::read(&txn, &candidates).await?;
     let mut outcome = RunOutcome::default();
     let mut chosen: Vec<(&need::Model, i64, String)> = Vec::new();
+    // The needs this run proposes for: a need gets one proposal.
+    let mut taken: HashSet<i64> = HashSet::new();
     for pair in &preview.pairs {
         let Some(n) = open
             .get(&pair.need_id)
-            .filter(|_| !engaged.contains(&pair.need_id))
+            .filter(|n| !checks.engaged(n.id) && !taken.contains(&n.id))
         else {
             outcome.stale_need += 1;
             continue;
@@ -128,7 +110,7 @@ pub async fn apply(
         // Later pairs of this run see the room this proposal would take if accepted.
         room.0 -= 1;
         room.1 -= hours;
-        engaged.insert(n.id);
+        taken.insert(n.id);
         let reason = format!(
             "Matcher (batch run #{id}): fit {:.0}% ({}).",
             pair.fit * 100.0,

@@ -739,10 +739,17 @@ mod tests {
 
     #[test]
     fn skills_aggregated_by_the_database_are_read_back_sorted() {
-        assert_eq!(parse_skills(None), Vec::<(u32, u8)>::new(), "no skill held (NULL)");
+        assert_eq!(
+            parse_skills(None),
+            Vec::<(u32, u8)>::new(),
+            "no skill held (NULL)"
+        );
         assert_eq!(parse_skills(Some("")), Vec::<(u32, u8)>::new());
         assert_eq!(parse_skills(Some("12:3,4:1,7:5")), vec![(4, 1), (7, 5), (12, 3)]);
         // Nothing the database could hand back makes a skill up or panics.
-        assert_eq!(parse_skills(Some("12:3,:1,x:2,9:,5:300,6:2")), vec![(6, 2), (12, 3)]);
+        assert_eq!(
+            parse_skills(Some("12:3,:1,x:2,9:,5:300,6:2")),
+            vec![(6, 2), (12, 3)]
+        );
     }
 }
