@@ -227,14 +227,25 @@ async fn housekeeping(state: AppState, sessions: DbSessionStore) {
 async fn warm_up_matcher(state: AppState) {
     let started = std::time::Instant::now();
     // Both at once: each pool has its own lock and reads on its own connections.
+    // Each with its own time, for operators comparing the two.
     let (volunteers, needs) = tokio::join!(
-        app::services::matching::volunteers(&state),
-        app::services::matching::open_needs(&state)
+        async {
+            let started = std::time::Instant::now();
+            let pool = app::services::matching::volunteers(&state).await;
+            pool.map(|p| (p.index.len(), started.elapsed().as_millis()))
+        },
+        async {
+            let started = std::time::Instant::now();
+            let pool = app::services::matching::open_needs(&state).await;
+            pool.map(|p| (p.profiles.len(), started.elapsed().as_millis()))
+        },
     );
     match (volunteers, needs) {
-        (Ok(volunteers), Ok(needs)) => tracing::info!(
-            volunteers = volunteers.index.len(),
-            open_needs = needs.profiles.len(),
+        (Ok((volunteers, volunteer_millis)), Ok((open_needs, need_millis))) => tracing::info!(
+            volunteers,
+            volunteer_millis,
+            open_needs,
+            need_millis,
             millis = started.elapsed().as_millis(),
             "matcher pools ready"
         ),

@@ -567,3 +567,63 @@ db_tests! {
         app.stop().await;
     }
 }
+
+db_tests! {
+    /// The volunteer pool is read as JSON the database builds: whatever a
+    /// name or an employer holds comes back exactly, a volunteer without
+    /// skills has none, and a read that selects nothing is empty (PostgreSQL
+    /// aggregates no row to NULL, not to an empty array).
+    async fn any_text_reaches_the_volunteer_pool_exactly(db: DbKind) {
+        use app::services::matching;
+        use entity::{account, volunteer, volunteer_skill};
+        use sea_orm::sea_query::Expr;
+        let app = TestApp::spawn(db).await;
+        let c = world::cast(&app).await;
+        let v = c.volunteer_user.id;
+        let name = "Zoë \"Q\" O'Brien \\ 名前 😀 </script> , : [1] null";
+        let employer = "Acme \"Labs\", \\Ltd\\ : [x]";
+        account::Entity::update_many()
+            .col_expr(account::Column::DisplayName, Expr::value(name))
+            .filter(account::Column::Id.eq(v))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        volunteer::Entity::update_many()
+            .col_expr(volunteer::Column::Employer, Expr::value(employer))
+            .filter(volunteer::Column::AccountId.eq(v))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pool = matching::volunteers(&uncached(&app)).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pool.name(v), name);
+        let position = pool.index.position(v).unwrap_or_else(|| panic!("volunteer missing"));
+        assert!(!pool.index.volunteers()[position].skills.is_empty(), "the cast's volunteer holds skills");
+
+        // No skill held: none, not a skill made up from NULL.
+        volunteer_skill::Entity::delete_many()
+            .filter(volunteer_skill::Column::AccountId.eq(v))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pool = matching::volunteers(&uncached(&app)).await.unwrap_or_else(|e| panic!("{e}"));
+        let position = pool.index.position(v).unwrap_or_else(|| panic!("volunteer missing"));
+        assert!(pool.index.volunteers()[position].skills.is_empty());
+
+        let none: Vec<(i64, String)> = app::infra::db::all_as_json(
+            &app.db,
+            volunteer::Entity::find().filter(volunteer::Column::AccountId.eq(-1)),
+            "volunteer.account_id, volunteer.employer",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(none.is_empty());
+        let some: Vec<(i64, String)> = app::infra::db::all_as_json(
+            &app.db,
+            volunteer::Entity::find().filter(volunteer::Column::AccountId.eq(v)),
+            "volunteer.account_id, volunteer.employer",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(some, vec![(v, employer.to_owned())]);
+    }
+}

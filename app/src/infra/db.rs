@@ -39,6 +39,45 @@ where
     }
 }
 
+/// The rows `select` selects, each read as the JSON array of `fields` (SQL
+/// expressions, comma-separated, in the order `T`'s fields are declared) and
+/// deserialised into a `T`; in no set order.
+///
+/// The database aggregates every row into one JSON text, so the whole read is
+/// one value rather than one database row per item: on SQLite each row crosses
+/// from the database's thread to the reading task on its own, and for
+/// thousands of small rows those hand-overs cost several times what the
+/// database spends on the query (measured on the large demo set: 85 000
+/// volunteers read in 0.95 s this way against 1.1-1.6 s row by row).
+///
+/// # Errors
+/// Database errors, and [`DbErr::Json`] if the text is not `T`s (a mistake in
+/// `fields`, caught by any test that reads such rows).
+pub async fn all_as_json<E, T, C>(conn: &C, select: sea_orm::Select<E>, fields: &str) -> Result<Vec<T>, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    T: serde::de::DeserializeOwned,
+    C: ConnectionTrait,
+{
+    use sea_orm::{QuerySelect as _, sea_query::Expr};
+    let rows = match conn.get_database_backend() {
+        DbBackend::Postgres => format!("json_agg(json_build_array({fields}))::text"),
+        _ => format!("json_group_array(json_array({fields}))"),
+    };
+    let json: Option<String> = select
+        .select_only()
+        .column_as(Expr::cust(rows), "rows")
+        .into_tuple::<Option<String>>()
+        .one(conn)
+        .await?
+        .flatten();
+    match json {
+        Some(json) => serde_json::from_str(&json).map_err(|e| DbErr::Json(e.to_string())),
+        // PostgreSQL aggregates no row to NULL.
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Starts a transaction that will write.
 ///
 /// On SQLite it begins with `BEGIN IMMEDIATE`, taking the write lock up front, so

@@ -19,5 +19,5 @@ pub use history::display_names;
 pub use lifecycle::{submit, transition, withdraw};
 pub use list::{
     Filter, PAGE_SIZE, approved_volunteer, list_all, list_open_in_database, list_own, organisation_detail,
-    summaries, summary,
+    summaries, summaries_among, summary,
 };

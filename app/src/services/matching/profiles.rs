@@ -1,6 +1,7 @@
 //! Building the matcher's profiles from the database: geography, volunteers with
 //! their capacity, history and conflicts, and open needs.
 
+use crate::infra::db::all_as_json;
 use crate::services::{ServiceError, needs};
 use crate::{
     domain::{engagement::weekly_hours, geo, languages, priority, views::NeedSummary},
@@ -35,7 +36,9 @@ pub(super) type EngagementFacts = (i64, i64, engagement::Status, i16, Option<i16
 
 /// What a volunteer's profile takes from their row, their account's name and
 /// their skills (`skill:level`, comma-separated, aggregated by the database: a
-/// row per volunteer rather than one per skill held).
+/// row per volunteer rather than one per skill held), in the order of
+/// [`volunteer_fields`].
+#[derive(serde::Deserialize)]
 struct VolunteerRow {
     id: i64,
     iso: String,
@@ -52,24 +55,16 @@ struct VolunteerRow {
     skills: Option<String>,
 }
 
-impl sea_orm::FromQueryResult for VolunteerRow {
-    fn from_query_result(row: &sea_orm::QueryResult, _: &str) -> Result<Self, sea_orm::DbErr> {
-        Ok(Self {
-            id: row.try_get_by_index(0)?,
-            iso: row.try_get_by_index(1)?,
-            offset: row.try_get_by_index(2)?,
-            hours: row.try_get_by_index(3)?,
-            max: row.try_get_by_index(4)?,
-            scope: row.try_get_by_index(5)?,
-            languages: row.try_get_by_index(6)?,
-            employer: row.try_get_by_index(7)?,
-            active: row.try_get_by_index(8)?,
-            committed: row.try_get_by_index(9)?,
-            role: row.try_get_by_index(10)?,
-            name: row.try_get_by_index(11)?,
-            skills: row.try_get_by_index(12)?,
-        })
-    }
+/// The SQL of [`VolunteerRow`]'s fields, in order, for
+/// [`all_as_json`](crate::infra::db::all_as_json).
+fn volunteer_fields(backend: sea_orm::DbBackend) -> String {
+    format!(
+        "volunteer.account_id, volunteer.country_iso2, volunteer.utc_offset_minutes, \
+         volunteer.hours_per_week, volunteer.max_concurrent, volunteer.onsite_scope, \
+         volunteer.languages, volunteer.employer, volunteer.active_engagements, \
+         volunteer.committed_hours, volunteer.ecsf_role_id, account.display_name, {}",
+        skills_held(backend)
+    )
 }
 
 /// The skills a volunteer holds, as [`skills_held`] aggregates them: `(skill, level)`.
@@ -89,8 +84,8 @@ fn parse_skills(text: Option<&str>) -> Vec<(u32, u8)> {
 
 /// A volunteer row's skills as one text (`skill:level,…`, or NULL for none), in
 /// the SQL of the database at hand.
-fn skills_held(backend: sea_orm::DbBackend) -> sea_orm::sea_query::Expr {
-    sea_orm::sea_query::Expr::cust(match backend {
+fn skills_held(backend: sea_orm::DbBackend) -> &'static str {
+    match backend {
         sea_orm::DbBackend::Postgres => {
             "(SELECT string_agg(s.skill_id::text || ':' || s.level::text, ',') \
              FROM volunteer_skill s WHERE s.account_id = volunteer.account_id)"
@@ -99,7 +94,7 @@ fn skills_held(backend: sea_orm::DbBackend) -> sea_orm::sea_query::Expr {
             "(SELECT group_concat(s.skill_id || ':' || s.level, ',') \
              FROM volunteer_skill s WHERE s.account_id = volunteer.account_id)"
         }
-    })
+    }
 }
 
 /// How many volunteers the whole pool is read at a time.
@@ -121,32 +116,63 @@ pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     if let Some(ids) = only {
         return profiles_among(db, geo, employers, &roles(db).await?, Among::Ids(ids)).await;
     }
-    let approved: Vec<i64> = volunteer::Entity::find()
+    // The span of ids and how many: the ids themselves are as many rows as
+    // volunteers, and numbering them in the database takes a sort.
+    let (low, high, count): (Option<i64>, Option<i64>, i64) = volunteer::Entity::find()
         .select_only()
-        .column(volunteer::Column::AccountId)
+        .column_as(volunteer::Column::AccountId.min(), "low")
+        .column_as(volunteer::Column::AccountId.max(), "high")
+        .column_as(volunteer::Column::AccountId.count(), "count")
         .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
-        .order_by_asc(volunteer::Column::AccountId)
         .into_tuple()
-        .all(db)
-        .await?;
+        .one(db)
+        .await?
+        .unwrap_or_default();
     let roles = roles(db).await?;
-    let ranges: Vec<(i64, i64)> = approved
-        .chunks(VOLUNTEERS_PER_READ)
-        .filter_map(|chunk| Some((*chunk.first()?, *chunk.last()?)))
-        .collect();
+    let ranges = match (low, high) {
+        (Some(low), Some(high)) => ranges(low, high, count),
+        _ => Vec::new(),
+    };
     // Two ranges at a time, each on its own connections: one range's rows are
     // turned into profiles while the database reads the next.
     let mut reads = stream::iter(ranges)
         .map(|(first, last)| profiles_among(db, geo, employers, &roles, Among::Range(first, last)))
         .buffered(RANGES_AT_ONCE);
-    let mut profiles = Vec::with_capacity(approved.len());
-    let mut people = People::with_capacity(approved.len());
+    let count = usize::try_from(count).unwrap_or_default();
+    let mut profiles = Vec::with_capacity(count);
+    let mut people = People::with_capacity(count);
     while let Some(read) = reads.next().await {
         let (some, their) = read?;
         profiles.extend(some);
         people.extend(their);
     }
     Ok((profiles, people))
+}
+
+/// The ranges of ids the whole pool is read in, for `count` volunteers with
+/// ids from `low` to `high`: about [`VOLUNTEERS_PER_READ`] each when the ids
+/// spread evenly, adjacent, the first from `low` and the last to the end of
+/// ids, so that a volunteer approved meanwhile falls in one range and only one.
+fn ranges(low: i64, high: i64, count: i64) -> Vec<(i64, i64)> {
+    let per_read = i128::try_from(VOLUNTEERS_PER_READ).unwrap_or(1).max(1);
+    let parts = (i128::from(count.max(1)) + per_read - 1) / per_read;
+    let span = (i128::from(high) - i128::from(low) + 1).max(1);
+    let width = (span + parts - 1) / parts;
+    let firsts: Vec<i64> = (0..parts)
+        .filter_map(|i| i64::try_from(i128::from(low) + i * width).ok())
+        .filter(|&first| first <= high)
+        .collect();
+    ranges_from(&firsts)
+}
+
+/// The ranges from the first id of each (in order): each runs up to the next
+/// one's first, the last to the end of ids.
+fn ranges_from(firsts: &[i64]) -> Vec<(i64, i64)> {
+    firsts
+        .iter()
+        .enumerate()
+        .map(|(i, &first)| (first, firsts.get(i + 1).map_or(i64::MAX, |next| next - 1)))
+        .collect()
 }
 
 /// How many ranges of the whole pool are read at once.
@@ -192,37 +218,27 @@ async fn profiles_among<C: ConnectionTrait>(
     among: Among<'_>,
 ) -> Result<(Vec<VolunteerProfile>, People), ServiceError> {
     // Disabled accounts are not matched.
-    let rows = volunteer::Entity::find()
-        .select_only()
-        .columns([
-            volunteer::Column::AccountId,
-            volunteer::Column::CountryIso2,
-            volunteer::Column::UtcOffsetMinutes,
-            volunteer::Column::HoursPerWeek,
-            volunteer::Column::MaxConcurrent,
-            volunteer::Column::OnsiteScope,
-            volunteer::Column::Languages,
-            volunteer::Column::Employer,
-            volunteer::Column::ActiveEngagements,
-            volunteer::Column::CommittedHours,
-            volunteer::Column::EcsfRoleId,
-        ])
-        .column(account::Column::DisplayName)
-        .column_as(skills_held(db.get_database_backend()), "skills")
-        .join(
-            JoinType::InnerJoin,
-            volunteer::Entity::belongs_to(account::Entity)
-                .from(volunteer::Column::AccountId)
-                .to(account::Column::Id)
-                .into(),
-        )
-        .filter(account::Column::Role.eq(Role::Volunteer))
-        .filter(account::Column::Status.eq(account::Status::Active))
-        .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
-        .filter(among.holds(volunteer::Column::AccountId))
-        .order_by_asc(volunteer::Column::AccountId)
-        .into_model::<VolunteerRow>()
-        .all(db);
+    let fields = volunteer_fields(db.get_database_backend());
+    let rows = all_as_json::<_, VolunteerRow, _>(
+        db,
+        volunteer::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                volunteer::Entity::belongs_to(account::Entity)
+                    .from(volunteer::Column::AccountId)
+                    .to(account::Column::Id)
+                    .into(),
+            )
+            .filter(account::Column::Role.eq(Role::Volunteer))
+            .filter(account::Column::Status.eq(account::Status::Active))
+            .filter(volunteer::Column::Status.eq(VettingStatus::Approved))
+            .filter(among.holds(volunteer::Column::AccountId))
+            // The same ids again, on the account's side of the join: else
+            // PostgreSQL reads every account to join one range (16 of the 62
+            // ms of each read of 5 000 volunteers on the large set).
+            .filter(among.holds(account::Column::Id)),
+        &fields,
+    );
     // Proposals waiting for an answer count against capacity; completed work
     // makes the track record; conflict-of-interest declines make conflicts.
     let engagements = engagement::Entity::find()
@@ -244,7 +260,9 @@ async fn profiles_among<C: ConnectionTrait>(
         .into_tuple::<EngagementFacts>()
         .all(db);
     // Both reads on their own connections, at once.
-    let (rows, engagements) = tokio::try_join!(rows, engagements)?;
+    let (mut rows, engagements) = tokio::try_join!(rows, engagements)?;
+    // The database aggregates in no set order.
+    rows.sort_unstable_by_key(|r| r.id);
     let declined_needs: HashSet<i64> = engagements
         .iter()
         .filter(|e| e.5.as_deref() == Some("conflict_of_interest"))
@@ -403,23 +421,43 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
         .filter(|n| orgs.contains_key(&n.organisation_id))
         .collect();
     let ids: Vec<i64> = open.iter().map(|n| n.id).collect();
+    // The skills of the open needs read: need, skill, minimum level, weight.
+    let open_needs = need::Entity::find()
+        .select_only()
+        .column(need::Column::Id)
+        .filter(need::Column::Status.eq(need::Status::Open))
+        .apply_if(only.map(|_| only_ids()), |q, ids| {
+            q.filter(need::Column::OrganisationId.is_in(ids))
+        })
+        .into_query();
+    let mut skills: Vec<(i64, i64, i16, String)> = all_as_json(
+        db,
+        need_skill::Entity::find().filter(need_skill::Column::NeedId.in_subquery(open_needs)),
+        "need_skill.need_id, need_skill.skill_id, need_skill.min_level, need_skill.weight",
+    )
+    .await?;
+    skills.sort_unstable();
     let mut required: HashMap<i64, Vec<RequiredSkill>> = HashMap::new();
-    for chunk in ids.chunks(5000) {
-        for s in need_skill::Entity::find()
-            .filter(need_skill::Column::NeedId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            required.entry(s.need_id).or_default().push(required_skill(&s));
-        }
+    for (need_id, skill_id, min_level, weight) in skills {
+        let weight = <need_skill::Weight as sea_orm::ActiveEnum>::try_from_value(&weight)?;
+        required
+            .entry(need_id)
+            .or_default()
+            .push(required_skill(&need_skill::Model {
+                need_id,
+                skill_id,
+                min_level,
+                weight,
+            }));
     }
     let open_ids: HashSet<i64> = ids.iter().copied().collect();
     let by_org: HashMap<i64, Vec<i64>> = open.iter().fold(HashMap::new(), |mut m, n| {
         m.entry(n.organisation_id).or_default().push(n.id);
         m
     });
-    // Earlier answers: live engagements, declines and expiries.
-    let history: Vec<(i64, i64, engagement::Status, Option<String>)> = engagement::Entity::find()
+    // Earlier answers: live engagements, declines and expiries, each with
+    // its need's organisation.
+    let history: Vec<(i64, i64, engagement::Status, Option<String>, i64)> = engagement::Entity::find()
         .select_only()
         .columns([
             engagement::Column::NeedId,
@@ -427,6 +465,14 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
             engagement::Column::Status,
             engagement::Column::DeclinedBy,
         ])
+        .column(need::Column::OrganisationId)
+        .join(
+            JoinType::InnerJoin,
+            engagement::Entity::belongs_to(need::Entity)
+                .from(engagement::Column::NeedId)
+                .to(need::Column::Id)
+                .into(),
+        )
         .filter(engagement::Column::Status.is_in([
             engagement::Status::Proposed,
             engagement::Status::Accepted,
@@ -435,34 +481,16 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
             engagement::Status::Expired,
         ]))
         .apply_if(only.map(|_| only_ids()), |q, ids| {
-            q.filter(
-                engagement::Column::NeedId.in_subquery(
-                    need::Entity::find()
-                        .select_only()
-                        .column(need::Column::Id)
-                        .filter(need::Column::OrganisationId.is_in(ids))
-                        .into_query(),
-                ),
-            )
+            q.filter(need::Column::OrganisationId.is_in(ids))
         })
         // In one order whatever is read, so a partial read profiles a need as a full one does.
         .order_by_asc(engagement::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
-    let history_needs: HashSet<i64> = history.iter().map(|h| h.0).collect();
-    let need_org: HashMap<i64, i64> = need::Entity::find()
-        .select_only()
-        .columns([need::Column::Id, need::Column::OrganisationId])
-        .filter(need::Column::Id.is_in(history_needs.into_iter().collect::<Vec<_>>()))
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
     let mut lowered: HashMap<i64, Vec<(i64, f64)>> = HashMap::new();
     let mut engaged: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (need_id, volunteer, status, declined_by) in history {
+    for (need_id, volunteer, status, declined_by, org) in history {
         match status {
             engagement::Status::Declined => {
                 if open_ids.contains(&need_id) {
@@ -472,7 +500,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
                         .push((volunteer, SAME_NEED_DECLINED));
                 }
                 if declined_by.as_deref() == Some("organisation")
-                    && let Some(siblings) = need_org.get(&need_id).and_then(|o| by_org.get(o))
+                    && let Some(siblings) = by_org.get(&org)
                 {
                     for sibling in siblings.iter().filter(|s| **s != need_id) {
                         lowered
@@ -496,7 +524,7 @@ pub(super) async fn build_needs<C: ConnectionTrait>(
             _ => {}
         }
     }
-    let summaries: HashMap<i64, NeedSummary> = needs::summaries(db, &open)
+    let summaries: HashMap<i64, NeedSummary> = needs::summaries_among(db, &open, &orgs)
         .await?
         .into_iter()
         .map(|s| (s.id, s))
@@ -735,7 +763,47 @@ pub async fn need_profile<C: ConnectionTrait>(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_skills;
+    use super::{VOLUNTEERS_PER_READ, parse_skills, ranges, ranges_from};
+
+    #[test]
+    fn ranges_cover_every_id_from_the_first_once() {
+        assert_eq!(
+            ranges_from(&[]),
+            Vec::<(i64, i64)>::new(),
+            "no volunteer, no read"
+        );
+        assert_eq!(ranges_from(&[7]), vec![(7, i64::MAX)]);
+        assert_eq!(
+            ranges_from(&[3, 10, 42]),
+            vec![(3, 9), (10, 41), (42, i64::MAX)],
+            "adjacent, none overlapping, the last open-ended"
+        );
+    }
+
+    #[test]
+    fn the_pool_is_read_in_ranges_of_about_the_set_size() {
+        let per = i64::try_from(VOLUNTEERS_PER_READ).unwrap_or(i64::MAX);
+        // One volunteer, a few, exactly one read's worth: one range from the lowest id.
+        assert_eq!(ranges(42, 42, 1), vec![(42, i64::MAX)]);
+        assert_eq!(ranges(5, 900, 17), vec![(5, i64::MAX)]);
+        assert_eq!(ranges(1, per, per), vec![(1, i64::MAX)]);
+        // The large set's 85 000 volunteers with ids 4 026..=104 025: 17 ranges.
+        let large = ranges(4026, 104_025, 85_000);
+        assert_eq!(large.len(), 17);
+        assert_eq!(large[0].0, 4026);
+        assert!(large.windows(2).all(|w| w[0].1 + 1 == w[1].0), "{large:?}");
+        assert!(
+            large.iter().all(|r| r.1 - r.0 < 6000 || r.1 == i64::MAX),
+            "{large:?}"
+        );
+        // Extreme ids neither overflow nor leave a gap.
+        let wide = ranges(i64::MIN, i64::MAX, 3 * per);
+        assert_eq!(wide.len(), 3);
+        assert_eq!((wide[0].0, wide[2].1), (i64::MIN, i64::MAX));
+        assert!(wide.windows(2).all(|w| w[0].1 + 1 == w[1].0), "{wide:?}");
+        // More volunteers than ids could hold is not a reason for empty ranges.
+        assert_eq!(ranges(1, 3, 3 * per), vec![(1, 1), (2, 2), (3, i64::MAX)]);
+    }
 
     #[test]
     fn skills_aggregated_by_the_database_are_read_back_sorted() {

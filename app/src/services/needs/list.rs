@@ -78,6 +78,19 @@ pub async fn summaries<C: ConnectionTrait>(
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
+    summaries_among(db, needs, &orgs).await
+}
+
+/// [`summaries`] of needs whose organisations are among `orgs` (read
+/// already); a need whose organisation is not shows none.
+///
+/// # Errors
+/// Database errors.
+pub async fn summaries_among<C: ConnectionTrait>(
+    db: &C,
+    needs: &[need::Model],
+    orgs: &HashMap<i64, organisation::Model>,
+) -> Result<Vec<NeedSummary>, ServiceError> {
     let categories: HashMap<i64, String> = need_category::Entity::find()
         .all(db)
         .await?
