@@ -103,10 +103,10 @@ const VOLUNTEERS_PER_READ: usize = 5000;
 /// The profiles of approved volunteers with active accounts — all of them, or only
 /// those among `only` — and what the pages show of them.
 ///
-/// The whole pool is read [`VOLUNTEERS_PER_READ`] volunteers at a time (a
-/// range of ids each): the rows of every volunteer at once (their strings,
-/// the drivers' row buffers) peaked at several times the pool's own size, and
-/// the allocator kept much of that peak.
+/// The whole pool is read about [`VOLUNTEERS_PER_READ`] volunteers at a time
+/// (a range of ids each, see [`ranges`]): every volunteer at once (their
+/// strings, the text the database hands over) peaked at several times the
+/// pool's own size, and the allocator kept much of that peak.
 pub(super) async fn volunteer_profiles<C: ConnectionTrait>(
     db: &C,
     geo: &Geography,

@@ -82,7 +82,8 @@ pub async fn summaries<C: ConnectionTrait>(
 }
 
 /// [`summaries`] of needs whose organisations are among `orgs` (read
-/// already); a need whose organisation is not shows none.
+/// already); a need whose organisation is not among them shows no
+/// organisation's name or country.
 ///
 /// # Errors
 /// Database errors.
